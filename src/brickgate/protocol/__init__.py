@@ -1,0 +1,65 @@
+"""The canonical conversation model every wire format maps to and from.
+
+Requests are plain frozen dataclasses; stream events are a discriminated union keyed by ``kind``.
+Opaque round-trip data a wire format needs back on the next turn (Gemini ``thoughtSignature``,
+Anthropic thinking ``signature``, Responses item ids) lives in ``provider_data``. Request fields a
+wire format has and this model does not are carried in ``Request.extra``.
+"""
+
+from brickgate.protocol.events import (
+    Finish,
+    FinishReason,
+    Start,
+    StreamError,
+    StreamEvent,
+    ReasoningDelta,
+    TextDelta,
+    ToolCallDelta,
+    ToolCallEnd,
+    ToolCallStart,
+    Usage,
+    UsageReport,
+)
+from brickgate.protocol.messages import (
+    ImagePart,
+    Message,
+    Part,
+    ReasoningPart,
+    Request,
+    Role,
+    TextPart,
+    Tool,
+    ToolCallPart,
+    ToolChoice,
+    ToolResultPart,
+)
+from brickgate.protocol.response import Response, ResponseBuilder, collect
+
+__all__ = [
+    "Finish",
+    "FinishReason",
+    "ImagePart",
+    "Message",
+    "Part",
+    "ReasoningDelta",
+    "ReasoningPart",
+    "Request",
+    "Response",
+    "ResponseBuilder",
+    "Role",
+    "Start",
+    "StreamError",
+    "StreamEvent",
+    "TextDelta",
+    "TextPart",
+    "Tool",
+    "ToolCallDelta",
+    "ToolCallEnd",
+    "ToolCallPart",
+    "ToolCallStart",
+    "ToolChoice",
+    "ToolResultPart",
+    "Usage",
+    "UsageReport",
+    "collect",
+]
