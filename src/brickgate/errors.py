@@ -94,11 +94,13 @@ class UpstreamError(BrickgateError):
         status: int = 0,
         error_code: str | None = None,
         body: str | None = None,
+        detail: str | None = None,
     ) -> None:
         super().__init__(message, hint)
         self.status = status
         self.error_code = error_code
         self.body = body
+        self.detail = detail  # the upstream's own message, unwrapped
 
 
 class UpstreamRejected(UpstreamError):

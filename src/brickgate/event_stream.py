@@ -1,0 +1,189 @@
+"""One upstream answer as canonical events: SSE → quirk repairs → wire decoder → protocol events."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+
+from brickgate.catalog.families import Api
+from brickgate.catalog.model import Model
+from brickgate.errors import StreamInterrupted
+from brickgate.pricing import Cost, cost_of
+from brickgate.protocol import (
+    Finish,
+    ReasoningDelta,
+    Response,
+    ResponseBuilder,
+    StreamError,
+    StreamEvent,
+    TextDelta,
+    ToolCallDelta,
+    Usage,
+    UsageReport,
+)
+from brickgate.quirks import StreamRepair
+from brickgate.routing import Surface
+from brickgate.upstream import UpstreamResponse
+from brickgate.wire import anthropic_messages, openai_chat, openai_responses
+from brickgate.wire.sse import SSEDecoder, SSEEvent
+
+WIRE: dict[Api, Any] = {
+    "chat": openai_chat,
+    "responses": openai_responses,
+    "anthropic": anthropic_messages,
+}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Completion:
+    """A finished answer with everything a caller wants to report about it."""
+
+    response: Response
+    model: Model
+    api: Api
+    surface: Surface
+    repairs: tuple[str, ...] = ()
+    usage_estimated: bool = False
+    cost: Cost = field(default_factory=lambda: Cost(0.0, 0.0))
+
+    @property
+    def text(self) -> str:
+        return self.response.text
+
+    @property
+    def usage(self) -> Usage:
+        return self.response.usage
+
+
+def estimate_tokens(chars: int) -> int:
+    """~4 characters per token: only used when the upstream reports no usage at all."""
+    return max(1, round(chars / 4)) if chars else 0
+
+
+class EventStream:
+    """Async iterator of protocol events for one upstream call. Iterate once, or call ``collect()``."""
+
+    def __init__(
+        self,
+        *,
+        upstream: UpstreamResponse | None,
+        body: bytes | None,
+        model: Model,
+        api: Api,
+        surface: Surface,
+        repairs: Sequence[str],
+        prompt_chars: int,
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self.model = model
+        self.api = api
+        self.surface = surface
+        self._request_repairs = tuple(repairs)
+        self._upstream = upstream
+        self._body = body
+        self._repair = StreamRepair(model, api)
+        self._wire = WIRE[api]
+        self._decoder: Any = self._wire.StreamDecoder()
+        self._prompt_chars = prompt_chars
+        self._out_chars = 0
+        self._saw_usage = False
+        self._builder = ResponseBuilder()
+        self.usage_estimated = False
+        self._on_close = on_close
+
+    @property
+    def repairs(self) -> tuple[str, ...]:
+        return self._request_repairs + tuple(r for r in self._repair.applied if r not in self._request_repairs)
+
+    def __aiter__(self) -> AsyncIterator[StreamEvent]:
+        return self._events()
+
+    async def _events(self) -> AsyncIterator[StreamEvent]:
+        finish: Finish | None = None
+        try:
+            async for event in self._decoded():
+                if isinstance(event, Finish):
+                    finish = event  # held back so a missing usage can be reported before it
+                    continue
+                self._track(event)
+                yield event
+            if not self._saw_usage:
+                self.usage_estimated = True
+                event = UsageReport(
+                    usage=Usage(
+                        input_tokens=estimate_tokens(self._prompt_chars),
+                        output_tokens=estimate_tokens(self._out_chars),
+                    )
+                )
+                self._builder.add(event)
+                yield event
+            if finish is not None:
+                self._builder.add(finish)
+                yield finish
+        finally:
+            if self._on_close is not None:
+                self._on_close()
+
+    def _track(self, event: StreamEvent) -> None:
+        self._builder.add(event)
+        if isinstance(event, UsageReport):
+            self._saw_usage = True
+        elif isinstance(event, (TextDelta, ReasoningDelta)):
+            self._out_chars += len(event.text)
+        elif isinstance(event, ToolCallDelta):
+            self._out_chars += len(event.arguments)
+        elif isinstance(event, StreamError):
+            raise StreamInterrupted(
+                f"{self.model.id} stopped mid-answer: {event.message}",
+                "The answer is incomplete. Retry the request.",
+                error_code=event.code,
+            )
+
+    async def _decoded(self) -> AsyncIterator[StreamEvent]:
+        if self._body is not None:  # non-streaming JSON answer: decode as a one-shot stream
+            doc = self._repair.response(orjson.loads(self._body))
+            for ev in self._wire.decode_response(doc):
+                yield ev
+            return
+        assert self._upstream is not None
+        sse = SSEDecoder()
+        async for chunk in self._upstream.chunks():
+            for raw in sse.feed(chunk):
+                for ev in self._decode_sse(raw):
+                    yield ev
+        for raw in sse.flush():
+            for ev in self._decode_sse(raw):
+                yield ev
+        for ev in self._decoder.close():
+            yield ev
+
+    def _decode_sse(self, raw: SSEEvent) -> list[StreamEvent]:
+        if self._repair.needed and raw.data and raw.data != "[DONE]":
+            try:
+                doc = orjson.loads(raw.data)
+            except orjson.JSONDecodeError:
+                doc = None
+            if isinstance(doc, dict):
+                raw = SSEEvent(event=raw.event, data=orjson.dumps(self._repair.event(doc)).decode(), id=raw.id)
+        result: list[StreamEvent] = self._decoder.feed(raw)
+        return result
+
+    async def collect(self) -> Completion:
+        async for _ in self:
+            pass
+        return self.completion()
+
+    def completion(self) -> Completion:
+        response = self._builder.build()
+        return Completion(
+            response=response,
+            model=self.model,
+            api=self.api,
+            surface=self.surface,
+            repairs=self.repairs,
+            usage_estimated=self.usage_estimated,
+            cost=cost_of(response.usage, self.model),
+        )

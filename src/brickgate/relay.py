@@ -1,0 +1,113 @@
+"""The same-API fast path: forward an inbound body to the upstream of the same API, repairing only what the
+model's quirks require, and relay the answer event by event without building canonical objects.
+
+Unknown fields survive untouched, and only events a response repair changes are re-serialised.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from typing import Any
+
+import orjson
+
+from brickgate.catalog.families import Api
+from brickgate.catalog.model import Model
+from brickgate.protocol import Usage
+from brickgate.quirks import StreamRepair
+from brickgate.routing import Surface
+from brickgate.upstream import UpstreamResponse
+from brickgate.wire.sse import SSEDecoder, SSEEvent, encode_sse
+
+
+def usage_from_payload(doc: Mapping[str, Any]) -> Usage | None:
+    """Token usage from any of the three APIs' payloads (chat chunk, Responses event, Messages event)."""
+    u = doc.get("usage")
+    if u is None:
+        inner = doc.get("response") or doc.get("message")
+        u = inner.get("usage") if isinstance(inner, Mapping) else None
+    if not isinstance(u, Mapping):
+        return None
+    cache_read = int(u.get("cache_read_input_tokens") or 0)
+    cache_write = int(u.get("cache_creation_input_tokens") or 0)
+    details = u.get("prompt_tokens_details") or u.get("input_tokens_details") or {}
+    cached = int(details.get("cached_tokens") or 0) if isinstance(details, Mapping) else 0
+    prompt = u.get("prompt_tokens", u.get("input_tokens"))
+    completion = u.get("completion_tokens", u.get("output_tokens"))
+    if prompt is None and completion is None:
+        return None
+    return Usage(
+        input_tokens=max(0, int(prompt or 0) - cached),
+        output_tokens=int(completion or 0),
+        cache_read_tokens=cache_read + cached,
+        cache_write_tokens=cache_write,
+    )
+
+
+class RawRelay:
+    """An upstream answer relayed in the caller's own API. ``usage`` is filled in as it streams by."""
+
+    def __init__(
+        self, resp: UpstreamResponse, *, model: Model, api: Api, surface: Surface, repairs: tuple[str, ...]
+    ) -> None:
+        self._resp = resp
+        self.model = model
+        self.api = api
+        self.surface = surface
+        self._request_repairs = repairs
+        self._repair = StreamRepair(model, api)
+        self.usage: Usage | None = None
+
+    @property
+    def repairs(self) -> tuple[str, ...]:
+        return self._request_repairs + tuple(r for r in self._repair.applied if r not in self._request_repairs)
+
+    async def read(self) -> bytes:
+        raw = await self._resp.read()
+        try:
+            doc = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            return raw
+        if not isinstance(doc, dict):
+            return raw
+        self._note_usage(doc)
+        if not self._repair.needed:
+            return raw
+        return orjson.dumps(self._repair.response(doc))
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        sse = SSEDecoder()
+        async for chunk in self._resp.chunks():
+            out = b"".join(self._relay_event(ev) for ev in sse.feed(chunk))
+            if out:
+                yield out
+        tail = b"".join(self._relay_event(ev) for ev in sse.flush())
+        if tail:
+            yield tail
+
+    def _relay_event(self, ev: SSEEvent) -> bytes:
+        data = ev.data
+        if data and data != "[DONE]" and (self._repair.needed or '"usage"' in data):
+            try:
+                doc = orjson.loads(data)
+            except orjson.JSONDecodeError:
+                doc = None
+            if isinstance(doc, dict):
+                self._note_usage(doc)
+                if self._repair.needed:
+                    return encode_sse(orjson.dumps(self._repair.event(doc)), ev.event)
+        return encode_sse(data, ev.event)
+
+    def _note_usage(self, doc: Mapping[str, Any]) -> None:
+        new = usage_from_payload(doc)
+        if new is None:
+            return
+        old = self.usage or Usage()
+        # Messages streams split usage over message_start (input) and message_delta (output); chat streams
+        # repeat partial usage per chunk. Keep every field's latest non-zero value.
+        self.usage = Usage(
+            input_tokens=new.input_tokens or old.input_tokens,
+            output_tokens=new.output_tokens or old.output_tokens,
+            cache_read_tokens=new.cache_read_tokens or old.cache_read_tokens,
+            cache_write_tokens=new.cache_write_tokens or old.cache_write_tokens,
+        )

@@ -1,0 +1,104 @@
+"""Where a request goes: the upstream API of a model and the surface (classic serving endpoints or AI Gateway)."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from pathlib import Path
+from typing import Literal
+
+import orjson
+
+from brickgate import home
+from brickgate.catalog.families import Api
+from brickgate.catalog.model import Model
+from brickgate.errors import ConfigError
+
+log = logging.getLogger("brickgate.routing")
+
+Surface = Literal["serving-endpoints", "ai-gateway"]
+SurfaceSetting = Literal["auto", "serving-endpoints", "ai-gateway"]
+SURFACE_SETTINGS: tuple[str, ...] = ("auto", "serving-endpoints", "ai-gateway")
+
+UPSTREAM_PATHS: dict[tuple[Surface, Api], str] = {
+    ("serving-endpoints", "chat"): "/serving-endpoints/chat/completions",
+    ("serving-endpoints", "responses"): "/serving-endpoints/responses",
+    ("serving-endpoints", "anthropic"): "/serving-endpoints/anthropic/v1/messages",
+    ("ai-gateway", "chat"): "/ai-gateway/mlflow/v1/chat/completions",
+    ("ai-gateway", "responses"): "/ai-gateway/openai/v1/responses",
+    ("ai-gateway", "anthropic"): "/ai-gateway/anthropic/v1/messages",
+}
+PROBE_TTL_SECONDS = 24 * 3600
+
+
+def upstream_path(surface: Surface, api: Api) -> str:
+    return UPSTREAM_PATHS[(surface, api)]
+
+
+def check_surface_setting(value: str) -> SurfaceSetting:
+    if value not in SURFACE_SETTINGS:
+        raise ConfigError(
+            f"Unknown surface {value!r}.", f"Use one of: {', '.join(SURFACE_SETTINGS)}."
+        )
+    return value  # type: ignore[return-value]
+
+
+def is_gateway_absent(status: int, error_code: str | None, message: str) -> bool:
+    """The AI Gateway answers unserved paths with 404 ENDPOINT_NOT_FOUND ("Invalid path") or FEATURE_DISABLED."""
+    if error_code == "FEATURE_DISABLED":
+        return True
+    return status == 404 and (error_code == "ENDPOINT_NOT_FOUND" or "Invalid path" in message)
+
+
+class SurfaceChooser:
+    """Remembers, per workspace host, whether the AI Gateway answers; the first real request is the probe.
+
+    The verdict is cached on disk for a day so short-lived CLI runs don't pay a failed request each time.
+    """
+
+    def __init__(self, host: str, setting: SurfaceSetting = "auto") -> None:
+        self.host = host
+        self.setting = setting
+        self._verdict: Surface | None = None if setting == "auto" else setting
+
+    def _cache_file(self) -> Path:
+        digest = hashlib.sha256(self.host.encode()).hexdigest()[:16]
+        return home.cache_dir() / f"surface-{digest}.json"
+
+    def current(self, model: Model) -> Surface:
+        # External and custom endpoints are served through the classic surface only.
+        if model.source != "foundation":
+            return "serving-endpoints"
+        if self._verdict is None:
+            self._verdict = self._load() or "ai-gateway"
+        return self._verdict
+
+    def gateway_absent(self) -> bool:
+        """Record that the gateway is missing. True when the caller should retry on serving-endpoints."""
+        if self.setting != "auto":
+            return False
+        self._verdict = "serving-endpoints"
+        self._store("serving-endpoints")
+        log.info("AI Gateway not available on %s; using /serving-endpoints", self.host)
+        return True
+
+    def gateway_works(self) -> None:
+        if self.setting == "auto" and self._load() != "ai-gateway":
+            self._store("ai-gateway")
+
+    def _load(self) -> Surface | None:
+        try:
+            doc = orjson.loads(self._cache_file().read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        if time.time() - float(doc.get("at", 0)) > PROBE_TTL_SECONDS:
+            return None
+        surface = doc.get("surface")
+        return surface if surface in ("serving-endpoints", "ai-gateway") else None
+
+    def _store(self, surface: Surface) -> None:
+        try:
+            home.write_private(self._cache_file(), orjson.dumps({"surface": surface, "at": time.time()}))
+        except OSError as exc:  # a read-only home must not break requests
+            log.debug("cannot cache surface verdict: %s", exc)
