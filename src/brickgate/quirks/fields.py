@@ -1,0 +1,74 @@
+"""Top-level request fields some upstream families refuse."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+JSON = dict[str, Any]
+
+log = logging.getLogger("brickgate.quirks")
+
+# research/databricks-api.md §2.4 (SDK ``query()`` signature; ai-bridge ``call-options-to-fmapi-args.ts``)
+CHAT_REQUEST_FIELDS = frozenset(
+    {
+        "messages", "max_tokens", "temperature", "top_p", "top_k", "stop", "n", "stream", "tools",
+        "tool_choice", "response_format", "logprobs", "top_logprobs", "reasoning_effort", "extra_params",
+        "usage_context", "client_request_id", "model",
+    }
+)  # fmt: skip
+
+
+def _without(body: JSON, *keys: str) -> JSON:
+    if not any(k in body for k in keys):
+        return body
+    return {k: v for k, v in body.items() if k not in keys}
+
+
+def rename_max_completion_tokens(body: JSON) -> JSON:
+    """Chat ``max_completion_tokens`` sent as ``max_tokens`` (kept if both are given).
+
+    Fact: "`max_completion_tokens` → `max_tokens` for most models" [code: LiteLLM] (§3.10); ``max_tokens`` is
+    the documented chat field (§2.4), and strict decoders reject anything else (§3.4).
+    """
+    if "max_completion_tokens" not in body:
+        return body
+    out = _without(body, "max_completion_tokens")
+    if "max_tokens" not in body and body["max_completion_tokens"] is not None:
+        out["max_tokens"] = body["max_completion_tokens"]
+    return out
+
+
+def drop_temperature(body: JSON) -> JSON:
+    """``temperature`` removed for models that refuse it.
+
+    Prevents ``BAD_REQUEST: Model <name> does not support the temperature parameter.`` (Claude Opus 5)
+    [issue: leonardovida/duckdb-ai #85] (§3.10).
+    """
+    if "temperature" not in body:
+        return body
+    log.debug(
+        "dropping temperature=%r: this model does not support the temperature parameter", body["temperature"]
+    )
+    return _without(body, "temperature")
+
+
+def drop_stream_options(body: JSON) -> JSON:
+    """``stream_options`` removed.
+
+    Prevents Gemini's ``Unknown name "stream_options" at 'generation_config'`` [issue: goose PR #8042] and
+    the open models' ``Bad request: json: unknown field "stream_options"`` [issue: opencode #31156] (§3.4).
+    Usage still arrives: Databricks reports it on the last chunk without being asked (§2.6).
+    """
+    return _without(body, "stream_options")
+
+
+def drop_unknown_chat_fields(body: JSON) -> JSON:
+    """Only the documented chat request fields (§2.4) are sent; ``parallel_tool_calls`` and the like go.
+
+    Prevents ``Bad request: json: unknown field "<name>"`` from the strict (Go) request decoder of the open
+    models [issue: opencode #31156; databricks-sdk-py #1263] (§3.4, §3.5b).
+    """
+    if all(k in CHAT_REQUEST_FIELDS for k in body):
+        return body
+    return {k: v for k, v in body.items() if k in CHAT_REQUEST_FIELDS}

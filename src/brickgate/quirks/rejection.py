@@ -1,0 +1,101 @@
+"""Adaptive fallback: read a 400 from an unknown family and fix the body for ONE retry."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from brickgate.catalog.families import Api
+from brickgate.catalog.model import Model
+from brickgate.quirks import empty_content, fields, messages
+from brickgate.quirks.request import Repair, Repaired, run_repairs
+from brickgate.quirks.tool_schema import remove_schema_keyword, rewrite_tool_schemas
+
+JSON = dict[str, Any]
+
+# the field a 400 names as unknown: Go strict decoder, Google, OpenAI wordings
+_UNKNOWN_FIELD = (
+    re.compile(r'json: unknown field \\?"([^"\\]+)\\?"'),
+    re.compile(r'Unknown name \\?"([^"\\]+)\\?"'),
+    re.compile(r"Unknown parameter: '([^']+)'"),
+    re.compile(r"Unrecognized request argument supplied: ([\w.$-]+)"),
+)
+# errors that name a known defect: the repair that fixes it
+_KNOWN_DEFECTS: tuple[tuple[str, str, dict[str, Repair]], ...] = (
+    ("Multiple tool calls are not supported", "split_parallel_tool_calls",
+     {"chat": messages.split_parallel_tool_calls}),
+    ("text content blocks must be non-empty", "drop_empty_text",
+     {"chat": empty_content.drop_empty_text_chat, "anthropic": empty_content.drop_empty_text_anthropic}),
+    ("does not support the temperature parameter", "drop_temperature",
+     dict.fromkeys(("chat", "responses", "anthropic"), fields.drop_temperature)),
+)  # fmt: skip
+
+
+def unknown_field_named(message: str) -> str | None:
+    """The field a rejection message calls unknown, e.g. ``stream_options`` or ``reasoning.summary``."""
+    for pattern in _UNKNOWN_FIELD:
+        match = pattern.search(message)
+        if match:
+            return match.group(1)
+    return None
+
+
+def _without_path(node: JSON, path: list[str]) -> JSON | None:
+    """``node`` without the dotted ``path``, or None when the path is not there."""
+    head, rest = path[0], path[1:]
+    if head not in node:
+        return None
+    if not rest:
+        return {k: v for k, v in node.items() if k != head}
+    child = node[head]
+    if not isinstance(child, dict):
+        return None
+    fixed = _without_path(child, rest)
+    return None if fixed is None else {**node, head: fixed}
+
+
+def _without_tool_schema_keyword(body: JSON, keyword: str) -> JSON | None:
+    fixed = rewrite_tool_schemas(body, lambda schema: remove_schema_keyword(schema, keyword))
+    return None if fixed is body else fixed
+
+
+def _without_message_field(body: JSON, name: str) -> JSON | None:
+    items = body.get("messages") if isinstance(body.get("messages"), list) else body.get("input")
+    if not isinstance(items, list):
+        return None
+    out = [
+        {k: v for k, v in m.items() if k != name} if isinstance(m, dict) and name in m else m for m in items
+    ]
+    if all(a is b for a, b in zip(out, items, strict=True)):
+        return None
+    return {**body, ("messages" if body.get("messages") is items else "input"): out}
+
+
+def _without_unknown_field(body: JSON, name: str) -> JSON | None:
+    return (
+        _without_path(body, name.split("."))
+        or _without_tool_schema_keyword(body, name)
+        or _without_message_field(body, name)
+    )
+
+
+def repair_after_rejection(body: JSON, status: int, message: str, model: Model, api: Api) -> Repaired | None:
+    """The body fixed for one retry after the upstream refused it; None when the error names nothing to fix.
+
+    For families we have no row for: a 400 naming an unknown field (Go ``json: unknown field "X"``
+    [issue: opencode #31156], Google ``Unknown name "X"`` [issue: goose PR #8042], OpenAI
+    ``Unknown parameter: 'X'``) gives the body without X (top-level, dotted path, tool-schema keyword, or a
+    message field, in that order); an error naming a known defect gives that defect's repair.
+    """
+    del model  # the error text decides; the family row already had its chance in repair_request
+    if not 400 <= status < 500:
+        return None
+    name = unknown_field_named(message)
+    if name is not None:
+        fixed = _without_unknown_field(body, name)
+        return Repaired(fixed, (f"drop_unknown_field:{name}",)) if fixed is not None else None
+    for needle, repair_name, repairs in _KNOWN_DEFECTS:
+        if needle in message and api in repairs:
+            repaired = run_repairs(body, ((repair_name, repairs[api]),))
+            return repaired if repaired.applied else None
+    return None
