@@ -5,8 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from brickgate.emulator import RunningEmulator
+    from brickgate.emulator.control_client import EmulatorControl
 
 _AMBIENT_PREFIXES = ("DATABRICKS_", "ARM_", "GOOGLE_CREDENTIALS", "BRICKGATE_")
 
@@ -21,3 +26,28 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
     monkeypatch.setenv("BRICKGATE_HOME", str(home))
     monkeypatch.setenv("DATABRICKS_CONFIG_FILE", str(tmp_path / "databrickscfg"))
     yield home
+
+
+# --- emulator: one workspace per test session (per xdist worker), reset before every test ---------------
+
+
+@pytest.fixture(scope="session")
+def emulator_server() -> Iterator[RunningEmulator]:
+    """The session's emulated workspace (default config). Tests needing another config start their own."""
+    from brickgate.emulator import EmulatorConfig, start_in_thread
+
+    server = start_in_thread(EmulatorConfig(), port=0)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def emulator(emulator_server: RunningEmulator) -> EmulatorControl:
+    """A freshly reset emulator: `.url .token .client_id .client_secret`, `.fault(*specs)`,
+    `.set_endpoints(specs)`, `.requests()`, `.stats()`."""
+    from brickgate.emulator.control_client import EmulatorControl
+
+    cfg = emulator_server.config
+    control = EmulatorControl(emulator_server.url, emulator_server.token, cfg.client_id, cfg.client_secret)
+    control.reset()
+    return control

@@ -1,0 +1,98 @@
+"""Injected faults: queued by `POST /_emulator/faults`, consumed in order by the requests they match."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.responses import HTMLResponse, Response
+
+from brickgate.emulator.error_bodies import databricks_error
+
+RESPONSE_KINDS = ("429", "500", "502", "503", "html_error")
+STREAM_KINDS = ("cut_stream", "malformed_sse")
+KINDS = (*RESPONSE_KINDS, *STREAM_KINDS, "slow_first_byte", "expire_tokens")
+_SERVER_ERRORS = {
+    "500": ("INTERNAL_ERROR", "Internal error occurred while processing the request."),
+    "502": ("BAD_GATEWAY", "Bad gateway: the model server returned an invalid response."),
+    "503": ("TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable. Please retry later."),
+}
+
+
+@dataclass(slots=True, kw_only=True)
+class Fault:
+    kind: str
+    count: int = 1
+    model: str | None = None  # endpoint name filter
+    path: str | None = None  # exact request path filter
+    scope: str = "inference"  # "inference" | "all" (listing and auth endpoints too)
+    retry_after: float | None = None  # 429 only; None sends no Retry-After header
+    seconds: float = 0.0  # slow_first_byte
+    after_events: int = 1  # cut_stream
+    status: int = 502  # html_error
+
+    def matches(self, *, path: str, model: str | None, inference: bool, streaming: bool) -> bool:
+        if self.scope != "all" and not inference:
+            return False
+        if self.kind in STREAM_KINDS and not streaming:
+            return False
+        if self.model is not None and self.model != model:
+            return False
+        return self.path is None or self.path == path
+
+
+def parse_fault(spec: Mapping[str, Any]) -> Fault:
+    """Validate one fault spec; ValueError names the bad field."""
+    if not isinstance(spec, Mapping):
+        raise ValueError("a fault spec must be an object")
+    kind = str(spec.get("kind", ""))
+    if kind not in KINDS:
+        raise ValueError(f"fault kind must be one of {', '.join(KINDS)}, got {kind!r}")
+    scope = str(spec.get("scope", "inference"))
+    if scope not in ("inference", "all"):
+        raise ValueError(f"fault scope must be 'inference' or 'all', got {scope!r}")
+    retry_after = spec.get("retry_after")
+    return Fault(
+        kind=kind,
+        count=int(spec.get("count", 1)),
+        model=spec.get("model"),
+        path=spec.get("path"),
+        scope=scope,
+        retry_after=None if retry_after is None else float(retry_after),
+        seconds=float(spec.get("seconds", 0.0)),
+        after_events=int(spec.get("after_events", 1)),
+        status=int(spec.get("status", 502)),
+    )
+
+
+def take_fault(
+    faults: list[Fault], *, path: str, model: str | None, inference: bool, streaming: bool
+) -> Fault | None:
+    """The first queued fault matching this request, with its count spent (removed at zero)."""
+    for fault in faults:
+        if fault.matches(path=path, model=model, inference=inference, streaming=streaming):
+            fault.count -= 1
+            if fault.count <= 0:
+                faults.remove(fault)
+            return fault
+    return None
+
+
+def fault_response(fault: Fault, model: str | None) -> Response | None:
+    """The error response a fault answers with, or None for faults that alter a normal answer."""
+    if fault.kind == "429":
+        headers = None if fault.retry_after is None else {"Retry-After": f"{fault.retry_after:g}"}
+        message = (
+            f"Exceeded workspace QPS rate limit for {model or 'this endpoint'}. Please use a provisioned "
+            "throughput Foundation Model APIs endpoint for a higher rate limit."
+        )
+        return databricks_error(429, "REQUEST_LIMIT_EXCEEDED", message, headers)
+    if fault.kind in _SERVER_ERRORS:
+        code, message = _SERVER_ERRORS[fault.kind]
+        return databricks_error(int(fault.kind), code, message)
+    if fault.kind == "html_error":
+        title = f"{fault.status} Error"
+        html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"
+        return HTMLResponse(html, status_code=fault.status)
+    return None
