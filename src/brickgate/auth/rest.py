@@ -1,0 +1,117 @@
+"""One authenticated GET against the workspace REST API (stdlib only), with failures mapped for people."""
+
+from __future__ import annotations
+
+import json
+import socket
+import ssl
+import urllib.error
+import urllib.request
+from typing import Any
+from urllib.parse import urlsplit
+
+from brickgate.auth.credentials import Credentials
+from brickgate.errors import (
+    CredentialsRejected,
+    HostUnreachable,
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamRejected,
+    UpstreamUnavailable,
+)
+from brickgate.redact import redact
+
+USER_AGENT = "brickgate/0.1"
+
+
+def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
+    """GET `creds.host + path` with fresh auth headers; the decoded JSON body."""
+    url = creds.host + path
+    request = urllib.request.Request(
+        url, headers={**creds.headers(), "Accept": "application/json", "User-Agent": USER_AGENT}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            body = response.read()
+    except urllib.error.HTTPError as err:
+        raise _http_error(creds, err.code, _read_body(err)) from None
+    except (urllib.error.URLError, OSError) as err:
+        raise _connection_error(creds.host, err, timeout) from None
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise UpstreamError(
+            f"{creds.host}{path} did not return JSON.",
+            "Check that the host is a Databricks workspace URL.",
+            status=200,
+        ) from None
+
+
+def _read_body(err: urllib.error.HTTPError) -> str:
+    try:
+        return redact(err.read(4096).decode("utf-8", "replace"))
+    except OSError:
+        return ""
+
+
+def _http_error(creds: Credentials, status: int, body: str) -> UpstreamError | CredentialsRejected:
+    detail = _error_message(body)
+    if status in (401, 403) or (status == 400 and "invalid token" in body.lower()):
+        return CredentialsRejected(
+            f"{creds.host} rejected the credentials (HTTP {status}{': ' + detail if detail else ''}).",
+            _rejected_hint(creds),
+        )
+    message = f"{creds.host} answered HTTP {status}{': ' + detail if detail else ''}."
+    if status == 404:
+        return UpstreamRejected(
+            message, "Check that the host is a Databricks workspace URL.", status=status, body=body
+        )
+    if status == 429:
+        return UpstreamRateLimited(message, "Wait a moment and try again.", status=status, body=body)
+    if status >= 500:
+        hint = "The workspace is having trouble; try again shortly."
+        return UpstreamUnavailable(message, hint, status=status)
+    return UpstreamRejected(message, None, status=status, body=body)
+
+
+def _rejected_hint(creds: Credentials) -> str:
+    if creds.auth_type == "pat":
+        where = {
+            "login": "run `brickgate login` with a new token",
+            "env": "set a new DATABRICKS_TOKEN",
+            "config-file": f"update the token of profile {creds.profile!r}",
+        }.get(creds.source, "use a valid token")
+        return (
+            "The token may be expired or revoked: create one (Settings → Developer → Access tokens) "
+            f"and {where}."
+        )
+    return "Check that these credentials may use this workspace's serving endpoints, then `brickgate status`."
+
+
+def _error_message(body: str) -> str:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body.strip()[:200]
+    if isinstance(data, dict):
+        return str(data.get("message") or data.get("error_code") or data.get("error") or "")[:200]
+    return ""
+
+
+def _connection_error(host: str, err: BaseException, timeout: float) -> HostUnreachable:
+    reason = getattr(err, "reason", err)
+    hostname = urlsplit(host).hostname or host
+    hint = "Check the host URL, your network or VPN, and that the workspace is running."
+    if isinstance(reason, socket.gaierror):
+        return HostUnreachable(f"Cannot resolve {hostname} (DNS lookup failed).", hint)
+    if isinstance(reason, (TimeoutError, socket.timeout)):
+        return HostUnreachable(f"No answer from {host} within {timeout:g} s.", hint)
+    if isinstance(reason, ConnectionRefusedError):
+        return HostUnreachable(f"Could not connect to {host}: connection refused.", hint)
+    if isinstance(reason, ssl.SSLError):
+        return HostUnreachable(
+            f"TLS handshake with {host} failed: {redact(str(reason))}.",
+            "A proxy may be intercepting HTTPS; set REQUESTS_CA_BUNDLE / SSL_CERT_FILE to its certificate.",
+        )
+    why = redact(str(reason))
+    return HostUnreachable(f"Could not reach {host} (waited up to {timeout:g} s): {why}.", hint)

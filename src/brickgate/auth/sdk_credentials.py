@@ -1,0 +1,132 @@
+"""Everything that is not a plain PAT goes through databricks-sdk's `Config` (imported lazily: ~2.5 s).
+
+The SDK's errors are strings inside ValueError; they are mapped here to brickgate's auth errors with hints.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from brickgate.auth.config_file import missing_profile_error
+from brickgate.auth.credentials import Credentials, CredentialSource
+from brickgate.auth.host import normalize_host
+from brickgate.errors import AUTH_METHODS_HINT, AuthError, CredentialsRejected, HostUnreachable, NoCredentials
+from brickgate.redact import redact, register_secret
+
+_SDK_LOGGER = "databricks.sdk"
+_HOST_METADATA_WARNING = "Failed to automatically resolve config from host metadata"
+_CONNECTION_FAILURE = re.compile(
+    r"(?i)connection|timed out|timeout|name ?resolution|name or service|refused|unreachable"
+)
+
+
+def sdk_credentials(
+    *, source: CredentialSource, profile: str | None = None, host: str | None = None, timeout: float = 10
+) -> Credentials:
+    """Resolve through the SDK's unified auth chain (env, profile, OAuth M2M, CLI, Azure, ...)."""
+    from databricks.sdk.core import Config
+
+    kwargs: dict[str, Any] = {
+        # Bounded so an unreachable host fails in seconds, not the SDK's default 300 s.
+        "http_timeout_seconds": timeout,
+        "retry_timeout_seconds": max(1, int(timeout // 4)),
+    }
+    if profile:
+        kwargs["profile"] = profile
+    if host:
+        kwargs["host"] = normalize_host(host)
+    with _captured_sdk_warnings() as warnings:
+        try:
+            cfg = Config(**kwargs)
+        except ValueError as err:
+            raise _config_error(str(err), host or "", warnings, timeout) from None
+    register_secret(cfg.token, cfg.client_secret, cfg.password)
+    resolved_host = normalize_host(cfg.host)
+
+    def fresh_headers() -> dict[str, str]:
+        try:
+            headers: dict[str, str] = cfg.authenticate()
+        except Exception as err:  # the SDK raises ValueError, requests errors, OSError, ...
+            raise _header_error(err, resolved_host) from None
+        for value in headers.values():
+            register_secret(value.split(" ", 1)[-1])
+        return headers
+
+    return Credentials(
+        host=resolved_host,
+        auth_type=str(cfg.auth_type or "unknown"),
+        source=source,
+        profile=cfg.profile or profile,
+        _header_factory=fresh_headers,
+    )
+
+
+@contextmanager
+def _captured_sdk_warnings() -> Iterator[list[str]]:
+    """Collect (and keep off stderr) the SDK's warnings while a Config is built; they explain failures."""
+    captured: list[str] = []
+
+    def keep(record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            captured.append(record.getMessage())
+            return not record.getMessage().startswith(_HOST_METADATA_WARNING)
+        return True
+
+    logger = logging.getLogger(_SDK_LOGGER)
+    logger.addFilter(keep)
+    try:
+        yield captured
+    finally:
+        logger.removeFilter(keep)
+
+
+def _config_error(message: str, host: str, warnings: list[str], timeout: float) -> AuthError:
+    text = redact(message)
+    if missing := re.search(r"has no (.+?) profile configured", text):
+        return missing_profile_error(missing.group(1))
+    if "more than one authorization method configured" in text:
+        methods = re.search(r"configured: ([\w\- ]+)", text)
+        which = methods.group(1) if methods else "several"
+        return AuthError(
+            f"More than one way to authenticate is configured ({which}).",
+            "Keep one: unset DATABRICKS_TOKEN or DATABRICKS_CLIENT_ID/SECRET (or the profile's keys), "
+            "or set DATABRICKS_AUTH_TYPE to choose.",
+        )
+    probe_failures = [w for w in warnings if w.startswith(_HOST_METADATA_WARNING)]
+    if probe_failures and _CONNECTION_FAILURE.search(probe_failures[0]):
+        return HostUnreachable(
+            f"Could not reach the workspace {host or 'host'} (gave up after about {timeout:g} s).",
+            "Check the host URL, your network or VPN, and that the workspace is running.",
+        )
+    if "cannot configure default credentials" in text:
+        return NoCredentials(
+            f"No usable Databricks credentials{' for ' + host if host else ''}.", AUTH_METHODS_HINT
+        )
+    if "Invalid URL 'None'" in text or "discovery" in text:
+        return AuthError(
+            f"{host or 'The host'} did not describe its OAuth endpoints (/.well-known/databricks-config).",
+            "Check that the host is a Databricks workspace URL, or set DATABRICKS_DISCOVERY_URL.",
+        )
+    return AuthError(f"Cannot set up Databricks credentials: {_first_line(text)}", AUTH_METHODS_HINT)
+
+
+def _header_error(err: Exception, host: str) -> AuthError:
+    text = redact(str(err))
+    if _CONNECTION_FAILURE.search(type(err).__name__ + " " + text):
+        return HostUnreachable(
+            f"Could not reach {host} to get an access token.",
+            "Check your network or VPN and that the workspace is running.",
+        )
+    return CredentialsRejected(
+        f"{host} did not issue an access token: {_first_line(text)}",
+        "Check the client id and secret (or run `databricks auth login` again), then `brickgate status`.",
+    )
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else "unknown error"
+    return line.split(". Config:")[0].rstrip(".")
