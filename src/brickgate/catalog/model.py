@@ -29,6 +29,7 @@ class Model:
     source: Source = "foundation"
     task: str | None = None
     ready: bool = True
+    skipped_reason: str | None = None  # why discovery would not list it (only with `all=True`)
     display_name: str | None = None
     traits: Family  # the family row: defect flags the quirks act on
 

@@ -1,0 +1,136 @@
+"""The user's `config.toml` (in brickgate's home): prices, surface, cache TTL, per-model overrides.
+
+    usd_per_dbu = 0.07
+    surface = "auto"              # or "serving-endpoints" / "ai-gateway"
+    cache_ttl_seconds = 3600
+
+    [models."databricks-claude-sonnet-4-5"]
+    api = "chat"                  # any Model field: context_window, max_output_tokens, supports_*, prices
+    input_usd_per_mtok = 3.0
+
+    [[endpoints]]                 # models discovery cannot see
+    name = "my-finetuned-llama"
+    family = "llama"
+
+Tables this module does not know (other components' sections) are left alone; unknown plain keys are errors.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from brickgate import home
+from brickgate.catalog.families import FAMILY_NAMES, USD_PER_DBU, Api
+from brickgate.errors import ConfigError
+
+# tomllib is 3.11+; mypy targets 3.10 where only tomli exists, so import by name.
+_toml: Any = importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
+
+SurfaceSetting = Literal["auto", "serving-endpoints", "ai-gateway"]
+DEFAULT_CACHE_TTL_SECONDS = 3600.0
+_PRICE_NAMES = ("input", "output", "cache_read", "cache_write")
+
+
+class ModelOverride(BaseModel):
+    """Any subset of a Model's fields; prices in DBU or USD per million tokens (not both)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    family: str | None = None
+    api: Api | None = None
+    context_window: int | None = Field(default=None, gt=0)
+    max_output_tokens: int | None = Field(default=None, gt=0)
+    supports_tools: bool | None = None
+    supports_images: bool | None = None
+    supports_reasoning: bool | None = None
+    supports_prompt_caching: bool | None = None
+    display_name: str | None = None
+    input_dbu_per_mtok: float | None = Field(default=None, ge=0)
+    output_dbu_per_mtok: float | None = Field(default=None, ge=0)
+    cache_read_dbu_per_mtok: float | None = Field(default=None, ge=0)
+    cache_write_dbu_per_mtok: float | None = Field(default=None, ge=0)
+    input_usd_per_mtok: float | None = Field(default=None, ge=0)
+    output_usd_per_mtok: float | None = Field(default=None, ge=0)
+    cache_read_usd_per_mtok: float | None = Field(default=None, ge=0)
+    cache_write_usd_per_mtok: float | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _check(self) -> ModelOverride:
+        if self.family is not None and self.family not in FAMILY_NAMES:
+            raise ValueError(f"family must be one of {', '.join(FAMILY_NAMES)} (got {self.family!r})")
+        for price in _PRICE_NAMES:
+            if (
+                getattr(self, f"{price}_dbu_per_mtok") is not None
+                and getattr(self, f"{price}_usd_per_mtok") is not None
+            ):
+                raise ValueError(f"give {price}_dbu_per_mtok or {price}_usd_per_mtok, not both")
+        return self
+
+    def set_fields(self) -> dict[str, Any]:
+        """Only the fields the user wrote."""
+        return self.model_dump(exclude_unset=True, exclude_none=True)
+
+
+class CustomEndpoint(ModelOverride):
+    """A model discovery cannot see; `name` is the serving endpoint (what goes in `model`)."""
+
+    name: str = Field(min_length=1)
+
+
+class CatalogSettings(BaseModel):
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    usd_per_dbu: float = Field(default=USD_PER_DBU, gt=0)
+    surface: SurfaceSetting = "auto"
+    cache_ttl_seconds: float = Field(default=DEFAULT_CACHE_TTL_SECONDS, ge=0)
+    models: dict[str, ModelOverride] = Field(default_factory=dict)
+    endpoints: list[CustomEndpoint] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _only_tables_are_foreign(self) -> CatalogSettings:
+        # Other components keep their own [sections] here; a stray plain key is most likely a typo.
+        unknown = [k for k, v in (self.model_extra or {}).items() if not isinstance(v, dict)]
+        if unknown:
+            raise ValueError(f"unknown key {unknown[0]!r}")
+        return self
+
+
+def load_settings(path: Path | None = None) -> CatalogSettings:
+    """Parse and validate the config file; defaults when it does not exist. Errors name the file and key."""
+    path = path or home.config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return CatalogSettings()
+    except OSError as err:
+        raise ConfigError(f"Cannot read {path}: {err.strerror}.", "Check the file's permissions.") from None
+    try:
+        data = _toml.loads(text)
+    except _toml.TOMLDecodeError as err:
+        raise ConfigError(
+            f"{path} is not valid TOML: {err}.", "Fix the syntax (see https://toml.io)."
+        ) from None
+    try:
+        return CatalogSettings.model_validate(data)
+    except ValidationError as err:
+        raise ConfigError(f"{path}: {_describe(err)}", "Fix or remove that key.") from None
+
+
+def _describe(err: ValidationError) -> str:
+    problems = []
+    for issue in err.errors()[:3]:
+        where = ".".join(_key(part) for part in issue["loc"])
+        message = issue["msg"].removeprefix("Value error, ")
+        problems.append(f"{where}: {message}" if where else message)
+    return "; ".join(problems)
+
+
+def _key(part: int | str) -> str:
+    if isinstance(part, int):
+        return f"[{part}]"
+    return f'"{part}"' if "." in part else part
