@@ -1,0 +1,20 @@
+"""Wire formats: one package per API, each holding both directions, plus the one SSE codec.
+
+Upstream side (brickgate → Databricks): ``encode_request``, ``decode_response``, ``StreamDecoder``.
+Inbound side (agent → gateway): ``decode_request``, ``encode_response``, ``StreamEncoder``.
+All pure: dicts and protocol objects in, dicts, protocol events and bytes out. Family defects are not
+handled here (see ``brickgate.quirks``); a wire module knows one API and nothing about model families.
+
+Conventions shared by the three APIs (flat ``provider_data`` keys):
+- ``thoughtSignature``: Gemini's opaque signature on a text part or tool call (chat array content).
+- ``id``: a Responses item id, restored when a conversation is encoded for Responses again.
+- ``cache_control``: an Anthropic cache breakpoint on a text, image, tool_use or tool_result block.
+- ``role``: ``"developer"`` on a system message that arrived as a developer message.
+- ``instructions``: ``True`` on a system message that arrived as Responses ``instructions``.
+- Tools with no canonical shape (Responses ``custom``/``web_search``/``namespace``..., Anthropic server
+  tools) become ``Tool(provider_data={"native_api": api, "native_tool": raw_dict})``; the same API's
+  encoder emits the raw dict again, other APIs' encoders leave it out.
+- Tool results: one ``ToolResultPart`` per ``role="tool"`` message, whatever the API grouped together.
+- Unsigned reasoning text is never sent back upstream: nothing can verify it. Reasoning with a
+  ``signature`` or ``redacted`` payload (or a Responses item id) is replayed where the API has a slot.
+"""

@@ -1,0 +1,104 @@
+"""Small readers for loosely-typed JSON fields and the ids our encoders mint, shared by the wire modules."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+from brickgate.protocol import Tool
+
+JSONObject = dict[str, Any]
+
+
+def new_id(prefix: str) -> str:
+    """A fresh id in the style of the API (``chatcmpl-``, ``resp_``, ``msg_``, ``toolu_`` ...)."""
+    return prefix + os.urandom(12).hex()
+
+
+def count(value: Any) -> int | None:
+    """A token count, or None when the upstream sent null / nothing / garbage."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def mapping(value: Any) -> Mapping[str, Any]:
+    """``value`` if it is a JSON object, else an empty one (so optional nested fields read simply)."""
+    return value if isinstance(value, Mapping) else {}
+
+
+def text_of(value: Any) -> str:
+    """A string field that may be missing or null."""
+    return value if isinstance(value, str) else ""
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON text."""
+    return orjson.dumps(value).decode()
+
+
+def arguments_object(arguments: str) -> JSONObject:
+    """Tool-call arguments text as the JSON object Anthropic wants; empty or non-object text gives ``{}``."""
+    if not arguments.strip():
+        return {}
+    try:
+        value = orjson.loads(arguments)
+    except orjson.JSONDecodeError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def require_list(body: Mapping[str, Any], key: str, what: str) -> list[Any]:
+    """``body[key]`` as a list, or a ValueError naming the field (the gateway turns it into a 400)."""
+    value = body.get(key)
+    if not isinstance(value, list):
+        raise ValueError(f"`{key}` must be an array of {what}, got {type(value).__name__}")
+    return value
+
+
+def require_object(value: Any, where: str) -> Mapping[str, Any]:
+    """``value`` as a JSON object, or a ValueError naming where it was found."""
+    if not isinstance(value, Mapping):
+        raise ValueError(f"{where} must be an object, got {type(value).__name__}")
+    return value
+
+
+def native_tool(api: str, raw: Mapping[str, Any]) -> Tool:
+    """A tool with no canonical shape (a server tool, a grammar tool ...), kept whole for its own API."""
+    name = raw.get("name")
+    description = raw.get("description")
+    return Tool(
+        name=name if isinstance(name, str) and name else str(raw.get("type") or "tool"),
+        description=description if isinstance(description, str) else None,
+        provider_data={"native_api": api, "native_tool": dict(raw)},
+    )
+
+
+def native_shape(tool: Tool, api: str) -> tuple[bool, Mapping[str, Any] | None]:
+    """(is it a native tool?, its raw dict if it belongs to ``api``). Foreign native tools are dropped."""
+    pd = tool.provider_data
+    if not pd or "native_tool" not in pd:
+        return False, None
+    return True, (pd["native_tool"] if pd.get("native_api") == api else None)
+
+
+def merge_extra(body: JSONObject, extra: Mapping[str, Any]) -> JSONObject:
+    """Fill ``body`` with the wire fields the canonical model had no slot for.
+
+    Canonical values win; where both sides hold an object (Responses ``reasoning``/``text``), the
+    objects merge, so ``{"summary": "auto"}`` kept in ``extra`` joins the encoded ``{"effort": ...}``.
+    """
+    for key, value in extra.items():
+        current = body.get(key)
+        if current is None:
+            body[key] = value
+        elif isinstance(current, dict) and isinstance(value, Mapping):
+            body[key] = {**value, **current}
+    return body

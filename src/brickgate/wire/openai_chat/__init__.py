@@ -1,0 +1,6 @@
+"""OpenAI Chat Completions, both directions: Databricks `/serving-endpoints/chat/completions` and agents."""
+
+from brickgate.wire.openai_chat.requests import decode_request, encode_request
+from brickgate.wire.openai_chat.stream_decoder import StreamDecoder, decode_response
+
+__all__ = ["StreamDecoder", "decode_request", "decode_response", "encode_request"]

@@ -1,0 +1,357 @@
+"""Chat Completions request bodies ↔ the canonical Request, both directions.
+
+``encode_request`` builds what Databricks' ``/serving-endpoints/chat/completions`` takes; ``decode_request``
+accepts what real chat clients send (opencode, llm, aider, the openai SDK): system/developer messages,
+string or array content, ``content: ""``/``null`` beside ``tool_calls``, ``max_completion_tokens`` ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from brickgate.protocol import (
+    ImagePart,
+    Message,
+    Part,
+    ReasoningPart,
+    Request,
+    TextPart,
+    Tool,
+    ToolCallPart,
+    ToolResultPart,
+)
+from brickgate.wire.fields import (
+    JSONObject,
+    mapping,
+    merge_extra,
+    native_shape,
+    native_tool,
+    require_list,
+    require_object,
+    text_of,
+)
+
+API = "openai_chat"
+
+# ---------------------------------------------------------------- canonical → chat
+
+
+def encode_request(req: Request, model: str) -> JSONObject:
+    """Canonical request → a chat completions body for endpoint ``model``. ``req.extra`` fills the gaps."""
+    body: JSONObject = {"model": model, "messages": encode_messages(req.messages)}
+    tools = [t for t in (encode_tool(tool) for tool in req.tools) if t is not None]
+    if tools:
+        body["tools"] = tools
+    if req.tool_choice is not None:
+        body["tool_choice"] = encode_tool_choice(req.tool_choice)
+    if req.parallel_tool_calls is not None:
+        body["parallel_tool_calls"] = req.parallel_tool_calls
+    if req.max_tokens is not None:
+        body["max_tokens"] = req.max_tokens
+    if req.temperature is not None:
+        body["temperature"] = req.temperature
+    if req.top_p is not None:
+        body["top_p"] = req.top_p
+    if req.stop:
+        body["stop"] = list(req.stop)
+    if req.reasoning_effort is not None:
+        body["reasoning_effort"] = req.reasoning_effort
+    if req.reasoning_budget is not None:  # Databricks takes Claude's `thinking` on chat too
+        body["thinking"] = {"type": "enabled", "budget_tokens": req.reasoning_budget}
+    if req.response_format is not None:
+        body["response_format"] = dict(req.response_format)
+    body["stream"] = req.stream
+    if req.stream:
+        body["stream_options"] = {"include_usage": True}
+    return merge_extra(body, req.extra)
+
+
+def encode_messages(messages: tuple[Message, ...]) -> list[JSONObject]:
+    out: list[JSONObject] = []
+    for msg in messages:
+        results = [p for p in msg.parts if isinstance(p, ToolResultPart)]
+        out.extend(encode_tool_result(p) for p in results)
+        if msg.role == "tool":
+            continue
+        if msg.role == "assistant":
+            out.append(encode_assistant(msg))
+            continue
+        if results and len(results) == len(msg.parts):
+            continue
+        role = (
+            "developer"
+            if msg.role == "system" and (msg.provider_data or {}).get("role") == "developer"
+            else msg.role
+        )
+        encoded: JSONObject = {"role": role, "content": encode_content(msg.parts)}
+        if msg.name:
+            encoded["name"] = msg.name
+        out.append(encoded)
+    return out
+
+
+def encode_content(parts: tuple[Part, ...]) -> str | list[JSONObject]:
+    """A plain string for one plain text part, else the array form (images, several parts, signatures)."""
+    items = [item for item in (encode_part(p) for p in parts) if item is not None]
+    if len(items) == 1 and items[0]["type"] == "text" and len(items[0]) == 2:
+        text: str = items[0]["text"]
+        return text
+    if not items:
+        return ""
+    return items
+
+
+def encode_part(part: Part) -> JSONObject | None:
+    if isinstance(part, TextPart):
+        item: JSONObject = {"type": "text", "text": part.text}
+        signature = (part.provider_data or {}).get("thoughtSignature")
+        if signature:
+            item["thoughtSignature"] = signature
+        return item
+    if isinstance(part, ImagePart):
+        image: JSONObject = {"url": part.as_url()}
+        if part.detail:
+            image["detail"] = part.detail
+        return {"type": "image_url", "image_url": image}
+    if isinstance(part, ReasoningPart):
+        if part.redacted is not None:
+            return {
+                "type": "reasoning",
+                "summary": [{"type": "summary_encrypted_text", "data": part.redacted}],
+            }
+        if part.signature is not None:
+            summary = {"type": "summary_text", "text": part.text, "signature": part.signature}
+            return {"type": "reasoning", "summary": [summary]}
+    return None  # unsigned reasoning is not replayed; tool calls/results are encoded by the caller
+
+
+def encode_assistant(msg: Message) -> JSONObject:
+    content_parts = tuple(p for p in msg.parts if isinstance(p, (TextPart, ReasoningPart)))
+    calls = msg.tool_calls()
+    content = encode_content(content_parts)
+    encoded: JSONObject = {"role": "assistant", "content": None if calls and content == "" else content}
+    if calls:
+        encoded["tool_calls"] = [encode_tool_call(c) for c in calls]
+    return encoded
+
+
+def encode_tool_call(call: ToolCallPart) -> JSONObject:
+    encoded: JSONObject = {
+        "id": call.id,
+        "type": "function",
+        "function": {"name": call.name, "arguments": call.arguments},
+    }
+    signature = (call.provider_data or {}).get("thoughtSignature")
+    if signature:
+        encoded["thoughtSignature"] = signature  # Gemini 3 wants it back on the function call
+    return encoded
+
+
+def encode_tool_result(part: ToolResultPart) -> JSONObject:
+    content: str | list[JSONObject]
+    if isinstance(part.content, str):
+        content = part.content
+    else:
+        content = [item for item in (encode_part(p) for p in part.content) if item is not None]
+    return {"role": "tool", "tool_call_id": part.tool_call_id, "content": content}
+
+
+def encode_tool(tool: Tool) -> JSONObject | None:
+    is_native, raw = native_shape(tool, API)
+    if is_native:
+        return dict(raw) if raw is not None else None
+    function: JSONObject = {"name": tool.name}
+    if tool.description is not None:
+        function["description"] = tool.description
+    function["parameters"] = dict(tool.parameters)
+    if tool.strict is not None:
+        function["strict"] = tool.strict
+    return {"type": "function", "function": function}
+
+
+def encode_tool_choice(choice: str) -> str | JSONObject:
+    if choice in ("auto", "none", "required"):
+        return choice
+    return {"type": "function", "function": {"name": choice}}
+
+
+# ---------------------------------------------------------------- chat → canonical
+
+_CONSUMED = frozenset(
+    {
+        "model",
+        "messages",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "max_tokens",
+        "max_completion_tokens",
+        "temperature",
+        "top_p",
+        "stop",
+        "reasoning_effort",
+        "response_format",
+        "stream",
+        "metadata",
+    }
+)
+
+
+def decode_request(body: Mapping[str, Any]) -> Request:
+    """An inbound chat completions body → canonical Request. Raises ValueError for malformed bodies."""
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise ValueError("`model` must be a non-empty string")
+    raw_messages = require_list(body, "messages", "messages")
+    messages: list[Message] = []
+    for i, raw in enumerate(raw_messages):
+        messages.extend(decode_message(require_object(raw, f"messages[{i}]"), i))
+    tools = tuple(
+        decode_tool(require_object(t, f"tools[{i}]"), i) for i, t in enumerate(body.get("tools") or ())
+    )
+    max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
+    stop = body.get("stop")
+    thinking = mapping(body.get("thinking"))
+    extra = {k: v for k, v in body.items() if k not in _CONSUMED}
+    budget = thinking.get("budget_tokens") if thinking.get("type") == "enabled" else None
+    if isinstance(budget, int):
+        extra.pop("thinking")
+    return Request(
+        model=model,
+        messages=tuple(messages),
+        tools=tools,
+        tool_choice=decode_tool_choice(body.get("tool_choice")),
+        parallel_tool_calls=body.get("parallel_tool_calls"),
+        max_tokens=max_tokens if isinstance(max_tokens, int) else None,
+        temperature=body.get("temperature"),
+        top_p=body.get("top_p"),
+        stop=(stop,) if isinstance(stop, str) else tuple(s for s in stop or () if isinstance(s, str)),
+        reasoning_effort=body.get("reasoning_effort"),
+        reasoning_budget=budget if isinstance(budget, int) else None,
+        response_format=body.get("response_format"),
+        stream=bool(body.get("stream", False)),
+        metadata=body.get("metadata"),
+        extra=extra,
+    )
+
+
+def decode_message(raw: Mapping[str, Any], i: int) -> list[Message]:
+    role = raw.get("role")
+    content = raw.get("content")
+    name = raw.get("name") if isinstance(raw.get("name"), str) else None
+    if role in ("system", "developer"):
+        pd = {"role": "developer"} if role == "developer" else None
+        return [Message(role="system", parts=decode_parts(content, i), provider_data=pd)]
+    if role == "user":
+        return [Message(role="user", parts=decode_parts(content, i), name=name)]
+    if role == "assistant":
+        return [decode_assistant(raw, i)]
+    if role == "tool":
+        call_id = raw.get("tool_call_id")
+        if not isinstance(call_id, str):
+            raise ValueError(f"messages[{i}]: a tool message needs a string `tool_call_id`")
+        result: str | tuple[TextPart | ImagePart, ...]
+        if isinstance(content, list):
+            result = tuple(p for p in decode_parts(content, i) if isinstance(p, (TextPart, ImagePart)))
+        else:
+            result = text_of(content)
+        return [
+            Message(role="tool", parts=(ToolResultPart(tool_call_id=call_id, content=result, name=name),))
+        ]
+    raise ValueError(
+        f"messages[{i}]: unsupported role {role!r} (expected system, developer, user, assistant, tool)"
+    )
+
+
+def decode_parts(content: Any, i: int) -> tuple[Part, ...]:
+    if content is None or content == "":
+        return ()
+    if isinstance(content, str):
+        return (TextPart(text=content),)
+    if not isinstance(content, list):
+        raise ValueError(f"messages[{i}].content must be a string or an array of content parts")
+    parts: list[Part] = []
+    for item in content:
+        part = decode_part(require_object(item, f"messages[{i}].content[]"), i)
+        if part is not None:
+            parts.append(part)
+    return tuple(parts)
+
+
+def decode_part(item: Mapping[str, Any], i: int) -> Part | None:
+    kind = item.get("type")
+    if kind in ("text", "refusal"):
+        signature = item.get("thoughtSignature")
+        pd = {"thoughtSignature": signature} if isinstance(signature, str) else None
+        return TextPart(text=text_of(item.get(kind)), provider_data=pd)
+    if kind == "image_url":
+        image = item.get("image_url")
+        if isinstance(image, str):
+            return ImagePart(url=image)
+        image = mapping(image)
+        detail = image.get("detail")
+        return ImagePart(url=text_of(image.get("url")), detail=detail if isinstance(detail, str) else None)
+    if kind == "reasoning":
+        return decode_reasoning(item)
+    raise ValueError(f"messages[{i}]: unsupported content part type {kind!r} (expected text or image_url)")
+
+
+def decode_reasoning(item: Mapping[str, Any]) -> ReasoningPart | None:
+    for summary in item.get("summary") or ():
+        summary = mapping(summary)
+        if summary.get("type") == "summary_encrypted_text":
+            return ReasoningPart(redacted=text_of(summary.get("data")))
+        signature = summary.get("signature")
+        return ReasoningPart(
+            text=text_of(summary.get("text")), signature=signature if isinstance(signature, str) else None
+        )
+    return None
+
+
+def decode_assistant(raw: Mapping[str, Any], i: int) -> Message:
+    parts: list[Part] = []
+    reasoning = raw.get("reasoning_content")
+    if isinstance(reasoning, str) and reasoning:
+        parts.append(ReasoningPart(text=reasoning))
+    parts.extend(decode_parts(raw.get("content"), i))
+    for j, call in enumerate(raw.get("tool_calls") or ()):
+        call = require_object(call, f"messages[{i}].tool_calls[{j}]")
+        function = require_object(call.get("function"), f"messages[{i}].tool_calls[{j}].function")
+        signature = call.get("thoughtSignature")
+        parts.append(
+            ToolCallPart(
+                id=text_of(call.get("id")),
+                name=text_of(function.get("name")),
+                arguments=text_of(function.get("arguments")),
+                provider_data={"thoughtSignature": signature} if isinstance(signature, str) else None,
+            )
+        )
+    return Message(role="assistant", parts=tuple(parts))
+
+
+def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
+    if raw.get("type", "function") != "function":
+        return native_tool(API, raw)
+    function = require_object(raw.get("function"), f"tools[{i}].function")
+    name = function.get("name")
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"tools[{i}].function.name must be a non-empty string")
+    parameters = function.get("parameters")
+    strict = function.get("strict")
+    return Tool(
+        name=name,
+        description=function.get("description") if isinstance(function.get("description"), str) else None,
+        parameters=parameters if isinstance(parameters, Mapping) else {"type": "object", "properties": {}},
+        strict=strict if isinstance(strict, bool) else None,
+    )
+
+
+def decode_tool_choice(choice: Any) -> str | None:
+    if isinstance(choice, str):
+        return choice
+    if isinstance(choice, Mapping):
+        name = mapping(choice.get("function")).get("name")
+        if isinstance(name, str):
+            return name
+    return None

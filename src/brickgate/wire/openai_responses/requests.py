@@ -1,0 +1,368 @@
+"""Responses request bodies ↔ the canonical Request, both directions.
+
+``decode_request`` accepts what Codex CLI, opencode and the openai SDK send: ``input`` as a string or as
+items (messages with ``input_text``/``output_text``/``input_image``, developer/system roles, items with
+``id``s, ``function_call``, ``function_call_output``, ``reasoning`` with ``encrypted_content``), optional
+``instructions``, flat function tools, and tool types with no canonical shape (kept as native tools).
+Consecutive assistant-side items (reasoning, assistant message, function calls) form one assistant turn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from brickgate.protocol import (
+    ImagePart,
+    Message,
+    Part,
+    ReasoningPart,
+    Request,
+    Role,
+    TextPart,
+    Tool,
+    ToolCallPart,
+    ToolResultPart,
+)
+from brickgate.wire.fields import (
+    JSONObject,
+    mapping,
+    merge_extra,
+    native_shape,
+    native_tool,
+    require_object,
+    text_of,
+)
+from brickgate.wire.openai_responses.reasoning import unpack_encrypted
+
+API = "openai_responses"
+
+# ---------------------------------------------------------------- canonical → Responses
+
+
+def encode_request(req: Request, model: str) -> JSONObject:
+    """Canonical request → a Responses body for endpoint ``model``. ``req.extra`` fills the gaps."""
+    messages = req.messages
+    body: JSONObject = {"model": model}
+    if messages and (messages[0].provider_data or {}).get("instructions"):
+        body["instructions"] = messages[0].text()
+        messages = messages[1:]
+    body["input"] = encode_input(messages)
+    tools = [t for t in (encode_tool(tool) for tool in req.tools) if t is not None]
+    if tools:
+        body["tools"] = tools
+    if req.tool_choice is not None:
+        choice = req.tool_choice
+        body["tool_choice"] = (
+            choice if choice in ("auto", "none", "required") else {"type": "function", "name": choice}
+        )
+    if req.parallel_tool_calls is not None:
+        body["parallel_tool_calls"] = req.parallel_tool_calls
+    if req.max_tokens is not None:
+        body["max_output_tokens"] = req.max_tokens
+    if req.temperature is not None:
+        body["temperature"] = req.temperature
+    if req.top_p is not None:
+        body["top_p"] = req.top_p
+    if req.reasoning_effort is not None:
+        body["reasoning"] = {"effort": req.reasoning_effort}
+    if req.response_format is not None:
+        body["text"] = {"format": encode_text_format(req.response_format)}
+    if req.metadata is not None:
+        body["metadata"] = dict(req.metadata)
+    body["stream"] = req.stream
+    return merge_extra(body, req.extra)
+
+
+def encode_text_format(response_format: Mapping[str, Any]) -> JSONObject:
+    """Chat ``response_format`` → Responses ``text.format`` (json_schema flattens one level)."""
+    if response_format.get("type") == "json_schema":
+        return {"type": "json_schema", **mapping(response_format.get("json_schema"))}
+    return dict(response_format)
+
+
+def encode_input(messages: tuple[Message, ...]) -> list[JSONObject]:
+    items: list[JSONObject] = []
+    for msg in messages:
+        if msg.role == "assistant":
+            items.extend(encode_assistant(msg))
+            continue
+        results = [p for p in msg.parts if isinstance(p, ToolResultPart)]
+        items.extend(encode_tool_result(p) for p in results)
+        rest = [p for p in msg.parts if isinstance(p, (TextPart, ImagePart))]
+        if msg.role == "tool" or (results and not rest):
+            continue
+        role: str = msg.role
+        if role == "system" and (msg.provider_data or {}).get("role") == "developer":
+            role = "developer"
+        item: JSONObject = {"type": "message", "role": role, "content": [encode_input_part(p) for p in rest]}
+        with_id(item, msg.provider_data)
+        items.append(item)
+    return items
+
+
+def with_id(item: JSONObject, provider_data: Mapping[str, Any] | None) -> JSONObject:
+    item_id = (provider_data or {}).get("id")
+    if isinstance(item_id, str):
+        item["id"] = item_id
+    return item
+
+
+def encode_input_part(part: TextPart | ImagePart) -> JSONObject:
+    if isinstance(part, TextPart):
+        return {"type": "input_text", "text": part.text}
+    return {"type": "input_image", "image_url": part.as_url(), "detail": part.detail or "auto"}
+
+
+def encode_assistant(msg: Message) -> list[JSONObject]:
+    items: list[JSONObject] = []
+    text_item: JSONObject | None = None
+    for part in msg.parts:
+        if isinstance(part, TextPart):
+            if text_item is None or (part.provider_data or {}).get("id"):
+                text_item = with_id(
+                    {"type": "message", "role": "assistant", "content": []}, part.provider_data
+                )
+                items.append(text_item)
+            text_item["content"].append({"type": "output_text", "text": part.text, "annotations": []})
+            continue
+        text_item = None
+        if isinstance(part, ToolCallPart):
+            call = {
+                "type": "function_call",
+                "call_id": part.id,
+                "name": part.name,
+                "arguments": part.arguments,
+            }
+            items.append(with_id(call, part.provider_data))
+        elif isinstance(part, ReasoningPart) and (
+            part.redacted is not None or (part.provider_data or {}).get("id")
+        ):
+            items.append(encode_reasoning(part))
+    return items
+
+
+def encode_reasoning(part: ReasoningPart) -> JSONObject:
+    """A reasoning item to replay upstream: its id and real encrypted content (not foreign signatures)."""
+    item: JSONObject = {"type": "reasoning", "summary": []}
+    with_id(item, part.provider_data)
+    if part.text:
+        item["summary"] = [{"type": "summary_text", "text": part.text}]
+    if part.redacted is not None:
+        item["encrypted_content"] = part.redacted
+    return item
+
+
+def encode_tool_result(part: ToolResultPart) -> JSONObject:
+    content = part.content
+    output = content if isinstance(content, str) else [encode_input_part(p) for p in content]
+    return with_id(
+        {"type": "function_call_output", "call_id": part.tool_call_id, "output": output}, part.provider_data
+    )
+
+
+def encode_tool(tool: Tool) -> JSONObject | None:
+    is_native, raw = native_shape(tool, API)
+    if is_native:
+        return dict(raw) if raw is not None else None
+    encoded: JSONObject = {"type": "function", "name": tool.name}
+    if tool.description is not None:
+        encoded["description"] = tool.description
+    encoded["parameters"] = dict(tool.parameters)
+    if tool.strict is not None:
+        encoded["strict"] = tool.strict
+    return encoded
+
+
+# ---------------------------------------------------------------- Responses → canonical
+
+_CONSUMED = frozenset(
+    {
+        "model",
+        "input",
+        "instructions",
+        "tools",
+        "tool_choice",
+        "parallel_tool_calls",
+        "max_output_tokens",
+        "temperature",
+        "top_p",
+        "stream",
+        "metadata",
+        "reasoning",
+        "text",
+    }
+)
+
+
+def decode_request(body: Mapping[str, Any]) -> Request:
+    """An inbound Responses body → canonical Request. Raises ValueError for malformed bodies."""
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise ValueError("`model` must be a non-empty string")
+    messages: list[Message] = []
+    instructions = body.get("instructions")
+    if isinstance(instructions, str) and instructions:
+        messages.append(
+            Message(role="system", parts=(TextPart(text=instructions),), provider_data={"instructions": True})
+        )
+    messages.extend(decode_input(body.get("input")))
+    tools = tuple(
+        decode_tool(require_object(t, f"tools[{i}]"), i) for i, t in enumerate(body.get("tools") or ())
+    )
+    reasoning = dict(mapping(body.get("reasoning")))
+    text = dict(mapping(body.get("text")))
+    effort = reasoning.pop("effort", None)
+    text_format = mapping(text.pop("format", None))
+    extra = {k: v for k, v in body.items() if k not in _CONSUMED}
+    if reasoning:
+        extra["reasoning"] = reasoning
+    if text:
+        extra["text"] = text
+    max_tokens = body.get("max_output_tokens")
+    return Request(
+        model=model,
+        messages=tuple(messages),
+        tools=tools,
+        tool_choice=decode_tool_choice(body.get("tool_choice")),
+        parallel_tool_calls=body.get("parallel_tool_calls"),
+        max_tokens=max_tokens if isinstance(max_tokens, int) else None,
+        temperature=body.get("temperature"),
+        top_p=body.get("top_p"),
+        reasoning_effort=effort if isinstance(effort, str) else None,
+        response_format=decode_text_format(text_format),
+        stream=bool(body.get("stream", False)),
+        metadata=body.get("metadata"),
+        extra=extra,
+    )
+
+
+def decode_text_format(text_format: Mapping[str, Any]) -> JSONObject | None:
+    kind = text_format.get("type")
+    if kind == "json_schema":
+        return {"type": "json_schema", "json_schema": {k: v for k, v in text_format.items() if k != "type"}}
+    if kind == "json_object":
+        return {"type": "json_object"}
+    return None
+
+
+def decode_input(raw: Any) -> list[Message]:
+    if isinstance(raw, str):
+        return [Message.of("user", raw)]
+    if not isinstance(raw, list):
+        raise ValueError("`input` must be a string or an array of input items")
+    messages: list[Message] = []
+    turn: list[Part] = []  # the assistant turn being gathered from consecutive items
+    for i, item in enumerate(raw):
+        item = require_object(item, f"input[{i}]")
+        part = decode_assistant_item(item, i)
+        if part is not None:
+            turn.append(part)
+            continue
+        if turn:
+            messages.append(Message(role="assistant", parts=tuple(turn)))
+            turn = []
+        messages.append(decode_other_item(item, i))
+    if turn:
+        messages.append(Message(role="assistant", parts=tuple(turn)))
+    return messages
+
+
+def decode_assistant_item(item: Mapping[str, Any], i: int) -> Part | None:
+    """The part an assistant-side item contributes to the current assistant turn (None: not one)."""
+    kind = item.get("type", "message")
+    pd = {"id": item["id"]} if isinstance(item.get("id"), str) else None
+    if kind == "function_call":
+        return ToolCallPart(
+            id=text_of(item.get("call_id")) or text_of(item.get("id")),
+            name=text_of(item.get("name")),
+            arguments=text_of(item.get("arguments")),
+            provider_data=pd,
+        )
+    if kind == "reasoning":
+        summary = [text_of(mapping(s).get("text")) for s in item.get("summary") or ()]
+        signature, redacted = unpack_encrypted(item.get("encrypted_content"))
+        return ReasoningPart(
+            text="\n\n".join(s for s in summary if s),
+            signature=signature,
+            redacted=redacted,
+            provider_data=pd,
+        )
+    if kind == "message" and item.get("role") == "assistant":
+        content = item.get("content")
+        if isinstance(content, str):
+            return TextPart(text=content, provider_data=pd)
+        texts = [decode_content_part(require_object(c, f"input[{i}].content[]"), i) for c in content or ()]
+        return TextPart(text="".join(p.text for p in texts if isinstance(p, TextPart)), provider_data=pd)
+    return None
+
+
+def decode_other_item(item: Mapping[str, Any], i: int) -> Message:
+    kind = item.get("type", "message")
+    pd = {"id": item["id"]} if isinstance(item.get("id"), str) else None
+    if kind == "function_call_output":
+        output = item.get("output")
+        content: str | tuple[TextPart | ImagePart, ...]
+        if isinstance(output, list):
+            content = tuple(decode_content_part(require_object(c, f"input[{i}].output[]"), i) for c in output)
+        else:
+            content = text_of(output)
+        result = ToolResultPart(tool_call_id=text_of(item.get("call_id")), content=content, provider_data=pd)
+        return Message(role="tool", parts=(result,))
+    if kind != "message":
+        raise ValueError(f"input[{i}]: item type {kind!r} cannot be translated for this model's API")
+    role = item.get("role")
+    if role not in ("user", "system", "developer"):
+        raise ValueError(
+            f"input[{i}]: unsupported role {role!r} (expected user, system, developer, assistant)"
+        )
+    content_raw = item.get("content")
+    if isinstance(content_raw, str):
+        parts: tuple[TextPart | ImagePart, ...] = (TextPart(text=content_raw),)
+    elif isinstance(content_raw, list):
+        parts = tuple(decode_content_part(require_object(c, f"input[{i}].content[]"), i) for c in content_raw)
+    else:
+        raise ValueError(f"input[{i}].content must be a string or an array of content parts")
+    canonical_role: Role = "user" if role == "user" else "system"
+    if role == "developer":
+        pd = {**(pd or {}), "role": "developer"}
+    return Message(role=canonical_role, parts=parts, provider_data=pd)
+
+
+def decode_content_part(part: Mapping[str, Any], i: int) -> TextPart | ImagePart:
+    kind = part.get("type")
+    if kind in ("input_text", "output_text", "text"):
+        return TextPart(text=text_of(part.get("text")))
+    if kind == "refusal":
+        return TextPart(text=text_of(part.get("refusal")))
+    if kind == "input_image":
+        url = part.get("image_url")
+        detail = part.get("detail")
+        if not isinstance(url, str):
+            raise ValueError(f"input[{i}]: input_image needs an `image_url` (file ids are not supported)")
+        return ImagePart(url=url, detail=detail if isinstance(detail, str) and detail != "auto" else None)
+    raise ValueError(f"input[{i}]: unsupported content part type {kind!r}")
+
+
+def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
+    if raw.get("type") != "function":
+        return native_tool(API, raw)
+    name = raw.get("name")
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"tools[{i}].name must be a non-empty string")
+    parameters = raw.get("parameters")
+    strict = raw.get("strict")
+    description = raw.get("description")
+    return Tool(
+        name=name,
+        description=description if isinstance(description, str) else None,
+        parameters=parameters if isinstance(parameters, Mapping) else {"type": "object", "properties": {}},
+        strict=strict if isinstance(strict, bool) else None,
+    )
+
+
+def decode_tool_choice(choice: Any) -> str | None:
+    if isinstance(choice, str):
+        return choice
+    name = mapping(choice).get("name")
+    return name if isinstance(name, str) else None
