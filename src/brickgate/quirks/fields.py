@@ -72,3 +72,20 @@ def drop_unknown_chat_fields(body: JSON) -> JSON:
     if all(k in CHAT_REQUEST_FIELDS for k in body):
         return body
     return {k: v for k, v in body.items() if k in CHAT_REQUEST_FIELDS}
+
+
+def drop_eager_input_streaming(body: JSON) -> JSON:
+    """``tools[].eager_input_streaming`` removed from Anthropic Messages tools (opencode sends it).
+
+    Fact: the AI Gateway's Anthropic translator rejects ``tools[].eager_input_streaming`` on the
+    stream+tools path; the legacy ``anthropic-beta: fine-grained-tool-streaming-...`` header works instead
+    [code: ucode ``agents/pi.py``, ``agents/opencode.py`` comments] (§2.8). Without it, tool input still
+    streams, only less eagerly.
+    """
+    tools = body.get("tools")
+    if not isinstance(tools, list) or not any(
+        isinstance(t, dict) and "eager_input_streaming" in t for t in tools
+    ):
+        return body
+    cleaned = [_without(t, "eager_input_streaming") if isinstance(t, dict) else t for t in tools]
+    return {**body, "tools": cleaned}

@@ -69,6 +69,7 @@ QUIRKS: tuple[Quirk, ...] = (
     Quirk("strip_strict_from_tools",
           dict.fromkeys(("chat", "responses"), tool_schema.strip_strict_from_tools),
           lambda f: not f.accepts_strict_tools),
+    Quirk("drop_eager_input_streaming", {"anthropic": fields.drop_eager_input_streaming}, _always),
     Quirk("drop_stream_options", {"chat": fields.drop_stream_options}, lambda f: f.rejects_stream_options),
     Quirk("drop_unknown_fields", {"chat": fields.drop_unknown_chat_fields},
           lambda f: f.strict_request_fields),

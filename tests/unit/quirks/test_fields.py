@@ -5,6 +5,7 @@ import logging
 import pytest
 
 from brickgate.quirks.fields import (
+    drop_eager_input_streaming,
     drop_stream_options,
     drop_temperature,
     drop_unknown_chat_fields,
@@ -54,3 +55,13 @@ def test_documented_chat_fields_all_survive() -> None:
     )
     body = dict.fromkeys(names.split(), 1)
     assert drop_unknown_chat_fields(body) is body
+
+
+def test_eager_input_streaming_is_dropped_from_anthropic_tools() -> None:
+    body = {"tools": [{"name": "t", "input_schema": {"type": "object"}, "eager_input_streaming": True}]}
+    assert drop_eager_input_streaming(body)["tools"] == [{"name": "t", "input_schema": {"type": "object"}}]
+
+
+def test_tools_without_eager_input_streaming_are_unchanged() -> None:
+    body = {"tools": [{"name": "t", "input_schema": {"type": "object"}}]}
+    assert drop_eager_input_streaming(body) is body
