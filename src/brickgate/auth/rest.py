@@ -92,9 +92,10 @@ def _error_message(body: str) -> str:
     try:
         data = json.loads(body)
     except ValueError:
-        return body.strip()[:200]
+        return body.strip()[:200].rstrip(".")
     if isinstance(data, dict):
-        return str(data.get("message") or data.get("error_code") or data.get("error") or "")[:200]
+        text = data.get("message") or data.get("error_code") or data.get("error") or ""
+        return str(text)[:200].strip().rstrip(".")
     return ""
 
 
@@ -109,6 +110,9 @@ def _connection_error(host: str, err: BaseException, timeout: float) -> HostUnre
     if isinstance(reason, ConnectionRefusedError):
         return HostUnreachable(f"Could not connect to {host}: connection refused.", hint)
     if isinstance(reason, ssl.SSLError):
+        if "WRONG_VERSION_NUMBER" in str(reason) and host.startswith("https://"):
+            plain = "http://" + host.removeprefix("https://")
+            return HostUnreachable(f"{host} does not speak HTTPS.", f"If it is a local server, use {plain}.")
         return HostUnreachable(
             f"TLS handshake with {host} failed: {redact(str(reason))}.",
             "A proxy may be intercepting HTTPS; set REQUESTS_CA_BUNDLE / SSL_CERT_FILE to its certificate.",

@@ -6,15 +6,24 @@ The SDK's errors are strings inside ValueError; they are mapped here to brickgat
 from __future__ import annotations
 
 import logging
+import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from brickgate.auth.config_file import missing_profile_error
+from brickgate.auth.config_file import missing_profile_error, read_sections
 from brickgate.auth.credentials import Credentials, CredentialSource
 from brickgate.auth.host import normalize_host
-from brickgate.errors import AUTH_METHODS_HINT, AuthError, CredentialsRejected, HostUnreachable, NoCredentials
+from brickgate.errors import (
+    AUTH_METHODS_HINT,
+    AuthError,
+    BrickgateError,
+    CredentialsRejected,
+    HostUnreachable,
+    NoCredentials,
+)
 from brickgate.redact import redact, register_secret
 
 _SDK_LOGGER = "databricks.sdk"
@@ -39,11 +48,13 @@ def sdk_credentials(
         kwargs["profile"] = profile
     if host:
         kwargs["host"] = normalize_host(host)
+    started = time.monotonic()
     with _captured_sdk_warnings() as warnings:
         try:
             cfg = Config(**kwargs)
         except ValueError as err:
-            raise _config_error(str(err), host or "", warnings, timeout) from None
+            waited = time.monotonic() - started
+            raise _config_error(str(err), _host_for_message(host, profile), warnings, waited) from None
     register_secret(cfg.token, cfg.client_secret, cfg.password)
     resolved_host = normalize_host(cfg.host)
 
@@ -84,7 +95,19 @@ def _captured_sdk_warnings() -> Iterator[list[str]]:
         logger.removeFilter(keep)
 
 
-def _config_error(message: str, host: str, warnings: list[str], timeout: float) -> AuthError:
+def _host_for_message(host: str | None, profile: str | None) -> str:
+    """The host the SDK was trying, for error messages (best effort, never raises)."""
+    raw = host or os.environ.get("DATABRICKS_HOST")
+    if not raw:
+        try:
+            name = profile or os.environ.get("DATABRICKS_CONFIG_PROFILE") or "DEFAULT"
+            raw = read_sections().get(name, {}).get("host")
+        except BrickgateError:
+            raw = None
+    return raw or ""
+
+
+def _config_error(message: str, host: str, warnings: list[str], waited: float) -> AuthError:
     text = redact(message)
     if missing := re.search(r"has no (.+?) profile configured", text):
         return missing_profile_error(missing.group(1))
@@ -99,7 +122,7 @@ def _config_error(message: str, host: str, warnings: list[str], timeout: float) 
     probe_failures = [w for w in warnings if w.startswith(_HOST_METADATA_WARNING)]
     if probe_failures and _CONNECTION_FAILURE.search(probe_failures[0]):
         return HostUnreachable(
-            f"Could not reach the workspace {host or 'host'} (gave up after about {timeout:g} s).",
+            f"Could not reach the workspace {host or 'host'} (gave up after {waited:.1f} s).",
             "Check the host URL, your network or VPN, and that the workspace is running.",
         )
     if "cannot configure default credentials" in text:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import time
 from typing import Any
 
 from brickgate.auth import Credentials, peek_host, resolve
@@ -24,6 +25,7 @@ _NAME_PREFIXES = ("databricks/", "system.ai.")
 class Catalog:
     """Models of one workspace. A warm cache is read without credentials, the SDK or the network.
 
+    `use_cache=False` neither reads nor writes the disk cache (demos, throwaway workspaces).
     `stale` is True when the last `models()` served an expired cache because the listing failed;
     `stale_reason` then holds that failure.
     """
@@ -36,8 +38,10 @@ class Catalog:
         host: str | None = None,
         settings: CatalogSettings | None = None,
         timeout: float = 10,
+        use_cache: bool = True,
     ) -> None:
         self._creds = credentials
+        self._use_cache = use_cache
         self._profile = profile
         self._host = host
         self._settings = settings
@@ -86,7 +90,7 @@ class Catalog:
     def _endpoints(self, refresh: bool) -> list[dict[str, Any]]:
         self.stale, self.stale_reason = False, None
         host = self.host
-        cached = read_listing(host) if host and not refresh else None
+        cached = read_listing(host) if host and self._use_cache and not refresh else None
         if cached is not None and cached.age() < self.settings.cache_ttl_seconds:
             self.fetched_at = cached.fetched_at
             return cached.endpoints
@@ -111,7 +115,10 @@ class Catalog:
                 "Check that the host is a Databricks workspace URL.",
                 status=200,
             )
-        return write_listing(creds.host, [slim_endpoint(e) for e in endpoints if isinstance(e, dict)])
+        slim = [slim_endpoint(e) for e in endpoints if isinstance(e, dict)]
+        if not self._use_cache:
+            return CachedListing(creds.host, time.time(), slim)
+        return write_listing(creds.host, slim)
 
 
 def _lookup_keys(name: str) -> list[str]:

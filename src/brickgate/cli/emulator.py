@@ -1,0 +1,59 @@
+"""`brickgate emulator`: a local emulated Databricks workspace in the foreground."""
+
+from __future__ import annotations
+
+import dataclasses
+import socket
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from brickgate.errors import ConfigError
+
+
+def emulator(
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0 picks a free one).")] = 8765,
+    config: Annotated[
+        Path | None, typer.Option("--config", help="JSON or TOML file with EmulatorConfig fields.")
+    ] = None,
+    no_ai_gateway: Annotated[
+        bool, typer.Option("--no-ai-gateway", help="Answer /ai-gateway/* with 404, like older workspaces.")
+    ] = False,
+) -> None:
+    """Serve an emulated workspace (listing, OAuth, every inference API) until Ctrl+C."""
+    from brickgate.cli.output import stdout_console
+    from brickgate.emulator import EmulatorConfig, load_config, serve
+
+    try:
+        settings = load_config(config) if config else EmulatorConfig()
+    except (OSError, ValueError, TypeError) as err:
+        raise ConfigError(f"Cannot use emulator config {config}: {err}", "Fix the file and retry.") from None
+    if no_ai_gateway:
+        settings = dataclasses.replace(settings, ai_gateway=False)
+    port = port or _free_port()
+    url = f"http://127.0.0.1:{port}"
+    console = stdout_console()
+    console.print(f"[bold]Emulated Databricks workspace[/] on {url}", highlight=False)
+    console.print("Point brickgate (or the Databricks SDK) at it:", style="dim")
+    console.print(f"  export DATABRICKS_HOST={url} DATABRICKS_TOKEN={settings.tokens[0]}", markup=False)
+    console.print(
+        f"  (OAuth M2M: DATABRICKS_CLIENT_ID={settings.client_id} "
+        f"DATABRICKS_CLIENT_SECRET={settings.client_secret})",
+        markup=False,
+        style="dim",
+    )
+    console.print("Ctrl+C to stop.", style="dim")
+    try:
+        serve(settings, host="127.0.0.1", port=port)
+    except KeyboardInterrupt:
+        pass
+    except OSError as err:
+        raise ConfigError(f"Cannot serve on {url}: {err.strerror}.", "Pick another --port.") from None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
