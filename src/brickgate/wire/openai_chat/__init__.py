@@ -2,5 +2,13 @@
 
 from brickgate.wire.openai_chat.requests import decode_request, encode_request
 from brickgate.wire.openai_chat.stream_decoder import StreamDecoder, decode_response
+from brickgate.wire.openai_chat.stream_encoder import StreamEncoder, encode_response
 
-__all__ = ["StreamDecoder", "decode_request", "decode_response", "encode_request"]
+__all__ = [
+    "StreamDecoder",
+    "StreamEncoder",
+    "decode_request",
+    "decode_response",
+    "encode_request",
+    "encode_response",
+]
