@@ -1,0 +1,61 @@
+"""The families table maps every endpoint name Databricks uses to the right family row."""
+
+from __future__ import annotations
+
+import pytest
+
+from brickgate.catalog.families import FAMILY_NAMES, OTHER, bare_name, family_for
+from brickgate.catalog.overrides import family_row
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "family", "api"),
+    [
+        ("databricks-claude-sonnet-4-5", "claude", "anthropic"),
+        ("databricks-claude-opus-4-1", "claude", "anthropic"),
+        ("databricks-claude-haiku-4-5", "claude", "anthropic"),
+        ("databricks-gpt-5-2", "gpt", "responses"),
+        ("databricks-gpt-5-mini", "gpt", "responses"),
+        ("databricks-gpt-5-1-codex-max", "codex", "responses"),
+        ("databricks-gpt-5-2-codex", "codex", "responses"),
+        ("databricks-gemini-2-5-pro", "gemini", "chat"),
+        ("databricks-gemini-3-pro", "gemini", "chat"),
+        ("databricks-meta-llama-3-3-70b-instruct", "llama", "chat"),
+        ("databricks-qwen3-next-80b-a3b-instruct", "qwen", "chat"),
+        ("databricks-gpt-oss-120b", "gpt-oss", "chat"),
+        ("databricks-gpt-oss-20b", "gpt-oss", "chat"),
+        ("databricks-gemma-3-12b", "gemma", "chat"),
+        ("system.ai.claude-opus-4-8", "claude", "anthropic"),
+        ("databricks/gpt-5-2", "gpt", "responses"),
+    ],
+)
+def test_endpoint_name_maps_to_family_and_api(endpoint: str, family: str, api: str) -> None:
+    row = family_for(endpoint)
+    assert (row.name, row.api) == (family, api)
+
+
+def test_unknown_name_gets_safe_chat_defaults() -> None:
+    row = family_for("my-finetuned-thing")
+    assert row is OTHER
+    assert row.api == "chat"
+    assert row.context_window > 0 and row.max_output_tokens > 0
+
+
+def test_codex_is_responses_only_and_gpt_is_not() -> None:
+    assert family_for("databricks-gpt-5-2-codex").responses_only
+    assert not family_for("databricks-gpt-5-2").responses_only
+
+
+def test_gpt_oss_is_not_mistaken_for_gpt() -> None:
+    assert family_for("databricks-gpt-oss-120b").single_tool_call_per_turn
+    assert not family_for("databricks-gpt-5-2").single_tool_call_per_turn
+
+
+def test_bare_name_strips_prefixes_and_dots() -> None:
+    assert bare_name("Databricks-Claude-Sonnet-4.5") == "claude-sonnet-4-5"
+    assert bare_name("system.ai.gpt-5-2") == "gpt-5-2"
+
+
+@pytest.mark.parametrize("name", FAMILY_NAMES)
+def test_every_family_name_has_a_generic_row(name: str) -> None:
+    assert family_row(name).name == name
