@@ -49,8 +49,7 @@ _GPT = Behaviour(
 _GEMINI = Behaviour(
     name="gemini",
     family="gemini",
-    reasoning=True,
-    gemini=True,
+    gemini=True,  # thoughts stay hidden behind thoughtSignature; no reasoning text comes back
     api_types=("gemini/v1/generateContent", "mlflow/v1/chat/completions"),
 )
 _OPEN = Behaviour(name="llama", family="llama", strict_fields=True)

@@ -1,0 +1,271 @@
+"""The documented upstream rejections, with their exact statuses and texts (research §2.10, §3).
+
+Each check raises `UpstreamError` carrying the response Databricks sends. Texts marked ASSUMPTION are
+not confirmed by the research; they are realistic choices, documented in the emulator README.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from brickgate.emulator.behaviours import ANTHROPIC, CHAT, RESPONSES
+from brickgate.emulator.error_bodies import bad_request, google_error, wrapped_provider_error
+from brickgate.emulator.turn import as_dict, as_list, signature_is_valid
+from brickgate.emulator.workspace import Endpoint
+
+# research §2.4: the documented chat request fields; strict (Go) decoders reject anything else
+CHAT_FIELDS = frozenset(
+    {
+        "model",
+        "messages",
+        "max_tokens",
+        "temperature",
+        "top_p",
+        "top_k",
+        "stop",
+        "n",
+        "stream",
+        "tools",
+        "tool_choice",
+        "response_format",
+        "logprobs",
+        "top_logprobs",
+        "reasoning_effort",
+        "extra_params",
+        "usage_context",
+        "client_request_id",
+    }
+)
+EMPTY_TEXT = "messages: text content blocks must be non-empty"
+MISSING_SIGNATURE = (
+    "Function call is missing a thought_signature in functionCall parts. This is required for tools to work "
+    "correctly, and missing thought_signature may lead to degraded model performance. Additional data, "
+    "function call `default_api:{name}` , position {position}. Please refer to "
+    "https://ai.google.dev/gemini-api/docs/thought-signatures for more details."
+)
+INVALID_SIGNATURE = "Unable to submit request because Thought signature is not valid."  # ASSUMPTION
+MULTIPLE_SYSTEM = (  # ASSUMPTION: Gemini takes one system instruction
+    "Invalid JSON payload received. Multiple system messages are not supported: only one system instruction "
+    "can be set, at the start of the conversation."
+)
+RESPONSES_ONLY = (
+    "Model {name} only supports the Responses API. Please use /serving-endpoints/responses instead."
+)
+REF_WITH_SIBLINGS = (
+    "Schema.ref '{ref}' was set alongside unsupported fields. If a schema node has Schema.ref set, then only "
+    "description and default can be set alongside it"
+)
+UNANSWERED_TOOL_USE = (  # Anthropic's wording
+    "messages.{index}: `tool_use` ids were found without `tool_result` blocks immediately after: {ids}. "
+    "Each `tool_use` block must have a corresponding `tool_result` block in the next message."
+)
+UNEXPECTED_TOOL_RESULT = (  # Anthropic's wording
+    "messages.{index}.content.0: unexpected `tool_use_id` found in `tool_result` blocks: {id}. "
+    "Each `tool_result` block must have a corresponding `tool_use` block in the previous message."
+)
+_REF_SIBLINGS_OK = frozenset({"$ref", "description", "default"})
+
+
+def check_surface(api: str, endpoint: Endpoint) -> None:
+    """Which endpoint may be queried through which API, and whether it is ready."""
+    if not endpoint.ready:  # ASSUMPTION: text and status not confirmed
+        raise bad_request(
+            f"Endpoint {endpoint.name} is not ready (state: NOT_READY). Retry once it is READY."
+        )
+    if api in endpoint.behaviour.surfaces:
+        return
+    if endpoint.task == "llm/v1/embeddings":
+        raise bad_request(
+            f"Endpoint {endpoint.name} serves task llm/v1/embeddings and cannot answer {api} requests."
+        )
+    if api == CHAT:
+        raise bad_request(RESPONSES_ONLY.format(name=endpoint.name))
+    if api == ANTHROPIC:
+        raise bad_request(f"API type 'anthropic/v1/messages' is not supported for endpoint {endpoint.name}.")
+    raise bad_request(  # ASSUMPTION: Responses passthrough serves OpenAI models only (§2.1)
+        f"API type 'openai/v1/responses' is not supported for endpoint {endpoint.name}. "
+        "Use /serving-endpoints/chat/completions instead."
+    )
+
+
+def _check_temperature(endpoint: Endpoint, body: Mapping[str, Any]) -> None:
+    if endpoint.behaviour.rejects_temperature and "temperature" in body:
+        raise bad_request(f"Model {endpoint.upstream_model} does not support the temperature parameter.")
+
+
+def _has_empty_text(content: object) -> bool:
+    """Exactly empty only: Databricks' own client fix sends " " for tool-call turns, so whitespace passes."""
+    if content == "":
+        return True
+    return any(as_dict(p).get("type") == "text" and as_dict(p).get("text") == "" for p in as_list(content))
+
+
+def _check_claude_chat(messages: list[Mapping[str, Any]]) -> None:
+    for message in messages:
+        if message.get("role") != "tool" and _has_empty_text(message.get("content")):
+            raise wrapped_provider_error(EMPTY_TEXT)
+
+
+def _check_strict_fields(body: Mapping[str, Any]) -> None:
+    for name in body:
+        if name not in CHAT_FIELDS:
+            raise bad_request(f'Bad request: json: unknown field "{name}"')
+
+
+def _check_single_tool_call(messages: list[Mapping[str, Any]]) -> None:
+    for message in messages:
+        if message.get("role") == "assistant" and len(as_list(message.get("tool_calls"))) >= 2:
+            raise bad_request("Multiple tool calls are not supported.\n")
+
+
+def _schema_ref_with_siblings(node: object) -> str | None:
+    """The referenced name of the first `$ref` node carrying fields other than description/default."""
+    if isinstance(node, Mapping):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and set(node) - _REF_SIBLINGS_OK:
+            return ref.rsplit("/", 1)[-1]
+        children: list[Any] = list(node.values())
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    return next((name for child in children if (name := _schema_ref_with_siblings(child)) is not None), None)
+
+
+def _check_gemini_tools(body: Mapping[str, Any]) -> None:
+    for index, tool in enumerate(as_list(body.get("tools"))):
+        params = as_dict(as_dict(as_dict(tool).get("function")).get("parameters"))
+        if "$schema" in params:
+            where = f"tools[0].function_declarations[{index}].parameters"
+            raise google_error(
+                f"Invalid JSON payload received. Unknown name \"$schema\" at '{where}': Cannot find field.",
+                field=f"{where}.$schema",
+            )
+        ref = _schema_ref_with_siblings(params)
+        if ref is not None:
+            raise google_error(REF_WITH_SIBLINGS.format(ref=ref))
+
+
+def _replayed_signatures(message: Mapping[str, Any]) -> list[object]:
+    return [as_dict(p).get("thoughtSignature") for p in as_list(message.get("content"))]
+
+
+def _check_thought_signatures(messages: list[Mapping[str, Any]], key: bytes) -> None:
+    """Gemini 3: the first tool call of every replayed assistant turn needs the signature we issued, on
+    the call (`tool_calls[i].thoughtSignature`) or on a content part (`content[j].thoughtSignature`)."""
+    for position, message in enumerate(messages):
+        calls = [as_dict(c) for c in as_list(message.get("tool_calls"))]
+        if message.get("role") != "assistant" or not calls:
+            continue
+        first = calls[0]
+        call_id = re.sub(r"^call_", "", str(first.get("id", "")))
+        offered = [first.get("thoughtSignature"), *_replayed_signatures(message)]
+        offered = [s for s in offered if s]
+        if not offered:
+            name = as_dict(first.get("function")).get("name", "")
+            raise google_error(MISSING_SIGNATURE.format(name=name, position=position + 1))
+        if not any(signature_is_valid(key, call_id, s) for s in offered):
+            raise google_error(INVALID_SIGNATURE)
+
+
+def _check_gemini_chat(
+    body: Mapping[str, Any], messages: list[Mapping[str, Any]], key: bytes, *, signatures: bool
+) -> None:
+    if "stream_options" in body:
+        raise google_error(
+            "Invalid JSON payload received. Unknown name \"stream_options\" at 'generation_config': "
+            "Cannot find field.",
+            field="generation_config.stream_options",
+        )
+    if sum(1 for m in messages if m.get("role") == "system") > 1:
+        raise google_error(MULTIPLE_SYSTEM)
+    _check_gemini_tools(body)
+    if signatures:
+        _check_thought_signatures(messages, key)
+
+
+def check_chat(endpoint: Endpoint, body: Mapping[str, Any], signing_key: bytes) -> None:
+    """Chat Completions (and invocations) rejections for this endpoint's behaviour."""
+    behaviour = endpoint.behaviour
+    messages = [as_dict(m) for m in as_list(body.get("messages"))]
+    if not messages:
+        raise bad_request("Bad request: messages must be a non-empty list")
+    _check_temperature(endpoint, body)
+    if behaviour.strict_fields:
+        _check_strict_fields(body)
+    if behaviour.claude:
+        _check_claude_chat(messages)
+    if behaviour.gemini:
+        _check_gemini_chat(body, messages, signing_key, signatures=behaviour.needs_thought_signature)
+    if behaviour.single_tool_call:
+        _check_single_tool_call(messages)
+
+
+def _tool_ids(message: Mapping[str, Any], kind: str, key: str) -> list[str]:
+    return [
+        str(as_dict(b).get(key)) for b in as_list(message.get("content")) if as_dict(b).get("type") == kind
+    ]
+
+
+def _check_tool_pairing(messages: list[tuple[int, Mapping[str, Any]]]) -> None:
+    """Anthropic: each tool_use is answered in the next message; each tool_result answers the previous one."""
+    for (index, message), (next_index, following) in itertools.pairwise(messages):
+        uses = _tool_ids(message, "tool_use", "id") if message.get("role") == "assistant" else []
+        results = (
+            _tool_ids(following, "tool_result", "tool_use_id") if following.get("role") == "user" else []
+        )
+        missing = [u for u in uses if u not in results]
+        if missing:
+            raise wrapped_provider_error(UNANSWERED_TOOL_USE.format(index=index, ids=", ".join(missing)))
+        unexpected = [r for r in results if r not in uses]
+        if unexpected:
+            raise wrapped_provider_error(UNEXPECTED_TOOL_RESULT.format(index=next_index, id=unexpected[0]))
+
+
+def check_messages(endpoint: Endpoint, body: Mapping[str, Any]) -> None:
+    """Anthropic Messages rejections (Claude only reaches here)."""
+    _check_temperature(endpoint, body)
+    messages = [(i, as_dict(m)) for i, m in enumerate(as_list(body.get("messages")))]
+    if not messages:
+        raise wrapped_provider_error("messages: at least one message is required")
+    if any(_has_empty_text(m.get("content")) for _, m in messages) or _has_empty_text(body.get("system")):
+        raise wrapped_provider_error(EMPTY_TEXT)
+    _check_tool_pairing([(i, m) for i, m in messages if m.get("role") != "system"])
+
+
+def check_responses(body: Mapping[str, Any]) -> None:
+    """Responses rejections: replayed ids over 64 chars (§3.7) and options Databricks does not serve."""
+    for index, item in enumerate(as_list(body.get("input"))):
+        item_id = as_dict(item).get("id")
+        if isinstance(item_id, str) and len(item_id) > 64:
+            raise bad_request(  # OpenAI's wording for the documented rejection
+                f"Invalid 'input[{index}].id': string too long. Expected a string with maximum length 64, "
+                f"but got a string with length {len(item_id)} instead."
+            )
+    # ASSUMPTION: the four refusals below are realistic choices; research lists these options as ones to drop
+    if "reasoning.encrypted_content" in as_list(body.get("include")):
+        raise bad_request(
+            "Unsupported parameter: 'include' value 'reasoning.encrypted_content' is not supported."
+        )
+    if "summary" in as_dict(body.get("reasoning")):
+        raise bad_request("Unsupported parameter: 'reasoning.summary' is not supported.")
+    if body.get("previous_response_id"):
+        raise bad_request(
+            "Unsupported parameter: 'previous_response_id' is not supported. Send the full input."
+        )
+    if body.get("store") is True:
+        raise bad_request("Unsupported parameter: 'store' must be false; responses are not stored.")
+
+
+def check_request(api: str, endpoint: Endpoint, body: Mapping[str, Any], signing_key: bytes) -> None:
+    """Every rejection for one request, in the order the upstream would notice them."""
+    check_surface(api, endpoint)
+    if api == CHAT:
+        check_chat(endpoint, body, signing_key)
+    elif api == ANTHROPIC:
+        check_messages(endpoint, body)
+    elif api == RESPONSES:
+        check_responses(body)
