@@ -1,0 +1,128 @@
+"""Errors in the caller's own API: status, JSON body and mid-stream error events for each inbound API.
+
+OpenAI (Chat, Responses): ``{"error": {"message", "type", "param", "code"}}``.
+Anthropic Messages: ``{"type": "error", "error": {"type", "message"}}``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import orjson
+
+from brickgate.catalog.families import Api
+from brickgate.errors import (
+    AuthError,
+    BrickgateError,
+    ConfigError,
+    CredentialsRejected,
+    HostUnreachable,
+    ModelNotFound,
+    StreamInterrupted,
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamUnavailable,
+)
+from brickgate.redact import redact
+from brickgate.wire.sse import encode_sse
+
+_ANTHROPIC_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    413: "request_too_large",
+    429: "rate_limit_error",
+    503: "overloaded_error",
+    529: "overloaded_error",
+}
+_OPENAI_TYPES = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayError:
+    """One error as the gateway answers it: HTTP status, a message for people, a machine code."""
+
+    status: int
+    message: str
+    code: str | None = None
+    retry_after: float | None = None
+
+    @classmethod
+    def of(cls, exc: BaseException) -> GatewayError:
+        """Map any exception to a status and a redacted message that includes the hint."""
+        if not isinstance(exc, BrickgateError):
+            return cls(500, f"brickgate gateway failed: {type(exc).__name__}", "internal_error")
+        text = redact(exc.describe())
+        if isinstance(exc, ModelNotFound):
+            return cls(404, text, "model_not_found")
+        if isinstance(exc, UpstreamRateLimited):
+            return cls(429, text, exc.error_code or "rate_limit_exceeded", exc.retry_after)
+        if isinstance(exc, (CredentialsRejected, HostUnreachable)):
+            status = 401 if isinstance(exc, CredentialsRejected) else 502
+            return cls(status, "The gateway's Databricks credentials failed: " + text, "upstream_auth")
+        if isinstance(exc, StreamInterrupted):
+            return cls(502, text, exc.error_code or "stream_interrupted")
+        if isinstance(exc, UpstreamUnavailable):
+            return cls(
+                exc.status if exc.status >= 500 else 502, text, exc.error_code or "upstream_unavailable"
+            )
+        if isinstance(exc, UpstreamError):
+            status = exc.status if 400 <= exc.status < 500 else 400
+            return cls(status, text, exc.error_code or "upstream_rejected")
+        if isinstance(exc, AuthError):
+            return cls(401, text, "upstream_auth")
+        if isinstance(exc, ConfigError):
+            return cls(500, text, "gateway_config")
+        return cls(500, text, "internal_error")
+
+    def headers(self) -> list[tuple[bytes, bytes]]:
+        headers = [(b"content-type", b"application/json")]
+        if self.retry_after is not None:
+            headers.append((b"retry-after", str(max(0, math.ceil(self.retry_after))).encode()))
+        return headers
+
+    def body(self, api: Api) -> bytes:
+        """The JSON error body in ``api``'s own shape."""
+        if api == "anthropic":
+            kind = _ANTHROPIC_TYPES.get(
+                self.status, "api_error" if self.status >= 500 else "invalid_request_error"
+            )
+            return orjson.dumps({"type": "error", "error": {"type": kind, "message": self.message}})
+        return orjson.dumps({"error": self._openai_error()})
+
+    def stream_event(self, api: Api) -> bytes:
+        """The error as a final SSE event, for a stream that breaks after bytes were sent."""
+        if api == "anthropic":
+            return encode_sse(self.body(api), "error")
+        if api == "chat":
+            return encode_sse(orjson.dumps({"error": self._openai_error()}))
+        # Responses: an `error` event (the openai SDK raises on its `error` key), then `response.failed`
+        # for clients such as Codex that end the turn on it.
+        err = self._openai_error()
+        error_event = {
+            "type": "error",
+            "code": err["code"],
+            "message": self.message,
+            "param": None,
+            "error": err,
+        }
+        failed = {
+            "type": "response.failed",
+            "response": {
+                "object": "response",
+                "status": "failed",
+                "error": {"code": err["code"], "message": self.message},
+                "output": [],
+            },
+        }
+        return encode_sse(orjson.dumps(error_event), "error") + encode_sse(
+            orjson.dumps(failed), "response.failed"
+        )
+
+    def _openai_error(self) -> dict[str, str | None]:
+        kind = _OPENAI_TYPES.get(
+            self.status, "server_error" if self.status >= 500 else "invalid_request_error"
+        )
+        return {"message": self.message, "type": kind, "param": None, "code": self.code}

@@ -1,0 +1,259 @@
+"""The three inference routes as plain ASGI callables.
+
+When the caller's API is the model's own upstream API (Messages → Claude, Responses → GPT/Codex,
+Chat → the rest) the body is relayed (``Workspace.relay``: renamed, repaired, streamed back raw).
+Otherwise it is decoded with the caller's wire module, sent through ``Workspace.stream``/``complete``
+and encoded back in the caller's API.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import orjson
+
+from brickgate.catalog.families import Api
+from brickgate.catalog.model import Model
+from brickgate.errors import BrickgateError
+from brickgate.gateway.asgi_io import (
+    SSE_HEADERS,
+    BodyTooLarge,
+    ClientGone,
+    Receive,
+    Scope,
+    Send,
+    cancel_on_disconnect,
+    read_body,
+    send_bytes,
+)
+from brickgate.gateway.error_shapes import GatewayError
+from brickgate.gateway.local_answers import estimate_input_tokens
+from brickgate.gateway.local_auth import is_authorized
+from brickgate.gateway.model_names import ModelDirectory
+from brickgate.protocol import Usage, UsageReport
+
+if TYPE_CHECKING:
+    from brickgate.workspace import Workspace
+
+access_log = logging.getLogger("brickgate.access")
+Path = Literal["fast", "translated", "local", "-"]
+
+
+class Rejected(Exception):
+    """A request refused before any upstream call: carries the answer."""
+
+    def __init__(self, error: GatewayError) -> None:
+        super().__init__(error.message)
+        self.error = error
+
+
+@dataclass(slots=True)
+class Gateway:
+    """What every route shares: the workspace, its models, and the local limits."""
+
+    workspace: Workspace
+    api_key: str | None
+    max_body_bytes: int
+    directory: ModelDirectory = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.directory = ModelDirectory(self.workspace)
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One request as the access log reports it (never bodies or keys)."""
+
+    method: str
+    path: str
+    api: Api
+    started: float = field(default_factory=time.perf_counter)
+    model: str = "-"
+    route: Path = "-"
+    status: int = 0
+    usage: Usage | None = None
+
+    def log(self) -> None:
+        if not access_log.isEnabledFor(logging.INFO):
+            return
+        ms = (time.perf_counter() - self.started) * 1000
+        tokens_in = self.usage.total_input_tokens if self.usage else "-"
+        tokens_out = self.usage.output_tokens if self.usage else "-"
+        access_log.info(
+            "%s %s model=%s api=%s path=%s status=%d in=%s out=%s ms=%.0f",
+            self.method, self.path, self.model, self.api, self.route, self.status, tokens_in, tokens_out, ms,
+        )  # fmt: skip
+
+
+def wire_module(api: Api) -> Any:
+    """The inbound/upstream wire module for ``api`` (imported on first use)."""
+    from brickgate.event_stream import WIRE
+
+    return WIRE[api]
+
+
+async def parse_request(gateway: Gateway, scope: Scope, receive: Receive) -> dict[str, Any]:
+    """Authorize, read and parse the JSON body; ``Rejected`` with the local error otherwise."""
+    if not is_authorized(scope, gateway.api_key):
+        raise Rejected(
+            GatewayError(
+                401,
+                "Invalid API key for the brickgate gateway.\n"
+                "Send the key given to `brickgate serve --api-key` as a Bearer token or x-api-key.",
+                "invalid_api_key",
+            )
+        )
+    try:
+        raw = await read_body(scope, receive, gateway.max_body_bytes)
+    except BodyTooLarge as exc:
+        mib = exc.limit / (1024 * 1024)
+        raise Rejected(
+            GatewayError(
+                413,
+                f"Request body is larger than the gateway's limit of {mib:g} MiB.\n"
+                "Shorten the conversation, or restart the gateway with a larger --max-body-mb.",
+                "request_too_large",
+            )
+        ) from None
+    try:
+        body = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise Rejected(GatewayError(400, f"Request body is not valid JSON: {exc}", "invalid_json")) from None
+    if not isinstance(body, dict):
+        raise Rejected(GatewayError(400, "Request body must be a JSON object.", "invalid_request"))
+    return body
+
+
+async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
+    name = body.get("model")
+    if not isinstance(name, str) or not name.strip():
+        raise Rejected(
+            GatewayError(
+                400,
+                "The request has no `model`.\nName a serving endpoint; GET /v1/models lists them.",
+                "missing_model",
+            )
+        )
+    return await gateway.directory.resolve(name)
+
+
+class InferenceRoute:
+    """``POST /v1/chat/completions``, ``/v1/responses`` or ``/v1/messages`` for one inbound API."""
+
+    def __init__(self, gateway: Gateway, api: Api) -> None:
+        self.gateway = gateway
+        self.api = api
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ex = Exchange(scope["method"], scope["path"], self.api)
+        try:
+            body = await parse_request(self.gateway, scope, receive)
+            model = await resolve_model(self.gateway, body)
+            ex.model = model.id
+            ex.route = "fast" if model.api == self.api else "translated"
+            serve = self._relay if ex.route == "fast" else self._translate
+            finished = await cancel_on_disconnect(serve(model, body, send, ex), receive)
+            if not finished:
+                ex.status = 499  # client closed the request
+        except ClientGone:
+            ex.status = 499
+        except Exception as exc:  # every failure becomes an answer in the caller's shape
+            if ex.status:  # already streaming: the stream itself reported it
+                raise
+            await self._answer_error(send, ex, exc)
+        ex.log()
+
+    async def _answer_error(self, send: Send, ex: Exchange, exc: Exception) -> None:
+        error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
+        if not isinstance(exc, BrickgateError | Rejected):
+            access_log.error("internal error on %s", ex.path, exc_info=exc)
+        ex.status = error.status
+        await send_bytes(send, error.status, error.body(self.api), error.headers())
+
+    async def _relay(self, model: Model, body: dict[str, Any], send: Send, ex: Exchange) -> None:
+        stream = body.get("stream") is True
+        relay = await self.gateway.workspace.relay(model, self.api, body, stream=stream)
+        if not stream:
+            raw = await relay.read()
+            ex.status, ex.usage = 200, relay.usage
+            await send_bytes(send, 200, raw)
+            return
+        ex.status = 200
+        await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
+        try:
+            async for chunk in relay.chunks():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except Exception as exc:  # reported in-stream: the status line is gone
+            await self._stream_failed(send, ex, exc)
+        ex.usage = relay.usage
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _translate(self, model: Model, body: dict[str, Any], send: Send, ex: Exchange) -> None:
+        wire = wire_module(self.api)
+        try:
+            request = wire.decode_request(body)
+        except (ValueError, TypeError, KeyError) as exc:
+            raise Rejected(GatewayError(400, f"Malformed request: {exc}", "invalid_request")) from None
+        name = str(body["model"])
+        if body.get("stream") is not True:
+            done = await self.gateway.workspace.complete(model, request)
+            answer = orjson.dumps(wire.encode_response(done.response, name))
+            ex.status, ex.usage = 200, done.usage
+            await send_bytes(send, 200, answer)
+            return
+        events = await self.gateway.workspace.stream(model, request)
+        encoder = self._stream_encoder(wire, name, body)
+        ex.status = 200
+        await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
+        try:
+            async for event in events:
+                if isinstance(event, UsageReport):
+                    ex.usage = event.usage
+                out = encoder.encode(event)
+                if out:
+                    await send({"type": "http.response.body", "body": out, "more_body": True})
+            tail = encoder.finish()
+        except Exception as exc:  # reported in-stream: the status line is gone
+            await self._stream_failed(send, ex, exc)
+            tail = b""
+        await send({"type": "http.response.body", "body": tail, "more_body": False})
+
+    def _stream_encoder(self, wire: Any, name: str, body: dict[str, Any]) -> Any:
+        if self.api == "chat":
+            options = body.get("stream_options")
+            include_usage = isinstance(options, dict) and options.get("include_usage") is True
+            return wire.StreamEncoder(name, include_usage=include_usage)
+        return wire.StreamEncoder(name)
+
+    async def _stream_failed(self, send: Send, ex: Exchange, exc: Exception) -> None:
+        error = GatewayError.of(exc)
+        if not isinstance(exc, BrickgateError):
+            access_log.error("internal error while streaming %s", ex.path, exc_info=exc)
+        ex.status = error.status
+        await send({"type": "http.response.body", "body": error.stream_event(self.api), "more_body": True})
+
+
+class CountTokensRoute:
+    """``POST /v1/messages/count_tokens``, answered locally (see ``estimate_input_tokens``)."""
+
+    def __init__(self, gateway: Gateway) -> None:
+        self.gateway = gateway
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        ex = Exchange(scope["method"], scope["path"], "anthropic", route="local")
+        try:
+            body = await parse_request(self.gateway, scope, receive)
+            ex.model = (await resolve_model(self.gateway, body)).id
+            tokens = estimate_input_tokens(body)
+            ex.status, ex.usage = 200, Usage(input_tokens=tokens)
+            await send_bytes(send, 200, orjson.dumps({"input_tokens": tokens}))
+        except ClientGone:
+            ex.status = 499
+        except Exception as exc:  # answered in the Messages error shape
+            error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
+            ex.status = error.status
+            await send_bytes(send, error.status, error.body("anthropic"), error.headers())
+        ex.log()

@@ -1,0 +1,63 @@
+"""Answers the gateway gives without asking Databricks: the model list and token-count estimates."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from brickgate.catalog.model import Model
+
+_EPOCH_ISO = "1970-01-01T00:00:00Z"  # endpoints carry no creation date that means anything to a client
+
+
+def models_list_body(models: Iterable[Model]) -> dict[str, Any]:
+    """One ``GET /v1/models`` body that both the openai and the anthropic SDK parse.
+
+    OpenAI reads ``data[].{id, object, created, owned_by}``; Anthropic reads ``data[].{id, type,
+    display_name, created_at}`` and ``has_more/first_id/last_id``. Ids are serving-endpoint names.
+    """
+    data = [model_entry(m) for m in models]
+    return {
+        "object": "list",
+        "data": data,
+        "has_more": False,
+        "first_id": data[0]["id"] if data else None,
+        "last_id": data[-1]["id"] if data else None,
+    }
+
+
+def model_entry(model: Model) -> dict[str, Any]:
+    """One model in both SDKs' shapes, plus the limits an agent needs to size its context."""
+    return {
+        "id": model.id,
+        "object": "model",
+        "type": "model",
+        "created": 0,
+        "created_at": _EPOCH_ISO,
+        "owned_by": "databricks",
+        "display_name": model.display_name or model.id,
+        "context_window": model.context_window,
+        "max_output_tokens": model.max_output_tokens,
+        "family": model.family,
+        "api": model.api,
+    }
+
+
+def _chars(value: Any) -> int:
+    """Characters of text in any nested JSON value (strings counted; keys and structure ignored)."""
+    if isinstance(value, str):
+        return len(value)
+    if isinstance(value, Mapping):
+        return sum(_chars(v) for v in value.values())
+    if isinstance(value, list):
+        return sum(_chars(v) for v in value)
+    return 0
+
+
+def estimate_input_tokens(body: Mapping[str, Any]) -> int:
+    """A local estimate for ``/v1/messages/count_tokens``: about 4 characters per token over the
+    system prompt, the messages and the tool definitions. Databricks has no counting endpoint, so this
+    is an estimate, good enough for an agent deciding when to compact its context."""
+    chars = _chars(body.get("system")) + _chars(body.get("messages")) + _chars(body.get("tools"))
+    return max(1, math.ceil(chars / 4))

@@ -1,0 +1,129 @@
+"""Running the gateway on uvicorn: in the foreground (`brickgate serve`) or in a thread (tests, e2e).
+
+One worker, uvloop + httptools (research/performance.md §2-3). WebSocket support is off: Codex's
+built-in provider tries ``GET /v1/responses`` with ``Upgrade: websocket`` first and must get a fast
+plain-HTTP 405 so it falls back to POST.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import uvicorn
+
+from brickgate.gateway.app import DEFAULT_MAX_BODY_BYTES, GatewayApp, create_app
+from brickgate.gateway.local_auth import check_bind
+
+if TYPE_CHECKING:
+    from brickgate.workspace import Workspace
+
+STARTUP_TIMEOUT = 10.0
+
+
+def uvicorn_config(app: GatewayApp, *, log_level: str = "warning") -> uvicorn.Config:
+    """The server settings every gateway run uses."""
+    return uvicorn.Config(
+        app,
+        loop="uvloop",
+        http="httptools",
+        ws="none",
+        lifespan="on",
+        access_log=False,  # brickgate.access logs each request with model, tokens and latency
+        log_level=log_level,
+        log_config=None,  # leave logging to the CLI; uvicorn's default config would hijack root handlers
+        timeout_graceful_shutdown=5,
+    )
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening socket (IPv4 or IPv6 by the address form); ``port=0`` picks a free port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host.strip("[]"), port))
+    sock.set_inheritable(True)
+    return sock
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+@dataclass
+class RunningGateway:
+    """A gateway serving on a background thread. ``url`` has no trailing slash and no ``/v1``."""
+
+    url: str
+    app: GatewayApp
+    _server: uvicorn.Server
+    _thread: threading.Thread
+    _socket: socket.socket
+
+    def stop(self) -> None:
+        """Stop serving, close the workspace's connections and wait for the thread."""
+        self._server.should_exit = True
+        self._thread.join(timeout=STARTUP_TIMEOUT)
+        self._socket.close()
+
+    def __enter__(self) -> RunningGateway:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_in_thread(
+    ws: Workspace,
+    *,
+    api_key: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    host: str = "127.0.0.1",
+    port: int = 0,
+) -> RunningGateway:
+    """Serve ``ws`` from a daemon thread; returns once the gateway accepts connections."""
+    check_bind(host, api_key)
+    app = create_app(ws, api_key=api_key, max_body_bytes=max_body_bytes)
+    sock = bind_socket(host, port)
+    server = uvicorn.Server(uvicorn_config(app))
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="brickgate-gateway", daemon=True
+    )
+    thread.start()
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            sock.close()
+            raise RuntimeError("the gateway did not start; see the log above")
+        time.sleep(0.01)
+    return RunningGateway(url=url_of(sock), app=app, _server=server, _thread=thread, _socket=sock)
+
+
+def serve_forever(
+    ws: Workspace,
+    *,
+    host: str,
+    port: int,
+    api_key: str | None,
+    max_body_bytes: int,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
+    """Serve in the foreground until Ctrl-C. ``on_ready(url)`` runs once the socket is bound."""
+    check_bind(host, api_key)
+    app = create_app(ws, api_key=api_key, max_body_bytes=max_body_bytes)
+    sock = bind_socket(host, port)
+    if on_ready is not None:
+        on_ready(url_of(sock))
+    server = uvicorn.Server(uvicorn_config(app))
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        logging.getLogger("brickgate.access").info("gateway stopped")

@@ -1,0 +1,93 @@
+"""Every inbound API answers with every model family: plain text, streaming and not, and a tool round trip.
+
+The gateway runs in-process on a real socket in front of the emulator; requests are plain HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from brickgate.gateway.server import RunningGateway
+from tests.gateway_harness import DIALECTS, FAMILY_MODELS, call, running_gateway
+
+APIS = sorted(DIALECTS)
+FAMILIES = sorted(FAMILY_MODELS)
+
+
+@pytest.fixture(scope="module")
+def gateway(emulator_server: Any) -> Iterator[RunningGateway]:
+    with running_gateway(emulator_server.url, emulator_server.token) as gw:
+        yield gw
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("api", APIS)
+def test_plain_answer_without_streaming(
+    gateway: RunningGateway, emulator: Any, api: str, family: str
+) -> None:
+    dialect = DIALECTS[api]
+    model = FAMILY_MODELS[family]
+    answer = call(gateway.url, "POST", dialect.path, dialect.request(model, "say hi", stream=False))
+    assert answer.status == 200, answer.body
+    assert answer.headers["content-type"].startswith("application/json")
+    assert f"Hello from {model}" in dialect.text(answer)
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("api", APIS)
+def test_plain_answer_streams(gateway: RunningGateway, emulator: Any, api: str, family: str) -> None:
+    dialect = DIALECTS[api]
+    model = FAMILY_MODELS[family]
+    answer = call(gateway.url, "POST", dialect.path, dialect.request(model, "say hi", stream=True))
+    assert answer.status == 200, answer.body
+    assert answer.headers["content-type"].startswith("text/event-stream")
+    assert f"Hello from {model}" in dialect.text(answer)
+
+
+@pytest.mark.parametrize("stream", [True, False], ids=["stream", "json"])
+@pytest.mark.parametrize("family", FAMILIES)
+@pytest.mark.parametrize("api", APIS)
+def test_tool_round_trip_echoes_the_tool_output(
+    gateway: RunningGateway, emulator: Any, api: str, family: str, stream: bool
+) -> None:
+    dialect = DIALECTS[api]
+    first = dialect.request(FAMILY_MODELS[family], "please run the marker command", stream=stream, tools=True)
+    answer = call(gateway.url, "POST", dialect.path, first)
+    assert answer.status == 200, answer.body
+    tool_call = dialect.tool_call(answer)
+    assert tool_call[1] == "bash"
+    assert "echo brickgate-tool-ok" in tool_call[2]
+
+    output = f"brickgate-tool-ok {api}-{family}"
+    second = call(gateway.url, "POST", dialect.path, dialect.follow_up(first, tool_call, output))
+    assert second.status == 200, second.body
+    assert output in dialect.text(second)
+
+
+def test_chat_stream_reports_usage_when_asked(gateway: RunningGateway, emulator: Any) -> None:
+    body = DIALECTS["chat"].request(FAMILY_MODELS["gemini"], "say hi", stream=True)
+    answer = call(gateway.url, "POST", "/v1/chat/completions", body)
+    usage = [e for e in answer.events() if e.data != "[DONE]" and '"usage"' in e.data]
+    assert usage, "include_usage was requested but no chunk carried usage"
+
+
+def test_chat_stream_ends_with_done(gateway: RunningGateway, emulator: Any) -> None:
+    body = DIALECTS["chat"].request(FAMILY_MODELS["claude"], "say hi", stream=True)
+    answer = call(gateway.url, "POST", "/v1/chat/completions", body)
+    assert answer.events()[-1].data == "[DONE]"
+
+
+def test_messages_stream_ends_with_message_stop(gateway: RunningGateway, emulator: Any) -> None:
+    body = DIALECTS["anthropic"].request(FAMILY_MODELS["llama"], "say hi", stream=True)
+    answer = call(gateway.url, "POST", "/v1/messages", body)
+    assert answer.events()[-1].event == "message_stop"
+
+
+def test_request_reaches_databricks_under_the_endpoint_name(gateway: RunningGateway, emulator: Any) -> None:
+    body = DIALECTS["anthropic"].request("claude-sonnet-4-5-20250929", "say hi", stream=False)
+    answer = call(gateway.url, "POST", "/v1/messages", body)
+    assert answer.status == 200, answer.body
+    assert [r["body"]["model"] for r in emulator.requests()] == ["databricks-claude-sonnet-4-5"]
