@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import http.client
 import json
 import urllib.error
 import urllib.parse
@@ -16,6 +17,7 @@ class Reply:
     status: int
     headers: dict[str, str]
     raw: bytes
+    cut: bool = False  # the connection closed before the body was complete
 
     def json(self) -> Any:
         return json.loads(self.raw)
@@ -54,9 +56,11 @@ def call(method: str, url: str, body: Any = None, headers: dict[str, str] | None
     )
     try:
         with urllib.request.urlopen(request, timeout=15) as response:
-            return Reply(
-                response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
-            )
+            headers = {k.lower(): v for k, v in response.headers.items()}
+            try:
+                return Reply(response.status, headers, response.read())
+            except http.client.IncompleteRead as incomplete:
+                return Reply(response.status, headers, incomplete.partial, cut=True)
     except urllib.error.HTTPError as err:
         return Reply(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
 

@@ -6,7 +6,7 @@ import time
 
 from brickgate.emulator import EmulatorConfig, start_in_thread
 from brickgate.emulator.control_client import EmulatorControl
-from tests.integration.emulator.http_calls import basic_token, call, get, post_form
+from tests.integration.emulator.http_calls import basic_token, call, get, post, post_form
 
 LIST = "/api/2.0/serving-endpoints"
 CHAT = "/serving-endpoints/chat/completions"
@@ -107,3 +107,21 @@ def test_metadata_service_issues_a_token_for_this_host(emulator: EmulatorControl
     body = reply.json()
     assert body["token_type"] == "Bearer"
     assert get(emulator.url + LIST, body["access_token"]).status == 200
+
+
+def test_x_api_key_alone_is_not_a_credential(emulator: EmulatorControl) -> None:
+    body = {
+        "model": "databricks-claude-sonnet-4-5",
+        "max_tokens": 10,
+        "messages": [{"role": "user", "content": "hi"}],
+    }
+    reply = post(
+        emulator.url + "/serving-endpoints/anthropic/v1/messages", body, headers={"x-api-key": emulator.token}
+    )
+    assert reply.status == 401
+
+
+def test_ai_gateway_rejects_bad_token_with_400_invalid_token(emulator: EmulatorControl) -> None:
+    body = {"model": "databricks-gpt-5-2", "messages": [{"role": "user", "content": "hi"}]}
+    reply = post(emulator.url + "/ai-gateway/mlflow/v1/chat/completions", body, "dapi-wrong")
+    assert (reply.status, reply.raw) == (400, b"Invalid Token")

@@ -8,9 +8,17 @@ from brickgate.emulator.control_client import EmulatorControl
 from tests.integration.emulator.http_calls import Reply, post
 
 CHAT = "/serving-endpoints/chat/completions"
-BASH_TOOL = {"type": "function", "function": {"name": "bash", "parameters": {
-    "type": "object", "properties": {"command": {"type": "string"}, "timeout": {"type": "integer"}},
-    "required": ["command"]}}}
+BASH_TOOL = {
+    "type": "function",
+    "function": {
+        "name": "bash",
+        "parameters": {
+            "type": "object",
+            "properties": {"command": {"type": "string"}, "timeout": {"type": "integer"}},
+            "required": ["command"],
+        },
+    },
+}
 
 
 def chat(emulator: EmulatorControl, model: str, content: str = "hello", **extra: object) -> Reply:
@@ -25,8 +33,13 @@ def test_answer_echoes_upstream_model_and_served_model_header(emulator: Emulator
 
 
 def test_scripted_text_names_endpoint_family_and_prompt(emulator: EmulatorControl) -> None:
-    message = chat(emulator, "databricks-meta-llama-3-3-70b-instruct", "how are you").json()["choices"][0]["message"]
-    assert message["content"] == "Hello from databricks-meta-llama-3-3-70b-instruct (llama)! You said: how are you"
+    message = chat(emulator, "databricks-meta-llama-3-3-70b-instruct", "how are you").json()["choices"][0][
+        "message"
+    ]
+    assert (
+        message["content"]
+        == "Hello from databricks-meta-llama-3-3-70b-instruct (llama)! You said: how are you"
+    )
 
 
 def test_usage_estimates_tokens_from_characters(emulator: EmulatorControl) -> None:
@@ -35,7 +48,9 @@ def test_usage_estimates_tokens_from_characters(emulator: EmulatorControl) -> No
     assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
 
 
-def test_claude_stream_has_partial_usage_on_every_chunk_and_full_usage_last(emulator: EmulatorControl) -> None:
+def test_claude_stream_has_partial_usage_on_every_chunk_and_full_usage_last(
+    emulator: EmulatorControl,
+) -> None:
     chunks = chat(emulator, "databricks-claude-sonnet-4-5", stream=True).sse_json()
     assert len(chunks) > 3
     assert all(c["usage"]["completion_tokens"] is None for c in chunks[:-1])
@@ -59,8 +74,10 @@ def test_gemini_stream_chunks_carry_array_content_and_null_usage(emulator: Emula
     chunks = chat(emulator, "databricks-gemini-2-5-flash", stream=True).sse_json()
     deltas = [c["choices"][0]["delta"] for c in chunks[:-1]]
     assert all(isinstance(d["content"], list) for d in deltas)
-    assert all(c["usage"] == {"prompt_tokens": None, "completion_tokens": None, "total_tokens": None}
-               for c in chunks[:-1])
+    assert all(
+        c["usage"] == {"prompt_tokens": None, "completion_tokens": None, "total_tokens": None}
+        for c in chunks[:-1]
+    )
 
 
 def test_gpt_stream_ends_with_a_usage_chunk_without_choices(emulator: EmulatorControl) -> None:
@@ -85,26 +102,43 @@ def test_marker_command_calls_the_shell_tool_with_schema_arguments(emulator: Emu
 
 
 def test_run_the_command_in_backticks_uses_that_command(emulator: EmulatorControl) -> None:
-    reply = chat(emulator, "databricks-claude-haiku-4-5", "please run the command `ls -la`", tools=[BASH_TOOL])
+    reply = chat(
+        emulator, "databricks-claude-haiku-4-5", "please run the command `ls -la`", tools=[BASH_TOOL]
+    )
     arguments = reply.json()["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
     assert json.loads(arguments)["command"] == "ls -la"
 
 
 def test_tool_call_streams_as_id_then_argument_fragments(emulator: EmulatorControl) -> None:
-    chunks = chat(emulator, "databricks-gpt-oss-120b", "run the marker command", tools=[BASH_TOOL],
-                  stream=True).sse_json()
-    calls = [c["choices"][0]["delta"]["tool_calls"][0] for c in chunks if c["choices"]
-             and "tool_calls" in c["choices"][0]["delta"]]
+    chunks = chat(
+        emulator, "databricks-gpt-oss-120b", "run the marker command", tools=[BASH_TOOL], stream=True
+    ).sse_json()
+    calls = [
+        c["choices"][0]["delta"]["tool_calls"][0]
+        for c in chunks
+        if c["choices"] and "tool_calls" in c["choices"][0]["delta"]
+    ]
     assert calls[0]["id"].startswith("call_") and calls[0]["function"]["arguments"] == ""
-    assert json.loads("".join(c["function"]["arguments"] for c in calls)) == {"command": "echo brickgate-tool-ok"}
+    assert json.loads("".join(c["function"]["arguments"] for c in calls)) == {
+        "command": "echo brickgate-tool-ok"
+    }
     assert chunks[-1]["choices"][0]["finish_reason"] == "tool_calls"
 
 
 def test_tool_result_is_answered_with_its_output(emulator: EmulatorControl) -> None:
     messages = [
         {"role": "user", "content": "run the marker command"},
-        {"role": "assistant", "content": None, "tool_calls": [{"id": "call_1", "type": "function", "function": {
-            "name": "bash", "arguments": "{\"command\": \"echo brickgate-tool-ok\"}"}}]},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "bash", "arguments": '{"command": "echo brickgate-tool-ok"}'},
+                }
+            ],
+        },
         {"role": "tool", "tool_call_id": "call_1", "content": "brickgate-tool-ok\n"},
     ]
     body = {"model": "databricks-meta-llama-3-3-70b-instruct", "messages": messages, "tools": [BASH_TOOL]}
@@ -113,22 +147,35 @@ def test_tool_result_is_answered_with_its_output(emulator: EmulatorControl) -> N
 
 
 def test_claude_returns_empty_string_content_for_tool_only_turns(emulator: EmulatorControl) -> None:
-    message = chat(emulator, "databricks-claude-sonnet-4-5", "run the marker command",
-                   tools=[BASH_TOOL]).json()["choices"][0]["message"]
+    message = chat(
+        emulator, "databricks-claude-sonnet-4-5", "run the marker command", tools=[BASH_TOOL]
+    ).json()["choices"][0]["message"]
     assert message["content"] == ""
 
 
 def test_claude_thinking_streams_reasoning_content_with_signature(emulator: EmulatorControl) -> None:
-    chunks = chat(emulator, "databricks-claude-opus-4-5", "think first, then reply", stream=True,
-                  thinking={"type": "enabled", "budget_tokens": 1024}, max_tokens=2048).sse_json()
-    reasoning = [c["choices"][0]["delta"]["content"][0] for c in chunks
-                 if isinstance(c["choices"][0]["delta"].get("content"), list)]
+    chunks = chat(
+        emulator,
+        "databricks-claude-opus-4-5",
+        "think first, then reply",
+        stream=True,
+        thinking={"type": "enabled", "budget_tokens": 1024},
+        max_tokens=2048,
+    ).sse_json()
+    reasoning = [
+        c["choices"][0]["delta"]["content"][0]
+        for c in chunks
+        if isinstance(c["choices"][0]["delta"].get("content"), list)
+    ]
     assert reasoning and all(r["type"] == "reasoning" for r in reasoning)
     assert reasoning[-1]["summary"][0]["signature"]
 
 
 def test_claude_cache_control_prefix_is_written_then_read(emulator: EmulatorControl) -> None:
-    system = {"role": "system", "content": [{"type": "text", "text": "S" * 800, "cache_control": {"type": "ephemeral"}}]}
+    system = {
+        "role": "system",
+        "content": [{"type": "text", "text": "S" * 800, "cache_control": {"type": "ephemeral"}}],
+    }
     body = {"model": "databricks-claude-sonnet-4-5", "messages": [system, {"role": "user", "content": "hi"}]}
     first = post(emulator.url + CHAT, body, emulator.token).json()["usage"]
     second = post(emulator.url + CHAT, body, emulator.token).json()["usage"]
@@ -145,7 +192,9 @@ def test_invocations_takes_the_model_from_the_path(emulator: EmulatorControl) ->
 
 def test_claude_invocations_answer_in_openai_format(emulator: EmulatorControl) -> None:
     body = {"messages": [{"role": "user", "content": "hi"}]}
-    reply = post(f"{emulator.url}/serving-endpoints/databricks-claude-sonnet-4-5/invocations", body, emulator.token)
+    reply = post(
+        f"{emulator.url}/serving-endpoints/databricks-claude-sonnet-4-5/invocations", body, emulator.token
+    )
     assert reply.json()["object"] == "chat.completion"
 
 

@@ -9,10 +9,16 @@ from tests.integration.emulator.http_calls import Reply, post
 
 MESSAGES = "/serving-endpoints/anthropic/v1/messages"
 SONNET = "databricks-claude-sonnet-4-5"
-BASH = {"name": "Bash", "input_schema": {
-    "$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object", "additionalProperties": False,
-    "properties": {"command": {"type": "string"}, "description": {"type": "string"}},
-    "required": ["command", "description"]}}
+BASH = {
+    "name": "Bash",
+    "input_schema": {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"command": {"type": "string"}, "description": {"type": "string"}},
+        "required": ["command", "description"],
+    },
+}
 EMPTY_TEXT = '{"message":"messages: text content blocks must be non-empty"}'
 
 
@@ -63,9 +69,21 @@ def test_tool_round_trip_uses_tool_use_then_tool_result(emulator: EmulatorContro
     tool_use = first["content"][-1]
     assert first["stop_reason"] == "tool_use"
     assert tool_use["input"] == {"command": "echo brickgate-tool-ok", "description": "Run the command"}
-    history = [user("run the marker command"), {"role": "assistant", "content": first["content"]},
-               {"role": "user", "content": [{"type": "tool_result", "tool_use_id": tool_use["id"],
-                                             "content": "brickgate-tool-ok", "cache_control": {"type": "ephemeral"}}]}]
+    history = [
+        user("run the marker command"),
+        {"role": "assistant", "content": first["content"]},
+        {
+            "role": "user",
+            "content": [
+                {
+                    "type": "tool_result",
+                    "tool_use_id": tool_use["id"],
+                    "content": "brickgate-tool-ok",
+                    "cache_control": {"type": "ephemeral"},
+                }
+            ],
+        },
+    ]
     second = send(emulator, history, tools=[BASH]).json()
     assert second["content"][0]["text"] == "The command printed: brickgate-tool-ok"
 
@@ -88,16 +106,28 @@ def test_empty_text_block_is_rejected(emulator: EmulatorControl) -> None:
 
 
 def test_tool_use_without_following_tool_result_is_rejected(emulator: EmulatorControl) -> None:
-    history = [user("go"), {"role": "assistant", "content": [
-        {"type": "tool_use", "id": "toolu_1", "name": "Bash", "input": {}}]}, user("and?")]
+    history = [
+        user("go"),
+        {
+            "role": "assistant",
+            "content": [{"type": "tool_use", "id": "toolu_1", "name": "Bash", "input": {}}],
+        },
+        user("and?"),
+    ]
     reply = send(emulator, history)
     assert reply.status == 400
-    assert "`tool_use` ids were found without `tool_result` blocks immediately after: toolu_1" in reply.json()["message"]
+    assert (
+        "`tool_use` ids were found without `tool_result` blocks immediately after: toolu_1"
+        in reply.json()["message"]
+    )
 
 
 def test_tool_result_for_unknown_tool_use_is_rejected(emulator: EmulatorControl) -> None:
-    history = [user("go"), {"role": "assistant", "content": [{"type": "text", "text": "ok"}]},
-               {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_x", "content": "out"}]}]
+    history = [
+        user("go"),
+        {"role": "assistant", "content": [{"type": "text", "text": "ok"}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_x", "content": "out"}]},
+    ]
     reply = send(emulator, history)
     assert "unexpected `tool_use_id` found in `tool_result` blocks: toolu_x" in reply.json()["message"]
 
@@ -109,8 +139,10 @@ def test_system_role_inside_messages_is_accepted(emulator: EmulatorControl) -> N
 
 def test_opus_5_rejects_temperature(emulator: EmulatorControl) -> None:
     reply = send(emulator, [user("hi")], model="databricks-claude-opus-5", temperature=0.2)
-    assert reply.json() == {"error_code": "BAD_REQUEST",
-                            "message": "Model claude-opus-5 does not support the temperature parameter."}
+    assert reply.json() == {
+        "error_code": "BAD_REQUEST",
+        "message": "Model claude-opus-5 does not support the temperature parameter.",
+    }
 
 
 def test_cache_control_on_system_reports_cache_write_then_read(emulator: EmulatorControl) -> None:

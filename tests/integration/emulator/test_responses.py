@@ -9,9 +9,17 @@ from tests.integration.emulator.http_calls import Reply, post
 
 RESPONSES = "/serving-endpoints/responses"
 CODEX = "databricks-gpt-5-2-codex"
-EXEC = {"type": "function", "name": "exec_command", "strict": False, "parameters": {
-    "type": "object", "properties": {"cmd": {"type": "string"}, "workdir": {"type": "string"}},
-    "required": ["cmd"], "additionalProperties": False}}
+EXEC = {
+    "type": "function",
+    "name": "exec_command",
+    "strict": False,
+    "parameters": {
+        "type": "object",
+        "properties": {"cmd": {"type": "string"}, "workdir": {"type": "string"}},
+        "required": ["cmd"],
+        "additionalProperties": False,
+    },
+}
 
 
 def respond(emulator: EmulatorControl, input_: object, model: str = CODEX, **extra: object) -> Reply:
@@ -28,11 +36,19 @@ def test_non_streaming_response_has_short_ids_and_total_tokens(emulator: Emulato
 
 def test_stream_follows_the_standard_event_sequence(emulator: EmulatorControl) -> None:
     names = [name for name, _ in respond(emulator, "hello", stream=True).sse()]
-    assert names[:4] == ["response.created", "response.in_progress", "response.output_item.added",
-                         "response.content_part.added"]
+    assert names[:4] == [
+        "response.created",
+        "response.in_progress",
+        "response.output_item.added",
+        "response.content_part.added",
+    ]
     assert names.count("response.output_text.delta") > 2
-    assert names[-4:] == ["response.output_text.done", "response.content_part.done", "response.output_item.done",
-                          "response.completed"]
+    assert names[-4:] == [
+        "response.output_text.done",
+        "response.content_part.done",
+        "response.output_item.done",
+        "response.completed",
+    ]
 
 
 def test_stream_item_ids_differ_between_item_and_part_events(emulator: EmulatorControl) -> None:
@@ -57,13 +73,32 @@ def test_event_lines_name_each_event(emulator: EmulatorControl) -> None:
 
 
 def test_function_call_round_trip(emulator: EmulatorControl) -> None:
-    prompt = [{"type": "message", "role": "user", "content": [{"type": "input_text", "text": "run the marker command"}]}]
+    prompt = [
+        {
+            "type": "message",
+            "role": "user",
+            "content": [{"type": "input_text", "text": "run the marker command"}],
+        }
+    ]
     first = respond(emulator, prompt, tools=[EXEC]).json()
     call = first["output"][-1]
-    assert call["type"] == "function_call" and json.loads(call["arguments"]) == {"cmd": "echo brickgate-tool-ok"}
-    replay = [*prompt, {"type": "function_call", "call_id": call["call_id"], "name": call["name"],
-                        "arguments": call["arguments"]},
-              {"type": "function_call_output", "call_id": call["call_id"], "output": "Output:\nbrickgate-tool-ok\n"}]
+    assert call["type"] == "function_call" and json.loads(call["arguments"]) == {
+        "cmd": "echo brickgate-tool-ok"
+    }
+    replay = [
+        *prompt,
+        {
+            "type": "function_call",
+            "call_id": call["call_id"],
+            "name": call["name"],
+            "arguments": call["arguments"],
+        },
+        {
+            "type": "function_call_output",
+            "call_id": call["call_id"],
+            "output": "Output:\nbrickgate-tool-ok\n",
+        },
+    ]
     second = respond(emulator, replay, tools=[EXEC]).json()
     assert second["output"][0]["content"][0]["text"] == "The command printed: Output:\nbrickgate-tool-ok"
 
@@ -76,13 +111,19 @@ def test_streamed_function_call_arguments_assemble(emulator: EmulatorControl) ->
 
 
 def test_custom_tool_receives_the_command_as_raw_input(emulator: EmulatorControl) -> None:
-    custom = {"type": "custom", "name": "shell", "format": {"type": "grammar", "syntax": "lark", "definition": "x"}}
+    custom = {
+        "type": "custom",
+        "name": "shell",
+        "format": {"type": "grammar", "syntax": "lark", "definition": "x"},
+    }
     item = respond(emulator, "run the command `ls`", tools=[custom]).json()["output"][-1]
     assert (item["type"], item["input"]) == ("custom_tool_call", "ls")
 
 
 def test_reasoning_item_precedes_the_message_when_enabled(emulator: EmulatorControl) -> None:
-    reply = respond(emulator, "reason carefully", model="databricks-gpt-5-2", reasoning={"effort": "high"}).json()
+    reply = respond(
+        emulator, "reason carefully", model="databricks-gpt-5-2", reasoning={"effort": "high"}
+    ).json()
     assert [item["type"] for item in reply["output"]] == ["reasoning", "message"]
 
 
@@ -90,8 +131,10 @@ def test_replayed_input_id_over_64_chars_is_rejected(emulator: EmulatorControl) 
     long_id = "msg_" + "a" * 188
     reply = respond(emulator, [{"type": "message", "id": long_id, "role": "user", "content": "hi"}])
     assert reply.status == 400
-    assert reply.json()["message"] == ("Invalid 'input[0].id': string too long. Expected a string with maximum "
-                                       "length 64, but got a string with length 192 instead.")
+    assert reply.json()["message"] == (
+        "Invalid 'input[0].id': string too long. Expected a string with maximum "
+        "length 64, but got a string with length 192 instead."
+    )
 
 
 def test_encrypted_reasoning_include_is_refused(emulator: EmulatorControl) -> None:
