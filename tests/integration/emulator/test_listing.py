@@ -113,3 +113,11 @@ def test_real_sdk_get_reads_the_endpoint(emulator: EmulatorControl) -> None:
     assert endpoint.state is not None and endpoint.state.ready is not None
     assert endpoint.state.ready.value == "READY"
     assert endpoint.task == "llm/v1/chat"
+
+
+def test_bad_workspace_spec_is_refused_and_the_old_workspace_kept(emulator: EmulatorControl) -> None:
+    from tests.integration.emulator.http_calls import post
+
+    reply = post(emulator.url + "/_emulator/workspace", [{"name": "x", "kind": "quantum"}])
+    assert reply.status == 400 and "kind must be one of" in reply.json()["message"]
+    assert "databricks-claude-sonnet-4-5" in _by_name(emulator)
