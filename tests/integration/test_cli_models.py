@@ -1,0 +1,101 @@
+"""`brickgate models` as a real subprocess: JSON fields, skipped endpoints, stale cache, clean errors."""
+
+from __future__ import annotations
+
+import json
+
+from brickgate import home
+from brickgate.emulator.control_client import EmulatorControl
+from tests.cli_harness import output_of, run_cli
+
+JSON_FIELDS = {
+    "id",
+    "family",
+    "api",
+    "context_window",
+    "max_output_tokens",
+    "supports_tools",
+    "supports_images",
+    "supports_reasoning",
+    "supports_prompt_caching",
+    "input_usd_per_mtok",
+    "output_usd_per_mtok",
+    "source",
+}
+
+
+def pat_env(emulator: EmulatorControl) -> dict[str, str]:
+    return {"DATABRICKS_HOST": emulator.url, "DATABRICKS_TOKEN": emulator.token}
+
+
+def write_config(text: str) -> None:
+    home.config_path().parent.mkdir(parents=True, exist_ok=True)
+    home.config_path().write_text(text)
+
+
+def test_models_json_has_the_documented_fields(emulator: EmulatorControl) -> None:
+    result = run_cli("models", "--json", env=pat_env(emulator))
+    assert result.returncode == 0, output_of(result)
+    models = json.loads(result.stdout)
+    assert len(models) == 19
+    assert all(set(m) >= JSON_FIELDS for m in models)
+    sonnet = next(m for m in models if m["id"] == "databricks-claude-sonnet-4-5")
+    assert (sonnet["family"], sonnet["api"], round(sonnet["input_usd_per_mtok"], 2)) == (
+        "claude",
+        "anthropic",
+        3.0,
+    )
+    assert emulator.token not in output_of(result)
+
+
+def test_models_all_includes_skipped_endpoints_with_reasons(emulator: EmulatorControl) -> None:
+    result = run_cli("models", "--json", "--all", env=pat_env(emulator))
+    skipped = {m["id"]: m["skipped_reason"] for m in json.loads(result.stdout) if not m["ready"]}
+    assert skipped == {
+        "databricks-gte-large-en": "embeddings model",
+        "my-warming-chat": "not ready (NOT_READY)",
+    }
+
+
+def test_models_table_shows_families_and_apis(emulator: EmulatorControl) -> None:
+    result = run_cli("models", env=pat_env(emulator))
+    assert result.returncode == 0
+    assert "databricks-gpt-5-2-codex" in result.stdout
+    for word in ("claude", "codex", "gemini", "gpt-oss", "messages", "responses", "chat"):
+        assert word in result.stdout
+
+
+def test_models_warns_when_serving_a_stale_cache(emulator: EmulatorControl) -> None:
+    write_config("cache_ttl_seconds = 0\n")
+    run_cli("models", "--json", env=pat_env(emulator))
+    emulator.fault({"kind": "503", "scope": "all", "path": "/api/2.0/serving-endpoints"})
+    result = run_cli("models", "--json", env=pat_env(emulator))
+    assert result.returncode == 0
+    assert len(json.loads(result.stdout)) == 19
+    assert "cached" in result.stderr and "503" in result.stderr
+
+
+def test_models_refresh_relists(emulator: EmulatorControl) -> None:
+    run_cli("models", "--json", env=pat_env(emulator))
+    run_cli("models", "--json", "--refresh", env=pat_env(emulator))
+    assert emulator.stats()["list"] == 2
+
+
+def test_bad_config_is_reported_with_file_and_key_without_traceback(emulator: EmulatorControl) -> None:
+    write_config('[models."databricks-gpt-5-2"]\napi = "grpc"\n')
+    result = run_cli("models", env=pat_env(emulator))
+    assert result.returncode == 1
+    assert str(home.config_path()) in result.stderr and "api" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_models_without_credentials_lists_the_ways_to_authenticate() -> None:
+    result = run_cli("models")
+    assert result.returncode == 2
+    assert "No Databricks credentials" in result.stderr and "brickgate login" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_flag_shows_the_traceback() -> None:
+    result = run_cli("--debug", "models")
+    assert result.returncode != 0 and "Traceback" in result.stderr
