@@ -27,12 +27,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.no_ai_gateway:
         config = dataclasses.replace(config, ai_gateway=False)
-    print(
-        f"emulated Databricks workspace on http://{args.host}:{args.port} (token {config.tokens[0]})",
-        flush=True,
-    )
+    token = config.tokens[0] if config.tokens else "(none)"
+
+    def announce(url: str) -> None:
+        print(f"emulated Databricks workspace on {url} (token {token})", flush=True)
+
     with contextlib.suppress(KeyboardInterrupt):
-        serve(config, host=args.host, port=args.port)
+        serve(config, host=args.host, port=args.port, on_listening=announce)
     return 0
 
 

@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import uvicorn
@@ -34,6 +35,7 @@ def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    sock.listen(2048)  # connections queue from now on, even before uvicorn starts accepting
     return sock
 
 
@@ -93,12 +95,21 @@ def start_in_thread(
     )
 
 
-def serve(config: EmulatorConfig | None = None, host: str = "127.0.0.1", port: int = 8765) -> None:
-    """Serve in the foreground until interrupted (Ctrl-C)."""
+def serve(
+    config: EmulatorConfig | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    on_listening: Callable[[str], None] | None = None,
+) -> None:
+    """Serve in the foreground until interrupted (Ctrl-C). `on_listening(url)` runs once the port accepts
+    connections (they queue until uvicorn serves them), so callers can print the URL without a race."""
+    sock = _bind(host, port)
+    url = f"http://{host}:{sock.getsockname()[1]}"
     config = config or EmulatorConfig()
     app = build_app(config)
-    sock = _bind(host, port)
-    app.state.emulator.url = f"http://{host}:{sock.getsockname()[1]}"
+    app.state.emulator.url = url
+    if on_listening is not None:
+        on_listening(url)
     server = uvicorn.Server(_uvicorn_config(app))
     try:
         server.run(sockets=[sock])

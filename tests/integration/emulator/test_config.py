@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -57,3 +58,17 @@ def test_module_entry_point_reports_a_bad_config_without_traceback(tmp_path: Pat
     )
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
+
+
+def test_module_entry_point_serves_once_it_announces_the_url() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "brickgate.emulator", "--port", "0"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert proc.stdout is not None
+        url = proc.stdout.readline().split(" on ")[1].split()[0]
+        reply = get(url + "/api/2.0/serving-endpoints", "dapi-emulator-token")
+        assert reply.status == 200
+    finally:
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=15) == 0
