@@ -1,0 +1,153 @@
+"""Gemini's documented defects, against the emulator over real HTTP: refused unrepaired, accepted repaired."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from brickgate.emulator.control_client import EmulatorControl
+from brickgate.quirks import repair_request
+from tests.unit.quirks.factory import GEMINI_3, GEMINI_25
+from tests.unit.quirks.upstream_http import CHAT_PATH, post
+
+
+def tool(parameters: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "function", "function": {"name": "ask", "description": "Ask", "parameters": parameters}}
+
+
+def chat(*tools: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    return {
+        "model": GEMINI_25.id,
+        "max_tokens": 100,
+        "messages": [{"role": "user", "content": "hello"}],
+        "tools": list(tools),
+        **extra,
+    }
+
+
+SCHEMA_WITH_DOLLAR_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "properties": {"q": {"type": "string"}},
+}
+SCHEMA_WITH_REF_SIBLINGS = {
+    "type": "object",
+    "properties": {"option": {"$ref": "#/$defs/QuestionOption", "type": "object", "description": "one"}},
+    "$defs": {"QuestionOption": {"type": "object", "properties": {"label": {"type": "string"}}}},
+}
+
+
+def google_message(answer: Any) -> str:
+    body = answer.json()
+    assert body["error"]["status"] == "INVALID_ARGUMENT"
+    return str(body["error"]["message"])
+
+
+def test_gemini_rejects_dollar_schema_in_tool_parameters(emulator: EmulatorControl) -> None:
+    answer = post(emulator, CHAT_PATH, chat(tool(SCHEMA_WITH_DOLLAR_SCHEMA)))
+    assert answer.status == 400
+    assert google_message(answer) == (
+        'Invalid JSON payload received. Unknown name "$schema" at '
+        "'tools[0].function_declarations[0].parameters': Cannot find field."
+    )
+
+
+def test_gemini_rejects_ref_with_sibling_fields(emulator: EmulatorControl) -> None:
+    answer = post(emulator, CHAT_PATH, chat(tool(SCHEMA_WITH_REF_SIBLINGS)))
+    assert answer.status == 400
+    assert google_message(answer).startswith(
+        "Schema.ref 'QuestionOption' was set alongside unsupported fields. "
+        "If a schema node has Schema.ref set, then only description and default can be set alongside it"
+    )
+
+
+def test_repaired_tool_schemas_are_accepted_by_gemini(emulator: EmulatorControl) -> None:
+    body = chat(tool(SCHEMA_WITH_DOLLAR_SCHEMA), tool(SCHEMA_WITH_REF_SIBLINGS))
+    answer = post(emulator, CHAT_PATH, repair_request(body, GEMINI_25, "chat").body)
+    assert answer.status == 200, answer.text
+
+
+def test_gemini_rejects_stream_options(emulator: EmulatorControl) -> None:
+    body = chat(stream=True, stream_options={"include_usage": True})
+    answer = post(emulator, CHAT_PATH, body)
+    assert answer.status == 400
+    assert google_message(answer) == (
+        "Invalid JSON payload received. Unknown name \"stream_options\" at 'generation_config': "
+        "Cannot find field."
+    )
+
+
+def test_repaired_gemini_stream_still_reports_usage(emulator: EmulatorControl) -> None:
+    body = chat(stream=True, stream_options={"include_usage": True})
+    answer = post(emulator, CHAT_PATH, repair_request(body, GEMINI_25, "chat").body)
+    assert answer.status == 200, answer.text
+    assert answer.sse_payloads()[-1]["usage"]["total_tokens"] > 0
+
+
+def two_system_messages() -> dict[str, Any]:
+    return {
+        "model": GEMINI_25.id,
+        "max_tokens": 100,
+        "messages": [
+            {"role": "system", "content": "You are terse."},
+            {"role": "user", "content": "hello"},
+            {"role": "system", "content": "# Environment\ncwd: /tmp"},
+        ],
+    }
+
+
+def test_gemini_rejects_a_second_system_message(emulator: EmulatorControl) -> None:
+    answer = post(emulator, CHAT_PATH, two_system_messages())
+    assert answer.status == 400
+    assert google_message(answer).startswith("Invalid JSON payload received. Multiple system messages")
+
+
+def test_merged_system_messages_are_accepted_by_gemini(emulator: EmulatorControl) -> None:
+    answer = post(emulator, CHAT_PATH, repair_request(two_system_messages(), GEMINI_25, "chat").body)
+    assert answer.status == 200, answer.text
+
+
+SHELL = tool({"type": "object", "properties": {"command": {"type": "string"}}, "required": ["command"]})
+SHELL["function"]["name"] = "bash"
+
+
+def gemini3_tool_turn(emulator: EmulatorControl) -> dict[str, Any]:
+    """Gemini 3's answer to a tool-worthy prompt: an assistant message with a signed tool call."""
+    first = {"model": GEMINI_3.id, "max_tokens": 100, "tools": [SHELL],
+             "messages": [{"role": "user", "content": "run the marker command"}]}  # fmt: skip
+    answer = post(emulator, CHAT_PATH, first)
+    assert answer.status == 200, answer.text
+    message: dict[str, Any] = answer.json()["choices"][0]["message"]
+    return message
+
+
+def openai_compat_replay(emulator: EmulatorControl) -> dict[str, Any]:
+    """A replay that kept the signature only where Google's OpenAI-compatible API puts it."""
+    turn = gemini3_tool_turn(emulator)
+    signature = next(p["thoughtSignature"] for p in turn["content"] if p.get("thoughtSignature"))
+    calls = [
+        {k: v for k, v in c.items() if k != "thoughtSignature"}
+        | {"extra_content": {"google": {"thought_signature": signature}}}
+        for c in turn["tool_calls"]
+    ]
+    return {
+        "model": GEMINI_3.id,
+        "max_tokens": 100,
+        "tools": [SHELL],
+        "messages": [
+            {"role": "user", "content": "run the marker command"},
+            {"role": "assistant", "content": None, "tool_calls": calls},
+            {"role": "tool", "tool_call_id": calls[0]["id"], "content": "brickgate-tool-ok"},
+        ],
+    }
+
+
+def test_gemini3_rejects_replayed_tool_call_without_signature(emulator: EmulatorControl) -> None:
+    answer = post(emulator, CHAT_PATH, openai_compat_replay(emulator))
+    assert answer.status == 400
+    assert "Function call is missing a thought_signature in functionCall parts" in answer.text
+
+
+def test_repaired_gemini3_replay_carries_its_signature(emulator: EmulatorControl) -> None:
+    body = repair_request(openai_compat_replay(emulator), GEMINI_3, "chat").body
+    answer = post(emulator, CHAT_PATH, body)
+    assert answer.status == 200, answer.text
