@@ -115,6 +115,18 @@ def test_failing_listing_serves_the_stale_cache_and_says_so(emulator: EmulatorCo
     assert catalog.stale and isinstance(catalog.stale_reason, UpstreamUnavailable)
 
 
+def test_after_a_failed_listing_the_stale_list_is_reused_without_asking_again(
+    emulator: EmulatorControl,
+) -> None:
+    catalog = catalog_for(emulator, cache_ttl_seconds=0)
+    catalog.models()
+    emulator.fault({"kind": "503", "scope": "all", "path": LISTING})  # only the next listing fails
+    catalog.models()
+    catalog.get("gpt-5-2")
+    # Asking again would have succeeded (a second real listing) and cleared `stale`.
+    assert emulator.stats()["list"] == 1 and catalog.stale
+
+
 def test_failing_listing_with_a_cold_cache_raises(emulator: EmulatorControl) -> None:
     emulator.fault({"kind": "503", "scope": "all", "path": LISTING})
     with pytest.raises(UpstreamUnavailable):

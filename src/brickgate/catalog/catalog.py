@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import logging
 import time
-from typing import Any
 
 from brickgate.auth import Credentials, peek_host, resolve
 from brickgate.auth.rest import get_json
@@ -20,6 +19,7 @@ from brickgate.errors import BrickgateError, ModelNotFound, UpstreamError
 
 log = logging.getLogger("brickgate.catalog")
 _NAME_PREFIXES = ("databricks/", "system.ai.")
+STALE_RETRY_SECONDS = 60.0  # after a failed listing, serve the stale list this long before asking again
 
 
 class Catalog:
@@ -49,6 +49,9 @@ class Catalog:
         self.stale = False
         self.stale_reason: BrickgateError | None = None
         self.fetched_at: float | None = None
+        self._memo: CachedListing | None = None
+        self._memo_valid_until = 0.0
+        self._built: tuple[CachedListing, list[Model]] | None = None
 
     @property
     def settings(self) -> CatalogSettings:
@@ -69,16 +72,12 @@ class Catalog:
 
     def models(self, refresh: bool = False, all: bool = False) -> list[Model]:
         """Chat models, by family then name; `all=True` adds the skipped ones (`ready=False`, a reason)."""
-        usd_per_dbu = self.settings.usd_per_dbu
-        discovered = [m for e in self._endpoints(refresh) if (m := model_from_endpoint(e, usd_per_dbu))]
-        models = apply_settings(discovered, self.settings)
-        if not all:
-            models = [m for m in models if m.ready]
-        return sorted(models, key=lambda m: (FAMILY_NAMES.index(m.family), m.id))
+        models = self._all_models(refresh)
+        return list(models) if all else [m for m in models if m.ready]
 
     def get(self, name: str) -> Model:
         """A model by endpoint name, name without `databricks-`, `databricks/NAME`, any case."""
-        everything = {m.id.lower(): m for m in self.models(all=True)}
+        everything = {m.id.lower(): m for m in self._all_models(refresh=False)}
         for key in _lookup_keys(name):
             if (model := everything.get(key)) is not None:
                 if not model.ready:
@@ -87,23 +86,42 @@ class Catalog:
         ready = [m.id for m in everything.values() if m.ready]
         raise ModelNotFound(name, _suggestions(name, ready))
 
-    def _endpoints(self, refresh: bool) -> list[dict[str, Any]]:
-        self.stale, self.stale_reason = False, None
+    def _all_models(self, refresh: bool) -> list[Model]:
+        listing = self._listing(refresh)
+        if self._built is None or self._built[0] is not listing:
+            usd_per_dbu = self.settings.usd_per_dbu
+            discovered = [m for e in listing.endpoints if (m := model_from_endpoint(e, usd_per_dbu))]
+            models = apply_settings(discovered, self.settings)
+            self._built = (listing, sorted(models, key=lambda m: (FAMILY_NAMES.index(m.family), m.id)))
+        return self._built[1]
+
+    def _listing(self, refresh: bool) -> CachedListing:
+        """In-memory listing while valid, else the disk cache while fresh, else the workspace."""
+        now = time.time()
+        if self._memo is not None and not refresh and now < self._memo_valid_until:
+            return self._memo
+        ttl = self.settings.cache_ttl_seconds
         host = self.host
-        cached = read_listing(host) if host and self._use_cache and not refresh else None
-        if cached is not None and cached.age() < self.settings.cache_ttl_seconds:
-            self.fetched_at = cached.fetched_at
-            return cached.endpoints
+        cached = self._memo
+        if host and self._use_cache and not refresh:
+            cached = read_listing(host) or cached
+        if cached is not None and not refresh and cached.age(now) < ttl:
+            return self._remember(cached, cached.fetched_at + ttl, stale=None)
         try:
             listing = self._fetch()
         except BrickgateError as err:
-            if cached is None:
+            if cached is None or refresh:
                 raise
             log.warning("Serving the cached model list: the workspace listing failed (%s)", err.message)
-            self.stale, self.stale_reason, self.fetched_at = True, err, cached.fetched_at
-            return cached.endpoints
-        self.fetched_at = listing.fetched_at
-        return listing.endpoints
+            return self._remember(cached, now + STALE_RETRY_SECONDS, stale=err)
+        return self._remember(listing, listing.fetched_at + ttl, stale=None)
+
+    def _remember(
+        self, listing: CachedListing, valid_until: float, stale: BrickgateError | None
+    ) -> CachedListing:
+        self._memo, self._memo_valid_until = listing, valid_until
+        self.stale, self.stale_reason, self.fetched_at = stale is not None, stale, listing.fetched_at
+        return listing
 
     def _fetch(self) -> CachedListing:
         creds = self.credentials
