@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from brickgate.cli import demo, emulator, login, models, status
+from brickgate.cli import demo, emulator, login, models, serve, setup, status
 from brickgate.errors import BrickgateError
 
 app = typer.Typer(
@@ -57,6 +57,8 @@ app.command("status")(status.status)
 app.command("models")(models.models)
 app.command("emulator")(emulator.emulator)
 app.command("demo")(demo.demo)
+app.command("serve")(serve.serve)
+app.command("setup")(setup.setup)
 
 
 def _configure_logging(debug: bool) -> None:
