@@ -88,6 +88,7 @@ class StreamDecoder:
         "_call_ids",
         "_done",
         "_finish_raw",
+        "_last_usage",
         "_late_signatures",
         "_next_call",
         "_open_calls",
@@ -108,6 +109,7 @@ class StreamDecoder:
         self._next_call = 0
         self._usage: Usage | None = None
         self._usage_complete = False
+        self._last_usage: Mapping[str, Any] | None = None  # Claude repeats one partial usage on every chunk
 
     def feed(self, event: SSEEvent) -> list[StreamEvent]:
         """One SSE event (``data:`` is a chunk JSON or ``[DONE]``) → protocol events."""
@@ -265,6 +267,9 @@ class StreamDecoder:
         return out
 
     def _note_usage(self, raw: Mapping[str, Any]) -> None:
+        if raw == self._last_usage:
+            return
+        self._last_usage = raw
         decoded = decode_usage(raw)
         if decoded is None:
             return
