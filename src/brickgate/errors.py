@@ -1,18 +1,18 @@
 """One error hierarchy; every error carries a message for people and a hint saying what to do.
 
-    BrickgateError
-    ├── ConfigError                  bad config file, bad option value
-    ├── AuthError                    credentials
-    │   ├── NoCredentials            nothing configured anywhere
-    │   ├── InvalidHost              malformed host
-    │   ├── HostUnreachable          DNS / connect / timeout to the workspace
-    │   └── CredentialsRejected      the workspace said no (401/403, "Invalid Token")
-    ├── ModelNotFound                unknown model name (with close matches)
-    └── UpstreamError                Databricks answered with an error
-        ├── UpstreamRejected         4xx: the request is wrong for this model
-        ├── UpstreamRateLimited      429 after our retries (retry_after seconds, if known)
-        ├── UpstreamUnavailable      5xx / connection failures after retries
-        └── StreamInterrupted        the stream broke after the first byte was passed on
+BrickgateError
+├── ConfigError                  bad config file, bad option value
+├── AuthError                    credentials
+│   ├── NoCredentials            nothing configured anywhere
+│   ├── InvalidHost              malformed host
+│   ├── HostUnreachable          DNS / connect / timeout to the workspace
+│   └── CredentialsRejected      the workspace said no (401/403, "Invalid Token")
+├── ModelNotFound                unknown model name (with close matches)
+└── UpstreamError                Databricks answered with an error
+    ├── UpstreamRejected         4xx: the request is wrong for this model
+    ├── UpstreamRateLimited      429 after our retries (retry_after seconds, if known)
+    ├── UpstreamUnavailable      5xx / connection failures after retries
+    └── StreamInterrupted        the stream broke after the first byte was passed on
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ AUTH_METHODS_HINT = (
     "  • brickgate login                      (host + personal access token, or pick a CLI profile)\n"
     "  • DATABRICKS_HOST + DATABRICKS_TOKEN   (environment)\n"
     "  • DATABRICKS_HOST + DATABRICKS_CLIENT_ID + DATABRICKS_CLIENT_SECRET   (OAuth M2M)\n"
-    "  • --profile NAME / DATABRICKS_CONFIG_PROFILE   (a profile of ~/.databrickscfg, e.g. from `databricks auth login`)"
+    "  • --profile NAME / DATABRICKS_CONFIG_PROFILE   "
+    "(a profile of ~/.databrickscfg, e.g. from `databricks auth login`)"
 )
 
 
@@ -108,7 +109,9 @@ class UpstreamRejected(UpstreamError):
 
 
 class UpstreamRateLimited(UpstreamError):
-    def __init__(self, message: str, hint: str | None = None, *, retry_after: float | None = None, **kw: object) -> None:
+    def __init__(
+        self, message: str, hint: str | None = None, *, retry_after: float | None = None, **kw: object
+    ) -> None:
         super().__init__(message, hint, **kw)  # type: ignore[arg-type]
         self.retry_after = retry_after
 

@@ -96,7 +96,9 @@ class EventStream:
 
     @property
     def repairs(self) -> tuple[str, ...]:
-        return self._request_repairs + tuple(r for r in self._repair.applied if r not in self._request_repairs)
+        return self._request_repairs + tuple(
+            r for r in self._repair.applied if r not in self._request_repairs
+        )
 
     def __aiter__(self) -> AsyncIterator[StreamEvent]:
         return self._events()
@@ -167,7 +169,9 @@ class EventStream:
             except orjson.JSONDecodeError:
                 doc = None
             if isinstance(doc, dict):
-                raw = SSEEvent(event=raw.event, data=orjson.dumps(self._repair.event(doc)).decode(), id=raw.id)
+                raw = SSEEvent(
+                    event=raw.event, data=orjson.dumps(self._repair.event(doc)).decode(), id=raw.id
+                )
         result: list[StreamEvent] = self._decoder.feed(raw)
         return result
 

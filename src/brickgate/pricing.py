@@ -1,4 +1,4 @@
-"""Usage × list prices → DBU and USD."""
+"""Usage times list prices: DBU and USD."""
 
 from __future__ import annotations
 

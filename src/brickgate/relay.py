@@ -60,7 +60,9 @@ class RawRelay:
 
     @property
     def repairs(self) -> tuple[str, ...]:
-        return self._request_repairs + tuple(r for r in self._repair.applied if r not in self._request_repairs)
+        return self._request_repairs + tuple(
+            r for r in self._repair.applied if r not in self._request_repairs
+        )
 
     async def read(self) -> bytes:
         raw = await self._resp.read()

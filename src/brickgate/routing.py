@@ -1,4 +1,4 @@
-"""Where a request goes: the upstream API of a model and the surface (classic serving endpoints or AI Gateway)."""
+"""Where a request goes: a model's upstream API and the surface (serving endpoints or AI Gateway)."""
 
 from __future__ import annotations
 
@@ -38,14 +38,13 @@ def upstream_path(surface: Surface, api: Api) -> str:
 
 def check_surface_setting(value: str) -> SurfaceSetting:
     if value not in SURFACE_SETTINGS:
-        raise ConfigError(
-            f"Unknown surface {value!r}.", f"Use one of: {', '.join(SURFACE_SETTINGS)}."
-        )
+        raise ConfigError(f"Unknown surface {value!r}.", f"Use one of: {', '.join(SURFACE_SETTINGS)}.")
     return value  # type: ignore[return-value]
 
 
 def is_gateway_absent(status: int, error_code: str | None, message: str) -> bool:
-    """The AI Gateway answers unserved paths with 404 ENDPOINT_NOT_FOUND ("Invalid path") or FEATURE_DISABLED."""
+    """The AI Gateway answers unserved paths with 404 ENDPOINT_NOT_FOUND ("Invalid path") or
+    FEATURE_DISABLED."""
     if error_code == "FEATURE_DISABLED":
         return True
     return status == 404 and (error_code == "ENDPOINT_NOT_FOUND" or "Invalid path" in message)

@@ -116,7 +116,10 @@ class Upstream:
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self._max_connections, ttl_dns_cache=300)
             self._session = aiohttp.ClientSession(
-                connector=connector, timeout=self._timeout, auto_decompress=True, skip_auto_headers=("User-Agent",)
+                connector=connector,
+                timeout=self._timeout,
+                auto_decompress=True,
+                skip_auto_headers=("User-Agent",),
             )
         return self._session
 
@@ -135,7 +138,10 @@ class Upstream:
         on_retry: OnRetry | None = None,
     ) -> UpstreamResponse:
         data = body if isinstance(body, bytes) else orjson.dumps(body)
-        headers = {"Content-Type": "application/json", "Accept": "text/event-stream" if stream else "application/json"}
+        headers = {
+            "Content-Type": "application/json",
+            "Accept": "text/event-stream" if stream else "application/json",
+        }
         if extra_headers:
             headers.update(extra_headers)
         return await self._send("POST", path, data, headers, on_retry)
@@ -160,10 +166,13 @@ class Upstream:
         started = time.monotonic()
         attempt = 1
         while True:
-            status, reason, retry_after, failure = 0, "", None, None
+            status, reason, retry_after = 0, "", None
+            failure: UpstreamError | CredentialsRejected
             try:
                 auth = await self._auth_headers()
-                resp = await self._session_for_loop().request(method, url, data=data, headers={**headers, **auth})
+                resp = await self._session_for_loop().request(
+                    method, url, data=data, headers={**headers, **auth}
+                )
             except aiohttp.ClientConnectorError as exc:
                 # Nothing reached the server: always safe to retry.
                 failure = UpstreamUnavailable(
@@ -204,8 +213,8 @@ class Upstream:
 
 def _backoff(policy: RetryPolicy, attempt: int, retry_after: float | None) -> float:
     if retry_after is not None:
-        return min(retry_after, policy.max_total_seconds)
-    exp = min(policy.max_delay, policy.base_delay * 2 ** (attempt - 1))
+        return float(min(retry_after, policy.max_total_seconds))
+    exp: float = min(policy.max_delay, policy.base_delay * 2.0 ** (attempt - 1))
     return exp / 2 + random.uniform(0, exp / 2)  # jitter: spreads retries of concurrent callers
 
 
@@ -219,7 +228,8 @@ def _retry_after_seconds(value: str | None) -> float | None:
 
 
 def parse_error_body(raw: bytes) -> tuple[str | None, str]:
-    """(error_code, message) from any error shape Databricks uses: its own, Google's, Anthropic's, OpenAI's, text."""
+    """(error_code, message) from any error shape Databricks uses: its own, Google's, Anthropic's,
+    OpenAI's, or plain text."""
     text = raw.decode("utf-8", "replace").strip()
     try:
         doc = orjson.loads(raw)
@@ -249,7 +259,9 @@ def parse_error_body(raw: bytes) -> tuple[str | None, str]:
     return (str(code) if code is not None else None), message.strip()
 
 
-def error_from_response(status: int, raw: bytes, headers: Mapping[str, str]) -> UpstreamError | CredentialsRejected:
+def error_from_response(
+    status: int, raw: bytes, headers: Mapping[str, str]
+) -> UpstreamError | CredentialsRejected:
     code, message = parse_error_body(raw)
     message = redact(message)
     body = redact(raw.decode("utf-8", "replace")[:2000])

@@ -1,11 +1,11 @@
 """Workspace: credentials + catalog + upstream in one object. The library's front door.
 
-    ws = Workspace()                                   # or Workspace(profile="dev"), Workspace(host=...)
-    for m in ws.models(): ...
-    stream = await ws.stream("claude-sonnet-4-5", "Hello")   # errors before the first byte raise here
-    async for event in stream: ...
-    done = await ws.complete("gpt-5-2", request)       # Completion: response, usage, cost, repairs
-    done = ws.complete_sync("llama-3-3-70b", "Hi")     # the same, for scripts
+ws = Workspace()                                   # or Workspace(profile="dev"), Workspace(host=...)
+for m in ws.models(): ...
+stream = await ws.stream("claude-sonnet-4-5", "Hello")   # errors before the first byte raise here
+async for event in stream: ...
+done = await ws.complete("gpt-5-2", request)       # Completion: response, usage, cost, repairs
+done = ws.complete_sync("llama-3-3-70b", "Hi")     # the same, for scripts
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from brickgate.catalog.model import Model
 from brickgate.errors import UpstreamRejected
 from brickgate.event_stream import WIRE, Completion, EventStream
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
-from brickgate.relay import RawRelay
 from brickgate.quirks import Repaired, repair_after_rejection, repair_request
+from brickgate.relay import RawRelay
 from brickgate.routing import Surface, SurfaceChooser, SurfaceSetting, is_gateway_absent, upstream_path
 from brickgate.upstream import OnRetry, RetryPolicy, Upstream, UpstreamResponse
 
@@ -55,9 +55,7 @@ class Workspace:
     @property
     def credentials(self) -> Any:
         if self._creds is None:
-            from brickgate.auth import resolve
-
-            self._creds = resolve(profile=self._profile, host=self._host)
+            self._creds = self.catalog.credentials
         return self._creds
 
     @property
@@ -65,7 +63,7 @@ class Workspace:
         if self._catalog is None:
             from brickgate.catalog import Catalog
 
-            self._catalog = Catalog(self.credentials)
+            self._catalog = Catalog(self._creds, profile=self._profile, host=self._host)
         return self._catalog
 
     @property
@@ -123,7 +121,13 @@ class Workspace:
         return await events.collect()
 
     async def _call(
-        self, model: str | Model, request: Request | str, *, api: Api | None, stream: bool, on_retry: OnRetry | None
+        self,
+        model: str | Model,
+        request: Request | str,
+        *,
+        api: Api | None,
+        stream: bool,
+        on_retry: OnRetry | None,
     ) -> EventStream:
         m = self.model(model)
         req = request if isinstance(request, Request) else Request.of(m.id, request)
@@ -142,7 +146,13 @@ class Workspace:
         )
 
     async def relay(
-        self, model: Model, api: Api, body: Mapping[str, Any], *, stream: bool, on_retry: OnRetry | None = None
+        self,
+        model: Model,
+        api: Api,
+        body: Mapping[str, Any],
+        *,
+        stream: bool,
+        on_retry: OnRetry | None = None,
     ) -> RawRelay:
         """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw."""
         repaired = repair_request({**body, "model": model.id}, model, api)
@@ -175,9 +185,9 @@ class Workspace:
                 )
             except UpstreamRejected as exc:
                 detail = exc.detail or exc.message
-                if surface == "ai-gateway" and is_gateway_absent(exc.status, exc.error_code, detail):
-                    if self.surfaces.gateway_absent():
-                        continue
+                absent = surface == "ai-gateway" and is_gateway_absent(exc.status, exc.error_code, detail)
+                if absent and self.surfaces.gateway_absent():
+                    continue
                 if exc.status == 400 and not adapted:
                     fixed = repair_after_rejection(body, exc.status, detail, model, api)
                     if fixed is not None:

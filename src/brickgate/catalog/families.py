@@ -68,9 +68,7 @@ _CLAUDE = Family(
     thinking="budget",
     rejects_empty_text_block=True,
 )
-_OPUS = replace(
-    _CLAUDE, input_dbu=71.429, output_dbu=357.14, cache_read_dbu=7.1429, cache_write_dbu=89.286
-)
+_OPUS = replace(_CLAUDE, input_dbu=71.429, output_dbu=357.14, cache_read_dbu=7.1429, cache_write_dbu=89.286)
 _GPT = Family(
     name="gpt",
     api="responses",
@@ -128,18 +126,39 @@ _GEMMA = replace(
 
 # (pattern on the bare model name, family row). First match wins, so specific rows come first.
 FAMILY_TABLE: tuple[tuple[str, Family], ...] = (
-    (r"claude-opus-4-1", replace(_OPUS, input_dbu=214.29, output_dbu=1071.4, cache_read_dbu=21.429,
-                                 cache_write_dbu=267.86, max_output_tokens=32_000)),
+    (
+        r"claude-opus-4-1",
+        replace(
+            _OPUS,
+            input_dbu=214.29,
+            output_dbu=1071.4,
+            cache_read_dbu=21.429,
+            cache_write_dbu=267.86,
+            max_output_tokens=32_000,
+        ),
+    ),
     (r"claude-opus-4-5", _OPUS),
     (r"claude-opus-4-[6-9]", replace(_OPUS, context_window=1_000_000, max_output_tokens=128_000)),
-    (r"claude-opus-5", replace(_OPUS, context_window=1_000_000, max_output_tokens=128_000,
-                               thinking="adaptive", rejects_temperature=True)),
+    (
+        r"claude-opus-5",
+        replace(
+            _OPUS,
+            context_window=1_000_000,
+            max_output_tokens=128_000,
+            thinking="adaptive",
+            rejects_temperature=True,
+        ),
+    ),
     (r"claude-opus", _OPUS),
     (r"claude-sonnet-4-6", replace(_CLAUDE, context_window=1_000_000)),
-    (r"claude-sonnet-5", replace(_CLAUDE, context_window=1_000_000, thinking="adaptive",
-                                 rejects_temperature=True)),
-    (r"claude-haiku", replace(_CLAUDE, input_dbu=14.286, output_dbu=71.429, cache_read_dbu=1.4286,
-                              cache_write_dbu=17.857)),
+    (
+        r"claude-sonnet-5",
+        replace(_CLAUDE, context_window=1_000_000, thinking="adaptive", rejects_temperature=True),
+    ),
+    (
+        r"claude-haiku",
+        replace(_CLAUDE, input_dbu=14.286, output_dbu=71.429, cache_read_dbu=1.4286, cache_write_dbu=17.857),
+    ),
     (r"claude", _CLAUDE),
     (r"gpt-oss-20b", replace(_GPT_OSS, input_dbu=1.0, output_dbu=4.286)),
     (r"gpt-oss", _GPT_OSS),
@@ -149,11 +168,17 @@ FAMILY_TABLE: tuple[tuple[str, Family], ...] = (
     (r"gpt-5(-1)?$", replace(_GPT, input_dbu=17.857, output_dbu=142.86, cache_read_dbu=1.7857)),
     (r"gpt-5-[5-9]", replace(_GPT, context_window=400_000)),
     (r"gpt", _GPT),
-    (r"gemini-2-5-flash", replace(_GEMINI, max_output_tokens=65_535, input_dbu=4.286, output_dbu=35.714,
-                                  cache_read_dbu=0.4286)),
+    (
+        r"gemini-2-5-flash",
+        replace(_GEMINI, max_output_tokens=65_535, input_dbu=4.286, output_dbu=35.714, cache_read_dbu=0.4286),
+    ),
     (r"gemini-2", _GEMINI),
-    (r"gemini-3(-\d+)?-pro", replace(_GEMINI, input_dbu=35.714, output_dbu=214.29, cache_read_dbu=3.5714,
-                                     needs_thought_signature=True)),
+    (
+        r"gemini-3(-\d+)?-pro",
+        replace(
+            _GEMINI, input_dbu=35.714, output_dbu=214.29, cache_read_dbu=3.5714, needs_thought_signature=True
+        ),
+    ),
     (r"gemini", replace(_GEMINI, input_dbu=4.286, output_dbu=35.714, needs_thought_signature=True)),
     (r"llama-4", replace(_LLAMA, supports_images=True)),
     (r"llama", _LLAMA),

@@ -9,10 +9,10 @@ wire format has and this model does not are carried in ``Request.extra``.
 from brickgate.protocol.events import (
     Finish,
     FinishReason,
+    ReasoningDelta,
     Start,
     StreamError,
     StreamEvent,
-    ReasoningDelta,
     TextDelta,
     ToolCallDelta,
     ToolCallEnd,

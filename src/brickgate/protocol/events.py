@@ -6,12 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-_frozen = dataclass(frozen=True, slots=True, kw_only=True)
 
 FinishReason = Literal["stop", "length", "tool-calls", "content-filter", "error", "other"]
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Start:
     """First event of a response: the upstream's id and model string (may differ from the endpoint name)."""
 
@@ -20,14 +19,14 @@ class Start:
     kind: Literal["start"] = "start"
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TextDelta:
     text: str
     kind: Literal["text_delta"] = "text_delta"
     provider_data: Mapping[str, Any] | None = None
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReasoningDelta:
     text: str = ""
     signature: str | None = None
@@ -36,7 +35,7 @@ class ReasoningDelta:
     provider_data: Mapping[str, Any] | None = None
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ToolCallStart:
     index: int  # position among this response's tool calls, 0-based
     id: str
@@ -45,21 +44,21 @@ class ToolCallStart:
     provider_data: Mapping[str, Any] | None = None
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ToolCallDelta:
     index: int
     arguments: str  # a fragment of the JSON arguments text
     kind: Literal["tool_call_delta"] = "tool_call_delta"
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ToolCallEnd:
     index: int
     kind: Literal["tool_call_end"] = "tool_call_end"
     provider_data: Mapping[str, Any] | None = None
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Usage:
     """Token counts. ``input_tokens`` excludes cached tokens (cache_read/cache_write count them)."""
 
@@ -87,7 +86,7 @@ class Usage:
         )
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UsageReport:
     """Usage so far. A later report replaces an earlier one (streams may send partial usage per chunk)."""
 
@@ -95,14 +94,14 @@ class UsageReport:
     kind: Literal["usage"] = "usage"
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Finish:
     reason: FinishReason
     raw_reason: str | None = None
     kind: Literal["finish"] = "finish"
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StreamError:
     message: str
     code: str | None = None

@@ -8,10 +8,9 @@ from typing import Any, Literal
 
 Role = Literal["system", "user", "assistant", "tool"]
 
-_frozen = dataclass(frozen=True, slots=True, kw_only=True)
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TextPart:
     text: str
     kind: Literal["text"] = "text"
@@ -19,7 +18,7 @@ class TextPart:
     provider_data: Mapping[str, Any] | None = None
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ImagePart:
     """An image given by URL (http(s) or data:) or by base64 data with its media type."""
 
@@ -36,7 +35,7 @@ class ImagePart:
         return f"data:{self.media_type or 'image/png'};base64,{self.data_base64 or ''}"
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ToolCallPart:
     id: str
     name: str
@@ -45,7 +44,7 @@ class ToolCallPart:
     provider_data: Mapping[str, Any] | None = None
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ToolResultPart:
     tool_call_id: str
     content: str | tuple[TextPart | ImagePart, ...]
@@ -60,7 +59,7 @@ class ToolResultPart:
         return "".join(p.text for p in self.content if isinstance(p, TextPart))
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReasoningPart:
     text: str = ""
     signature: str | None = None
@@ -73,7 +72,7 @@ class ReasoningPart:
 Part = TextPart | ImagePart | ToolCallPart | ToolResultPart | ReasoningPart
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Message:
     role: Role
     parts: tuple[Part, ...] = ()
@@ -91,7 +90,7 @@ class Message:
         return tuple(p for p in self.parts if isinstance(p, ToolCallPart))
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Tool:
     name: str
     description: str | None = None
@@ -104,7 +103,7 @@ class Tool:
 ToolChoice = Literal["auto", "none", "required"] | str
 
 
-@_frozen
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Request:
     model: str
     messages: tuple[Message, ...]

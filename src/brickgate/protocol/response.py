@@ -64,7 +64,7 @@ class ResponseBuilder:
         self.model: str | None = None
         self.error: StreamError | None = None
 
-    def add(self, event: StreamEvent) -> None:  # noqa: C901 - one branch per event kind
+    def add(self, event: StreamEvent) -> None:
         if isinstance(event, TextDelta):
             last = self._parts[-1] if self._parts else None
             if isinstance(last, TextPart):
@@ -92,10 +92,14 @@ class ResponseBuilder:
                     )
                 )
         elif isinstance(event, ToolCallStart):
-            call = {"id": event.id, "name": event.name, "args": [], "pd": event.provider_data}
-            self._calls[event.index] = call
             self._parts.append(ToolCallPart(id=event.id, name=event.name, arguments=""))
-            call["pos"] = len(self._parts) - 1
+            self._calls[event.index] = {
+                "id": event.id,
+                "name": event.name,
+                "args": [],
+                "pd": event.provider_data,
+                "pos": len(self._parts) - 1,
+            }
         elif isinstance(event, ToolCallDelta):
             if event.index in self._calls:
                 self._calls[event.index]["args"].append(event.arguments)
