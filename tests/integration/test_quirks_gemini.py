@@ -151,3 +151,52 @@ def test_repaired_gemini3_replay_carries_its_signature(emulator: EmulatorControl
     body = repair_request(openai_compat_replay(emulator), GEMINI_3, "chat").body
     answer = post(emulator, CHAT_PATH, body)
     assert answer.status == 200, answer.text
+
+
+def _shell_tool() -> dict[str, Any]:
+    return tool({"type": "object", "properties": {"command": {"type": "string"}}, "required": ["command"]})
+
+
+def test_gemini3_stream_is_flattened_and_a_plain_replay_gets_its_signature_back(
+    emulator: EmulatorControl,
+) -> None:
+    from brickgate.quirks import StreamRepair
+
+    first = {**chat(_shell_tool()), "model": GEMINI_3.id, "stream": True}
+    first["messages"] = [{"role": "user", "content": "run the marker command"}]
+    answer = post(emulator, CHAT_PATH, first)
+    assert answer.status == 200
+    raw = answer.sse_payloads()
+    assert any(isinstance(c["choices"][0]["delta"].get("content"), list) for c in raw if c.get("choices"))
+
+    repair = StreamRepair(GEMINI_3, "chat")
+    relayed = [repair.event(c) for c in raw]
+    deltas = [c["choices"][0]["delta"] for c in relayed if c.get("choices")]
+    assert all(not isinstance(d.get("content"), list) for d in deltas)
+    call = next(d["tool_calls"][0] for d in deltas if d.get("tool_calls") and d["tool_calls"][0].get("id"))
+    args = "".join(d["tool_calls"][0]["function"].get("arguments", "") for d in deltas if d.get("tool_calls"))
+
+    # What an OpenAI-compatible agent replays: plain strings, no signature anywhere.
+    replay = {**first, "stream": False}
+    replay["messages"] = [
+        *first["messages"],
+        {
+            "role": "assistant",
+            "content": "",
+            "tool_calls": [
+                {
+                    "id": call["id"],
+                    "type": "function",
+                    "function": {"name": call["function"]["name"], "arguments": args},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": call["id"], "content": "brickgate-tool-ok"},
+    ]
+    refused = post(emulator, CHAT_PATH, replay)
+    assert refused.status == 400
+    assert "missing a thought_signature" in refused.text
+
+    accepted = post(emulator, CHAT_PATH, repair_request(replay, GEMINI_3, "chat").body)
+    assert accepted.status == 200, accepted.text
+    assert "brickgate-tool-ok" in accepted.text

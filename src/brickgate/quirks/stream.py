@@ -6,6 +6,7 @@ from typing import Any
 
 from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
+from brickgate.quirks.array_content import ArrayContentFlattener, flatten_chat_chunk
 from brickgate.quirks.responses import MAX_ID_LENGTH, add_total_tokens, shorten_id, shorten_response_ids
 
 JSON = dict[str, Any]
@@ -27,11 +28,14 @@ class StreamRepair:
     ``usage.total_tokens`` is computed.
     """
 
-    __slots__ = ("_applied", "_item_ids", "needed")
+    __slots__ = ("_applied", "_flattener", "_item_ids", "needed")
 
     def __init__(self, model: Model, api: Api) -> None:
-        del model  # every current response repair depends on the API alone
-        self.needed = api == "responses"
+        # Gemini over chat: array content flattened, thought signatures kept (quirks/array_content.py).
+        self._flattener = (
+            ArrayContentFlattener() if api == "chat" and model.traits.returns_array_content else None
+        )
+        self.needed = api == "responses" or self._flattener is not None
         self._item_ids: dict[int, str] = {}
         self._applied: dict[str, None] = {}
 
@@ -44,6 +48,8 @@ class StreamRepair:
         """One parsed SSE JSON payload, repaired (the same object when nothing changed)."""
         if not self.needed:
             return data
+        if self._flattener is not None:
+            return self._flatten(data)
         if "item_id" in data:
             return self._fix_item_id(data)
         if data.get("type") in _ITEM_EVENTS:
@@ -58,7 +64,16 @@ class StreamRepair:
         """A non-streaming JSON body, repaired (the same object when nothing changed)."""
         if not self.needed:
             return body
+        if self._flattener is not None:
+            return self._flatten(body)
         return self._fix_response(body)
+
+    def _flatten(self, data: JSON) -> JSON:
+        assert self._flattener is not None
+        fixed = flatten_chat_chunk(data, self._flattener)
+        if fixed is not data:
+            self._note("flatten_array_content")
+        return fixed
 
     def _note(self, name: str) -> None:
         self._applied[name] = None

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from brickgate.quirks.array_content import SIGNATURES
+
 JSON = dict[str, Any]
 
 
@@ -29,7 +31,11 @@ def _call_signature(call: Any) -> str | None:
         else None
     )
     sig = google.get("thought_signature") if isinstance(google, dict) else None
-    return sig if isinstance(sig, str) and sig else None
+    if isinstance(sig, str) and sig:
+        return sig
+    # Agents replay plain strings; the signature was remembered when the answer passed through.
+    call_id = call.get("id")
+    return SIGNATURES.get(call_id) if isinstance(call_id, str) else None
 
 
 def _content_signatures(content: Any) -> list[str]:
