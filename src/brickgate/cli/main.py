@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from brickgate.cli import demo, emulator, login, models, serve, setup, status
+from brickgate.cli import demo, emulator, login, models, run, serve, setup, status
 from brickgate.errors import BrickgateError
 
 app = typer.Typer(
@@ -55,6 +55,8 @@ app.command("login")(login.login)
 app.command("logout")(login.logout)
 app.command("status")(status.status)
 app.command("models")(models.models)
+app.command("run")(run.run)
+app.command("chat")(run.chat)
 app.command("emulator")(emulator.emulator)
 app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)

@@ -1,0 +1,138 @@
+"""`brickgate chat -m MODEL`: interactive multi-turn chat with streaming Markdown and a running tally."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from dataclasses import dataclass, field
+
+from rich.console import Console
+from rich.live import Live
+from rich.markdown import Markdown
+
+from brickgate.catalog.model import Model
+from brickgate.cli.run_session import retry_printer
+from brickgate.errors import BrickgateError
+from brickgate.pricing import ZERO, Cost
+from brickgate.protocol import Message, Request, TextDelta, Usage
+from brickgate.workspace import Workspace
+
+HELP = "Commands: /model NAME (switch model), /clear (forget the conversation), /exit (or Ctrl-D)"
+
+
+@dataclass
+class ChatSession:
+    model: Model
+    system: str | None = None
+    history: list[Message] = field(default_factory=list)
+    usage: Usage = field(default_factory=Usage)
+    cost: Cost = ZERO
+
+    def request(self, max_tokens: int | None) -> Request:
+        msgs = ([Message.of("system", self.system)] if self.system else []) + self.history
+        return Request(model=self.model.id, messages=tuple(msgs), max_tokens=max_tokens)
+
+
+def _footer(workspace: str, s: ChatSession) -> str:
+    return (
+        f"[dim]{workspace} · {s.model.id} · {s.usage.total_input_tokens} in / {s.usage.output_tokens} out"
+        f" · ${s.cost.usd:.6f}[/dim]"
+    )
+
+
+async def _turn(
+    ws: Workspace, s: ChatSession, console: Console, err: Console, max_tokens: int | None
+) -> None:
+    stream = await ws.stream(s.model, s.request(max_tokens), on_retry=retry_printer(err))
+    text = ""
+    live_ok = console.is_terminal
+    with (
+        Live(Markdown(""), console=console, refresh_per_second=12, transient=False)
+        if live_ok
+        else _NoLive() as live
+    ):
+        async for event in stream:
+            if isinstance(event, TextDelta):
+                text += event.text
+                if live_ok:
+                    live.update(Markdown(text))
+                else:
+                    console.file.write(event.text)
+                    console.file.flush()
+    if not live_ok:
+        console.file.write("\n")
+    done = stream.completion()
+    s.history.append(done.response.message)
+    s.usage = s.usage + done.usage
+    s.cost = s.cost + done.cost
+
+
+class _NoLive:
+    def __enter__(self) -> _NoLive:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def update(self, _: object) -> None:
+        return None
+
+
+def _read_line(console: Console) -> str | None:
+    try:
+        if sys.stdin.isatty():
+            return console.input("[bold green]you>[/bold green] ")
+        line = sys.stdin.readline()
+        return None if line == "" else line.rstrip("\n")
+    except (EOFError, KeyboardInterrupt):
+        return None
+
+
+async def _loop(ws: Workspace, s: ChatSession, workspace: str, max_tokens: int | None) -> None:
+    console = Console(highlight=False)
+    err = Console(stderr=True, highlight=False)
+    console.print(f"[bold]brickgate chat[/bold] — {s.model.id} on {workspace}. {HELP}")
+    try:
+        while True:
+            line = _read_line(console)
+            if line is None or line.strip() in ("/exit", "/quit"):
+                break
+            cmd = line.strip()
+            if not cmd:
+                continue
+            if cmd == "/clear":
+                s.history.clear()
+                console.print("[dim]Conversation cleared.[/dim]")
+                continue
+            if cmd.startswith("/model"):
+                name = cmd[len("/model") :].strip()
+                if not name:
+                    console.print(f"[dim]Current model: {s.model.id}[/dim]")
+                    continue
+                try:
+                    s.model = ws.model(name)
+                    console.print(
+                        f"[dim]Switched to {s.model.id} ({s.model.family} via {s.model.api}).[/dim]"
+                    )
+                except BrickgateError as exc:
+                    err.print(f"[red]{exc.message}[/red] {exc.hint or ''}", highlight=False)
+                continue
+            if cmd.startswith("/"):
+                console.print(f"[dim]Unknown command {cmd.split()[0]}. {HELP}[/dim]")
+                continue
+            s.history.append(Message.of("user", line))
+            try:
+                await _turn(ws, s, console, err, max_tokens)
+            except BrickgateError as exc:
+                s.history.pop()  # the failed turn is not part of the conversation
+                err.print(f"[red]{exc.message}[/red]\n[dim]{exc.hint or ''}[/dim]", highlight=False)
+            console.print(_footer(workspace, s), highlight=False)
+    finally:
+        await ws.aclose()
+
+
+def chat(
+    ws: Workspace, model: str, *, system: str | None, max_tokens: int | None, workspace_label: str
+) -> None:
+    session = ChatSession(model=ws.model(model), system=system)
+    asyncio.run(_loop(ws, session, workspace_label, max_tokens))
