@@ -92,6 +92,7 @@ async def _run(
     else:
         if not done.text.endswith("\n"):
             out.file.write("\n")
+        out.file.flush()
         for call in done.response.tool_calls:
             err.print(f"[cyan]tool call[/cyan] {call.name}({call.arguments})", highlight=False)
         err.print(
