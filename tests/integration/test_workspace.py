@@ -1,4 +1,4 @@
-"""The library against the emulator over real HTTP: every family, streaming and not, tools, retries, faults."""
+"""The library against the emulator over real HTTP: every family, streaming or not, tools, retries, faults."""
 
 from __future__ import annotations
 
@@ -131,9 +131,9 @@ def test_rate_limit_is_retried_within_budget(
 def test_rate_limit_beyond_budget_raises_with_retry_after(emulator: EmulatorControl) -> None:
     tight = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01)
     emulator.fault({"kind": "429", "retry_after": None, "count": 5})
-    with Workspace(credentials=Credentials.pat(emulator.url, emulator.token), retry=tight) as ws:
-        with pytest.raises(UpstreamRateLimited) as err:
-            ws.complete_sync(FAMILY_MODELS["llama"], "Hi")
+    creds = Credentials.pat(emulator.url, emulator.token)
+    with Workspace(credentials=creds, retry=tight) as ws, pytest.raises(UpstreamRateLimited) as err:
+        ws.complete_sync(FAMILY_MODELS["llama"], "Hi")
     assert err.value.status == 429
     assert err.value.error_code == "REQUEST_LIMIT_EXCEEDED"
 
@@ -156,16 +156,18 @@ def test_unknown_model_suggests_close_matches(ws: Workspace) -> None:
 def test_rejected_token_is_a_credentials_error(emulator: EmulatorControl) -> None:
     with Workspace(credentials=Credentials.pat(emulator.url, emulator.token)) as ws:
         model = ws.model(FAMILY_MODELS["llama"])  # listing works with the good token
-    with Workspace(credentials=Credentials.pat(emulator.url, "dapi-wrong")) as bad:
-        with pytest.raises(CredentialsRejected):
-            asyncio.run(bad.complete(model, "Hi"))
+    bad_creds = Credentials.pat(emulator.url, "dapi-wrong")
+    with Workspace(credentials=bad_creds) as bad, pytest.raises(CredentialsRejected):
+        asyncio.run(bad.complete(model, "Hi"))
 
 
 def test_workspace_without_ai_gateway_falls_back_to_serving_endpoints() -> None:
-    with start_in_thread(EmulatorConfig(ai_gateway=False)) as emu:
-        with Workspace(credentials=Credentials.pat(emu.url, emu.token)) as ws:
-            first = ws.complete_sync(FAMILY_MODELS["gpt"], "Hi")
-            second = ws.complete_sync(FAMILY_MODELS["claude"], "Hi")
+    with (
+        start_in_thread(EmulatorConfig(ai_gateway=False)) as emu,
+        Workspace(credentials=Credentials.pat(emu.url, emu.token)) as ws,
+    ):
+        first = ws.complete_sync(FAMILY_MODELS["gpt"], "Hi")
+        second = ws.complete_sync(FAMILY_MODELS["claude"], "Hi")
     assert first.surface == second.surface == "serving-endpoints"
     assert first.text.startswith("Hello from")
 
