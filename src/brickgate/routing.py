@@ -56,9 +56,10 @@ class SurfaceChooser:
     The verdict is cached on disk for a day so short-lived CLI runs don't pay a failed request each time.
     """
 
-    def __init__(self, host: str, setting: SurfaceSetting = "auto") -> None:
+    def __init__(self, host: str, setting: SurfaceSetting = "auto", *, persist: bool = True) -> None:
         self.host = host
         self.setting = setting
+        self._persist = persist
         self._verdict: Surface | None = None if setting == "auto" else setting
 
     def _cache_file(self) -> Path:
@@ -87,6 +88,8 @@ class SurfaceChooser:
             self._store("ai-gateway")
 
     def _load(self) -> Surface | None:
+        if not self._persist:
+            return None
         try:
             doc = orjson.loads(self._cache_file().read_bytes())
         except (OSError, orjson.JSONDecodeError):
@@ -97,6 +100,8 @@ class SurfaceChooser:
         return surface if surface in ("serving-endpoints", "ai-gateway") else None
 
     def _store(self, surface: Surface) -> None:
+        if not self._persist:
+            return
         try:
             home.write_private(self._cache_file(), orjson.dumps({"surface": surface, "at": time.time()}))
         except OSError as exc:  # a read-only home must not break requests

@@ -36,9 +36,11 @@ class Workspace:
         host: str | None = None,
         *,
         credentials: Any = None,
+        catalog: Any = None,
         surface: SurfaceSetting | None = None,
         retry: RetryPolicy | None = None,
         read_timeout: float = 300.0,
+        persist: bool = True,
     ) -> None:
         self._profile = profile
         self._host = host
@@ -46,10 +48,11 @@ class Workspace:
         self._surface_setting = surface
         self._retry = retry
         self._read_timeout = read_timeout
-        self._catalog: Any = None
+        self._catalog: Any = catalog
         self._upstream: Upstream | None = None
         self._chooser: SurfaceChooser | None = None
         self._sync: _SyncRunner | None = None
+        self._persist = persist  # False: nothing written under the brickgate home (demos, throwaway runs)
 
     # -- parts, resolved lazily so constructing a Workspace costs nothing --------------------------
     @property
@@ -86,7 +89,7 @@ class Workspace:
     def surfaces(self) -> SurfaceChooser:
         if self._chooser is None:
             setting = self._surface_setting or self.catalog.settings.surface
-            self._chooser = SurfaceChooser(self.credentials.host, setting)
+            self._chooser = SurfaceChooser(self.credentials.host, setting, persist=self._persist)
         return self._chooser
 
     # -- models -------------------------------------------------------------------------------------

@@ -22,6 +22,16 @@ def test_demo_discovers_every_family_and_exits_0() -> None:
     assert "Anthropic Messages" in result.stdout and "OpenAI Responses" in result.stdout
 
 
+def test_demo_completes_a_tool_round_trip_through_every_family() -> None:
+    result = run_cli("demo", env={"COLUMNS": "400"})
+    assert result.returncode == 0, output_of(result)
+    round_trip = result.stdout.split("A tool round trip through one model of each of", 1)[1]
+    assert round_trip.count("The command printed: brickgate-tool-ok") == 8
+    assert "failed" not in round_trip
+    # the repairs each family needed are shown next to it
+    assert "drop_stream_options" in round_trip and "rewrite_item_ids" in round_trip
+
+
 def test_demo_leaves_the_users_login_and_cache_alone() -> None:
     run_cli("demo")
     assert not home.credentials_path().exists()

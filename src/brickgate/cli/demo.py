@@ -44,3 +44,8 @@ def run_demo(console: Console) -> None:
         for api, label in API_LABELS.items():
             families = sorted({m.family for m in chat if m.api == api})
             console.print(f"  {label:<20} ← {', '.join(families) or '-'}", markup=False)
+        from brickgate.cli.demo_prompts import run_family_prompts
+        from brickgate.workspace import Workspace
+
+        with Workspace(credentials=creds, catalog=catalog, persist=False) as ws:
+            run_family_prompts(ws, chat, console)

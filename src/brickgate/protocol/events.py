@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-
 FinishReason = Literal["stop", "length", "tool-calls", "content-filter", "error", "other"]
 
 

@@ -9,7 +9,6 @@ from typing import Any, Literal
 Role = Literal["system", "user", "assistant", "tool"]
 
 
-
 @dataclass(frozen=True, slots=True, kw_only=True)
 class TextPart:
     text: str
