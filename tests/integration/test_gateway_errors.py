@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -198,3 +199,12 @@ def test_loopback_gateway_accepts_any_key(gateway: RunningGateway, emulator: Any
 def test_non_loopback_bind_without_api_key_is_refused() -> None:
     with pytest.raises(ConfigError, match="--api-key"):
         start_in_thread(object(), host="0.0.0.0")  # type: ignore[arg-type]
+
+
+def test_requests_outside_the_apis_are_logged_too(
+    gateway: RunningGateway, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="brickgate.access")
+    call(gateway.url, "HEAD", "/api/hello")
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "brickgate.access"]
+    assert line.startswith("HEAD /api/hello model=- upstream=- path=local status=404 in=- out=- ms=")

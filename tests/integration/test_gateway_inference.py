@@ -5,6 +5,8 @@ The gateway runs in-process on a real socket in front of the emulator; requests 
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -91,3 +93,14 @@ def test_request_reaches_databricks_under_the_endpoint_name(gateway: RunningGate
     answer = call(gateway.url, "POST", "/v1/messages", body)
     assert answer.status == 200, answer.body
     assert [r["body"]["model"] for r in emulator.requests()] == ["databricks-claude-sonnet-4-5"]
+
+
+def test_access_log_reports_the_translated_route_and_tokens(
+    gateway: RunningGateway, emulator: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="brickgate.access")
+    body = DIALECTS["anthropic"].request(FAMILY_MODELS["codex"], "say hi", stream=True)
+    assert call(gateway.url, "POST", "/v1/messages", body).status == 200
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "brickgate.access"]
+    assert "model=databricks-gpt-5-2-codex upstream=responses path=translated status=200" in line
+    assert re.search(r" in=[1-9]\d* out=[1-9]\d* ms=\d+$", line), line

@@ -13,9 +13,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from brickgate.catalog.families import Api
-from brickgate.gateway.asgi_io import ASGIApp, Receive, Scope, Send
+from brickgate.gateway.asgi_io import ASGIApp, Message, Receive, Scope, Send
 from brickgate.gateway.error_shapes import GatewayError
-from brickgate.gateway.inference import CountTokensRoute, Gateway, InferenceRoute
+from brickgate.gateway.inference import CountTokensRoute, Exchange, Gateway, InferenceRoute
 from brickgate.gateway.local_answers import model_entry, models_list_body
 from brickgate.gateway.local_auth import is_authorized
 
@@ -53,7 +53,18 @@ class GatewayApp:
             if route is not None:
                 await route(scope, receive, send)
                 return
-        await self.rest(scope, receive, send)
+        if scope["type"] != "http":
+            await self.rest(scope, receive, send)  # lifespan
+            return
+        ex = Exchange(scope["method"], scope["path"], route="local")
+
+        async def noting_status(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                ex.status = message["status"]
+            await send(message)
+
+        await self.rest(scope, receive, noting_status)
+        ex.log()
 
 
 def create_app(

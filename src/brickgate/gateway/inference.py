@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 access_log = logging.getLogger("brickgate.access")
 Path = Literal["fast", "translated", "local", "-"]
+_ACCESS_LINE = "%s %s model=%s upstream=%s path=%s status=%d in=%s out=%s ms=%.0f"
 
 
 class Rejected(Exception):
@@ -69,9 +70,9 @@ class Exchange:
 
     method: str
     path: str
-    api: Api
     started: float = field(default_factory=time.perf_counter)
     model: str = "-"
+    upstream: Api | Literal["-"] = "-"  # the API the model was called with
     route: Path = "-"
     status: int = 0
     usage: Usage | None = None
@@ -82,10 +83,17 @@ class Exchange:
         ms = (time.perf_counter() - self.started) * 1000
         tokens_in = self.usage.total_input_tokens if self.usage else "-"
         tokens_out = self.usage.output_tokens if self.usage else "-"
-        access_log.info(
-            "%s %s model=%s api=%s path=%s status=%d in=%s out=%s ms=%.0f",
-            self.method, self.path, self.model, self.api, self.route, self.status, tokens_in, tokens_out, ms,
-        )  # fmt: skip
+        fields = (
+            self.method,
+            self.path,
+            self.model,
+            self.upstream,
+            self.route,
+            self.status,
+            tokens_in,
+            tokens_out,
+        )
+        access_log.info(_ACCESS_LINE, *fields, ms)
 
 
 def wire_module(api: Api) -> Any:
@@ -148,11 +156,11 @@ class InferenceRoute:
         self.api = api
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ex = Exchange(scope["method"], scope["path"], self.api)
+        ex = Exchange(scope["method"], scope["path"])
         try:
             body = await parse_request(self.gateway, scope, receive)
             model = await resolve_model(self.gateway, body)
-            ex.model = model.id
+            ex.model, ex.upstream = model.id, model.api
             ex.route = "fast" if model.api == self.api else "translated"
             serve = self._relay if ex.route == "fast" else self._translate
             finished = await cancel_on_disconnect(serve(model, body, send, ex), receive)
@@ -243,7 +251,7 @@ class CountTokensRoute:
         self.gateway = gateway
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ex = Exchange(scope["method"], scope["path"], "anthropic", route="local")
+        ex = Exchange(scope["method"], scope["path"], route="local")
         try:
             body = await parse_request(self.gateway, scope, receive)
             ex.model = (await resolve_model(self.gateway, body)).id

@@ -47,6 +47,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host.strip("[]"), port))
+    # Listening now means a client that reads the banner and connects at once waits in the backlog
+    # until uvicorn accepts, instead of being refused.
+    sock.listen(2048)
     sock.set_inheritable(True)
     return sock
 
