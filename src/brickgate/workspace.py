@@ -156,10 +156,14 @@ class Workspace:
         *,
         stream: bool,
         on_retry: OnRetry | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> RawRelay:
-        """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw."""
+        """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw.
+        ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``)."""
         repaired = repair_request({**body, "model": model.id}, model, api)
-        resp, surface, repairs = await self.send(model, api, repaired, stream=stream, on_retry=on_retry)
+        resp, surface, repairs = await self.send(
+            model, api, repaired, stream=stream, on_retry=on_retry, headers=headers
+        )
         return RawRelay(resp, model=model, api=api, surface=surface, repairs=repairs)
 
     @staticmethod
@@ -173,7 +177,14 @@ class Workspace:
         return body
 
     async def send(
-        self, model: Model, api: Api, repaired: Repaired, *, stream: bool, on_retry: OnRetry | None = None
+        self,
+        model: Model,
+        api: Api,
+        repaired: Repaired,
+        *,
+        stream: bool,
+        on_retry: OnRetry | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> tuple[UpstreamResponse, Surface, tuple[str, ...]]:
         """POST an already repaired body; falls back once when the AI Gateway is absent, and once more
         with an adaptive repair when the upstream names a field it refuses."""
@@ -184,7 +195,7 @@ class Workspace:
             surface = self.surfaces.current(model)
             try:
                 resp = await self.upstream.post(
-                    upstream_path(surface, api), body, stream=stream, on_retry=on_retry
+                    upstream_path(surface, api), body, stream=stream, extra_headers=headers, on_retry=on_retry
                 )
             except UpstreamRejected as exc:
                 detail = exc.detail or exc.message

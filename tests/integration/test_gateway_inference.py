@@ -104,3 +104,13 @@ def test_access_log_reports_the_translated_route_and_tokens(
     (line,) = [r.getMessage() for r in caplog.records if r.name == "brickgate.access"]
     assert "model=databricks-gpt-5-2-codex upstream=responses path=translated status=200" in line
     assert re.search(r" in=[1-9]\d* out=[1-9]\d* ms=\d+$", line), line
+
+
+def test_anthropic_beta_header_reaches_databricks_on_the_fast_path(
+    gateway: RunningGateway, emulator: Any
+) -> None:
+    body = DIALECTS["anthropic"].request(FAMILY_MODELS["claude"], "say hi", stream=True)
+    betas = "claude-code-20250219,extended-cache-ttl-2025-04-11"
+    assert call(gateway.url, "POST", "/v1/messages", body, {"anthropic-beta": betas}).status == 200
+    (recorded,) = emulator.requests()
+    assert recorded["headers"]["anthropic-beta"] == betas

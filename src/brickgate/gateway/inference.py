@@ -26,6 +26,7 @@ from brickgate.gateway.asgi_io import (
     Scope,
     Send,
     cancel_on_disconnect,
+    header,
     read_body,
     send_bytes,
 )
@@ -148,6 +149,15 @@ async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
     return await gateway.directory.resolve(name)
 
 
+def forwarded_headers(scope: Scope, api: Api) -> dict[str, str] | None:
+    """Request headers the same-API fast path passes upstream: Anthropic betas switch features on
+    (1-hour prompt caching, context management) exactly as they would talking to Databricks directly."""
+    if api != "anthropic":
+        return None
+    beta = header(scope, b"anthropic-beta")
+    return {"anthropic-beta": beta} if beta else None
+
+
 class InferenceRoute:
     """``POST /v1/chat/completions``, ``/v1/responses`` or ``/v1/messages`` for one inbound API."""
 
@@ -162,8 +172,11 @@ class InferenceRoute:
             model = await resolve_model(self.gateway, body)
             ex.model, ex.upstream = model.id, model.api
             ex.route = "fast" if model.api == self.api else "translated"
-            serve = self._relay if ex.route == "fast" else self._translate
-            finished = await cancel_on_disconnect(serve(model, body, send, ex), receive)
+            if ex.route == "fast":
+                work = self._relay(model, body, send, ex, forwarded_headers(scope, self.api))
+            else:
+                work = self._translate(model, body, send, ex)
+            finished = await cancel_on_disconnect(work, receive)
             if not finished:
                 ex.status = 499  # client closed the request
         except ClientGone:
@@ -181,9 +194,11 @@ class InferenceRoute:
         ex.status = error.status
         await send_bytes(send, error.status, error.body(self.api), error.headers())
 
-    async def _relay(self, model: Model, body: dict[str, Any], send: Send, ex: Exchange) -> None:
+    async def _relay(
+        self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str] | None
+    ) -> None:
         stream = body.get("stream") is True
-        relay = await self.gateway.workspace.relay(model, self.api, body, stream=stream)
+        relay = await self.gateway.workspace.relay(model, self.api, body, stream=stream, headers=headers)
         if not stream:
             raw = await relay.read()
             ex.status, ex.usage = 200, relay.usage
