@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -185,3 +186,26 @@ def test_forced_surface_is_honoured(emulator: EmulatorControl) -> None:
         done = ws.complete_sync(FAMILY_MODELS["gpt"], "Hi")
     assert done.surface == "serving-endpoints"
     assert [r["path"] for r in emulator.requests()] == ["/serving-endpoints/responses"]
+
+
+def test_config_can_send_claude_over_chat_completions(emulator: EmulatorControl, isolated_env: Path) -> None:
+    isolated_env.mkdir(parents=True, exist_ok=True)
+    (isolated_env / "config.toml").write_text('[models."databricks-claude-sonnet-4-5"]\napi = "chat"\n')
+    with Workspace(credentials=Credentials.pat(emulator.url, emulator.token)) as ws:
+        model = FAMILY_MODELS["claude"]
+        first = Request.of(model, "Please run the marker command", tools=(BASH,))
+        asked = ws.complete_sync(model, first, stream=True)
+        (call,) = asked.response.tool_calls
+        result = Message(
+            role="tool", parts=(ToolResultPart(tool_call_id=call.id, content="brickgate-tool-ok"),)
+        )
+        second = Request(
+            model=model, messages=(*first.messages, asked.response.message, result), tools=(BASH,)
+        )
+        answered = ws.complete_sync(model, second, stream=True)
+    assert asked.api == answered.api == "chat"
+    assert "brickgate-tool-ok" in answered.text
+    chat_calls = [r for r in emulator.requests() if r["path"].endswith("chat/completions")]
+    assert len(chat_calls) == 2
+    replayed = chat_calls[1]["body"]["messages"][1]
+    assert replayed.get("content") != ""  # Claude refuses empty text next to tool calls
