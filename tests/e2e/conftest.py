@@ -1,17 +1,24 @@
-"""Shared by the e2e tests: one gateway per module in front of the session's emulator.
+"""Shared by the e2e tests: a gateway per module in front of the session's emulator, and agent configs
+written by `brickgate setup AGENT --write` (the real command) into a private home.
 
 Use ``gateway.url`` (no ``/v1``) as the Anthropic base URL and ``gateway.url + "/v1"`` for OpenAI clients.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shlex
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
 from brickgate.gateway.server import RunningGateway
+from tests.cli_harness import output_of, run_cli
 from tests.gateway_harness import running_gateway
+
+ConfigureAgent = Callable[[str], dict[str, str]]
 
 
 @pytest.fixture(scope="module")
@@ -19,3 +26,38 @@ def gateway(emulator_server: Any) -> Iterator[RunningGateway]:
     """A loopback gateway (any client key accepted) holding a PAT for the emulated workspace."""
     with running_gateway(emulator_server.url, emulator_server.token) as gw:
         yield gw
+
+
+def agent_environment(home: Path) -> dict[str, str]:
+    """Every place an agent looks for its config, inside ``home``."""
+    return {
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "CODEX_HOME": str(home / ".codex"),
+        "LLM_USER_PATH": str(home / "llm"),
+        "OPENCODE_CONFIG": "",
+        "CLAUDE_CONFIG_DIR": "",
+    }
+
+
+@pytest.fixture
+def configure_agent(gateway: RunningGateway, emulator: Any, tmp_path: Path) -> ConfigureAgent:
+    """``configure_agent("codex")`` runs `brickgate setup codex --write --port <gateway port>` into a fresh
+    home and returns the environment to start the agent with (its home dirs plus any printed exports)."""
+
+    def configure(agent: str) -> dict[str, str]:
+        home = tmp_path / f"{agent}-home"
+        home.mkdir()
+        env = agent_environment(home)
+        port = str(urlsplit(gateway.url).port)
+        workspace = {"DATABRICKS_HOST": emulator.url, "DATABRICKS_TOKEN": emulator.token}
+        result = run_cli("setup", agent, "--write", "--port", port, env={**env, **workspace})
+        assert result.returncode == 0, output_of(result)
+        for line in result.stdout.splitlines():
+            words = shlex.split(line.strip())
+            if len(words) == 2 and words[0] == "export" and "=" in words[1]:
+                name, value = words[1].split("=", 1)
+                env[name] = value
+        return env
+
+    return configure
