@@ -125,3 +125,18 @@ def _home_env() -> dict[str, str]:
     import os
 
     return {k: v for k, v in os.environ.items() if k.startswith(("BRICKGATE_", "DATABRICKS_CONFIG"))}
+
+
+def test_surface_flag_forces_serving_endpoints(emulator: EmulatorControl) -> None:
+    result = run_cli(
+        "--surface", "serving-endpoints", "run", "-m", "gpt-5-2", "--json", "Hi", env=env_for(emulator)
+    )
+    assert result.returncode == 0, output_of(result)
+    assert json.loads(result.stdout)["surface"] == "serving-endpoints"
+    assert [r["path"] for r in emulator.requests()] == ["/serving-endpoints/responses"]
+
+
+def test_unknown_surface_is_refused_with_the_choices(emulator: EmulatorControl) -> None:
+    result = run_cli("--surface", "gateway", "run", "-m", "gpt-5-2", "Hi", env=env_for(emulator))
+    assert result.returncode == 1
+    assert "auto, serving-endpoints, ai-gateway" in result.stderr

@@ -28,6 +28,7 @@ class GlobalOptions:
     profile: str | None = None
     host: str | None = None
     debug: bool = False
+    surface: str | None = None
 
 
 _debug = False
@@ -43,11 +44,22 @@ def global_options(
         str | None, typer.Option("--host", help="Workspace URL (overrides the stored login).")
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+    surface: Annotated[
+        str | None,
+        typer.Option(
+            "--surface",
+            help="auto (default: AI Gateway when the workspace has it), serving-endpoints or ai-gateway.",
+        ),
+    ] = None,
 ) -> None:
     """Options shared by every command."""
     global _debug
     _debug = debug
-    ctx.obj = GlobalOptions(profile=profile, host=host, debug=debug)
+    if surface is not None:
+        from brickgate.routing import check_surface_setting
+
+        check_surface_setting(surface)
+    ctx.obj = GlobalOptions(profile=profile, host=host, debug=debug, surface=surface)
     _configure_logging(debug)
 
 

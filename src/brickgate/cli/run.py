@@ -19,7 +19,7 @@ MaxTokensOpt = Annotated[int | None, typer.Option("--max-tokens", min=1, help="C
 def _workspace(ctx: typer.Context) -> object:
     from brickgate.workspace import Workspace
 
-    return Workspace(profile=ctx.obj.profile, host=ctx.obj.host)
+    return Workspace(profile=ctx.obj.profile, host=ctx.obj.host, surface=ctx.obj.surface)
 
 
 def run(
