@@ -46,7 +46,7 @@ def test_missing_model_is_400(gateway: RunningGateway, api: str) -> None:
     del body["model"]
     answer = call(gateway.url, "POST", DIALECTS[api].path, body)
     assert answer.status == 400
-    assert "no `model`" in error_message(api, answer)
+    assert "has no `model`" in error_message(api, answer)
 
 
 @pytest.mark.parametrize("api", sorted(DIALECTS))
@@ -208,3 +208,20 @@ def test_requests_outside_the_apis_are_logged_too(
     call(gateway.url, "HEAD", "/api/hello")
     (line,) = [r.getMessage() for r in caplog.records if r.name == "brickgate.access"]
     assert line.startswith("HEAD /api/hello model=- upstream=- path=local status=404 in=- out=- ms=")
+
+
+@pytest.mark.parametrize(
+    ("api", "body"),
+    [
+        ("chat", {"model": "databricks-claude-sonnet-4-5", "messages": "hi"}),
+        ("responses", {"model": "databricks-gemma-3-12b", "input": 5}),
+        ("anthropic", {"model": "databricks-gpt-5-2", "max_tokens": 9, "messages": [{"role": "user"}]}),
+    ],
+)
+def test_structurally_wrong_request_is_400_before_any_upstream_call(
+    gateway: RunningGateway, emulator: Any, api: str, body: dict[str, Any]
+) -> None:
+    answer = call(gateway.url, "POST", DIALECTS[api].path, body)
+    assert answer.status == 400
+    assert error_message(api, answer).startswith("Malformed request:")
+    assert emulator.requests() == []

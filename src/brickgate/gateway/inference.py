@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from brickgate.workspace import Workspace
 
 access_log = logging.getLogger("brickgate.access")
-Path = Literal["fast", "translated", "local", "-"]
+RouteKind = Literal["fast", "translated", "local", "-"]
 _ACCESS_LINE = "%s %s model=%s upstream=%s path=%s status=%d in=%s out=%s ms=%.0f"
 
 
@@ -74,7 +74,7 @@ class Exchange:
     started: float = field(default_factory=time.perf_counter)
     model: str = "-"
     upstream: Api | Literal["-"] = "-"  # the API the model was called with
-    route: Path = "-"
+    route: RouteKind = "-"
     status: int = 0
     usage: Usage | None = None
 
@@ -142,7 +142,8 @@ async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
         raise Rejected(
             GatewayError(
                 400,
-                "The request has no `model`.\nName a serving endpoint; GET /v1/models lists them.",
+                "The request has no `model` (a string naming a serving endpoint).\n"
+                "GET /v1/models lists the models this workspace serves.",
                 "missing_model",
             )
         )
