@@ -78,6 +78,13 @@ class RawRelay:
         return orjson.dumps(self._repair.response(doc))
 
     async def chunks(self) -> AsyncIterator[bytes]:
+        if not self._repair.needed:
+            # Nothing to repair: the upstream's bytes go out as they came, untouched and un-reframed.
+            async for chunk in self._resp.chunks():
+                if b'"usage"' in chunk:
+                    self._sniff_usage(chunk)
+                yield chunk
+            return
         sse = SSEDecoder()
         async for chunk in self._resp.chunks():
             out = b"".join(self._relay_event(ev) for ev in sse.feed(chunk))
@@ -86,6 +93,18 @@ class RawRelay:
         tail = b"".join(self._relay_event(ev) for ev in sse.flush())
         if tail:
             yield tail
+
+    def _sniff_usage(self, chunk: bytes) -> None:
+        """Usage for the access log from whole `data:` lines of a passed-through chunk (best effort: an
+        event split across reads is not reassembled, since relaying must not wait for it)."""
+        for line in chunk.splitlines():
+            if line.startswith(b"data:") and b'"usage"' in line:
+                try:
+                    doc = orjson.loads(line[5:])
+                except orjson.JSONDecodeError:
+                    continue
+                if isinstance(doc, dict):
+                    self._note_usage(doc)
 
     def _relay_event(self, ev: SSEEvent) -> bytes:
         data = ev.data

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -95,13 +96,23 @@ def test_request_reaches_databricks_under_the_endpoint_name(gateway: RunningGate
     assert [r["body"]["model"] for r in emulator.requests()] == ["databricks-claude-sonnet-4-5"]
 
 
+def access_line(caplog: pytest.LogCaptureFixture) -> str:
+    """The one access-log line, waited for: it is written once the response has fully gone out."""
+    deadline = time.monotonic() + 3
+    while not (lines := [r.getMessage() for r in caplog.records if r.name == "brickgate.access"]):
+        assert time.monotonic() < deadline, "no access log line"
+        time.sleep(0.01)
+    (line,) = lines
+    return line
+
+
 def test_access_log_reports_the_translated_route_and_tokens(
     gateway: RunningGateway, emulator: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="brickgate.access")
     body = DIALECTS["anthropic"].request(FAMILY_MODELS["codex"], "say hi", stream=True)
     assert call(gateway.url, "POST", "/v1/messages", body).status == 200
-    (line,) = [r.getMessage() for r in caplog.records if r.name == "brickgate.access"]
+    line = access_line(caplog)
     assert "model=databricks-gpt-5-2-codex upstream=responses path=translated status=200" in line
     assert re.search(r" in=[1-9]\d* out=[1-9]\d* ms=\d+$", line), line
 
@@ -114,3 +125,27 @@ def test_anthropic_beta_header_reaches_databricks_on_the_fast_path(
     assert call(gateway.url, "POST", "/v1/messages", body, {"anthropic-beta": betas}).status == 200
     (recorded,) = emulator.requests()
     assert recorded["headers"]["anthropic-beta"] == betas
+
+
+def test_same_api_relay_passes_upstream_bytes_through_unchanged(
+    gateway: RunningGateway, emulator: Any
+) -> None:
+    from tests.unit.quirks.upstream_http import CHAT_PATH, post
+
+    body = DIALECTS["chat"].request(FAMILY_MODELS["llama"], "say hi", stream=True)
+    through_gateway = call(gateway.url, "POST", "/v1/chat/completions", body)
+    assert through_gateway.status == 200
+    sent = emulator.requests()[-1]["body"]  # what the gateway sent upstream, repaired
+    direct = post(emulator, CHAT_PATH, sent)
+    assert through_gateway.body.decode() == direct.text  # the emulator is deterministic per request
+
+
+def test_access_log_counts_tokens_on_the_pass_through_path(
+    gateway: RunningGateway, emulator: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="brickgate.access")
+    body = DIALECTS["chat"].request(FAMILY_MODELS["llama"], "say hi", stream=True)
+    assert call(gateway.url, "POST", "/v1/chat/completions", body).status == 200
+    line = access_line(caplog)
+    assert "path=relay" in line or "path=fast" in line, line
+    assert re.search(r" in=[1-9]\d* out=[1-9]\d* ms=\d+$", line), line

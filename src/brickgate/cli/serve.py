@@ -46,7 +46,7 @@ def serve(
             f"--max-body-mb must be positive, got {max_body_mb:g}.", "For example: --max-body-mb 32"
         )
     _configure_access_log(quiet)
-    ws = Workspace(profile=ctx.obj.profile, host=ctx.obj.host)
+    ws = Workspace(profile=ctx.obj.profile, host=ctx.obj.host, surface=ctx.obj.surface)
     models = ws.models()  # fails early (no credentials, unreachable host) and warms the catalog
     host = ws.credentials.host
 
