@@ -1,4 +1,8 @@
-"""Injected faults: queued by `POST /_emulator/faults`, consumed in order by the requests they match."""
+"""Injected faults: queued by `POST /_emulator/faults`, consumed in order by the requests they match.
+
+`when` narrows a fault to requests that offer tools or carry an image, and `until_reset` keeps it from
+being used up, so one model can be broken on purpose for a whole run (e.g. `brickgate doctor` tests).
+"""
 
 from __future__ import annotations
 
@@ -10,14 +14,17 @@ from starlette.responses import HTMLResponse, Response
 
 from brickgate.emulator.error_bodies import databricks_error
 
-RESPONSE_KINDS = ("429", "500", "502", "503", "html_error")
+RESPONSE_KINDS = ("400", "429", "500", "502", "503", "html_error")
 STREAM_KINDS = ("cut_stream", "malformed_sse")
 KINDS = (*RESPONSE_KINDS, *STREAM_KINDS, "slow_first_byte", "expire_tokens")
+TRAITS = ("tools", "images")  # what `when` can ask of a request
+_IMAGE_PART_TYPES = ("image_url", "image", "input_image")  # Chat, Messages, Responses
 _SERVER_ERRORS = {
     "500": ("INTERNAL_ERROR", "Internal error occurred while processing the request."),
     "502": ("BAD_GATEWAY", "Bad gateway: the model server returned an invalid response."),
     "503": ("TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable. Please retry later."),
 }
+_BAD_REQUEST = "Bad request: the model could not process this request."
 
 
 @dataclass(slots=True, kw_only=True)
@@ -31,11 +38,24 @@ class Fault:
     seconds: float = 0.0  # slow_first_byte
     after_events: int = 1  # cut_stream
     status: int = 502  # html_error
+    message: str | None = None  # 400 and 5xx: replaces the default error message
+    when: str | None = None  # one of TRAITS: only requests offering tools / carrying an image
+    until_reset: bool = False  # never used up: every matching request fails until the next reset
 
-    def matches(self, *, path: str, model: str | None, inference: bool, streaming: bool) -> bool:
+    def matches(
+        self,
+        *,
+        path: str,
+        model: str | None,
+        inference: bool,
+        streaming: bool,
+        traits: frozenset[str] = frozenset(),
+    ) -> bool:
         if self.scope != "all" and not inference:
             return False
         if self.kind in STREAM_KINDS and not streaming:
+            return False
+        if self.when is not None and self.when not in traits:
             return False
         if self.model is not None and self.model != model:
             return False
@@ -52,6 +72,10 @@ def parse_fault(spec: Mapping[str, Any]) -> Fault:
     scope = str(spec.get("scope", "inference"))
     if scope not in ("inference", "all"):
         raise ValueError(f"fault scope must be 'inference' or 'all', got {scope!r}")
+    when = spec.get("when")
+    if when is not None and when not in TRAITS:
+        raise ValueError(f"fault when must be one of {', '.join(TRAITS)}, got {when!r}")
+    message = spec.get("message")
     retry_after = spec.get("retry_after")
     return Fault(
         kind=kind,
@@ -63,15 +87,46 @@ def parse_fault(spec: Mapping[str, Any]) -> Fault:
         seconds=float(spec.get("seconds", 0.0)),
         after_events=int(spec.get("after_events", 1)),
         status=int(spec.get("status", 502)),
+        message=None if message is None else str(message),
+        when=when,
+        until_reset=bool(spec.get("until_reset", False)),
     )
 
 
+def request_traits(body: Mapping[str, Any]) -> frozenset[str]:
+    """Which of TRAITS an inference request body has, whatever wire API it speaks."""
+    traits = set()
+    if body.get("tools"):
+        traits.add("tools")
+    if _has_image_part([body.get("messages"), body.get("input")]):
+        traits.add("images")
+    return frozenset(traits)
+
+
+def _has_image_part(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        if value.get("type") in _IMAGE_PART_TYPES:
+            return True
+        return any(_has_image_part(v) for v in value.values() if isinstance(v, (list, Mapping)))
+    if isinstance(value, list):
+        return any(_has_image_part(v) for v in value)
+    return False
+
+
 def take_fault(
-    faults: list[Fault], *, path: str, model: str | None, inference: bool, streaming: bool
+    faults: list[Fault],
+    *,
+    path: str,
+    model: str | None,
+    inference: bool,
+    streaming: bool,
+    traits: frozenset[str] = frozenset(),
 ) -> Fault | None:
     """The first queued fault matching this request, with its count spent (removed at zero)."""
     for fault in faults:
-        if fault.matches(path=path, model=model, inference=inference, streaming=streaming):
+        if fault.matches(path=path, model=model, inference=inference, streaming=streaming, traits=traits):
+            if fault.until_reset:
+                return fault
             fault.count -= 1
             if fault.count <= 0:
                 faults.remove(fault)
@@ -88,9 +143,11 @@ def fault_response(fault: Fault, model: str | None) -> Response | None:
             "throughput Foundation Model APIs endpoint for a higher rate limit."
         )
         return databricks_error(429, "REQUEST_LIMIT_EXCEEDED", message, headers)
+    if fault.kind == "400":
+        return databricks_error(400, "BAD_REQUEST", fault.message or _BAD_REQUEST)
     if fault.kind in _SERVER_ERRORS:
         code, message = _SERVER_ERRORS[fault.kind]
-        return databricks_error(int(fault.kind), code, message)
+        return databricks_error(int(fault.kind), code, fault.message or message)
     if fault.kind == "html_error":
         title = f"{fault.status} Error"
         html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"

@@ -21,7 +21,7 @@ from brickgate.emulator import chat, messages, responses_api
 from brickgate.emulator.auth import check_auth
 from brickgate.emulator.behaviours import ANTHROPIC, CHAT, RESPONSES
 from brickgate.emulator.error_bodies import StreamCut, UpstreamError, bad_request, not_found
-from brickgate.emulator.faults import Fault, fault_response, take_fault
+from brickgate.emulator.faults import Fault, fault_response, request_traits, take_fault
 from brickgate.emulator.quirk_checks import check_request
 from brickgate.emulator.script import Conversation, decide_reply
 from brickgate.emulator.state import EmulatorState
@@ -156,7 +156,14 @@ async def _respond(request: Request, state: EmulatorState, api: str, gateway: bo
         return bad_request("Bad request: the request body must be a JSON object").response
     name = request.path_params.get("name") or body.get("model")
     streaming = body.get("stream") is True
-    fault = take_fault(state.faults, path=request.url.path, model=name, inference=True, streaming=streaming)
+    fault = take_fault(
+        state.faults,
+        path=request.url.path,
+        model=name,
+        inference=True,
+        streaming=streaming,
+        traits=request_traits(body),
+    )
     if fault is not None and fault.kind == "slow_first_byte":
         await asyncio.sleep(fault.seconds)
     if fault is not None and (response := fault_response(fault, name)) is not None:
