@@ -102,3 +102,14 @@ def merge_extra(body: JSONObject, extra: Mapping[str, Any]) -> JSONObject:
         elif isinstance(current, dict) and isinstance(value, Mapping):
             body[key] = {**value, **current}
     return body
+
+
+def event_object(data: str, what: str = "an event") -> tuple[dict[str, Any] | None, str]:
+    """An SSE ``data:`` payload as a JSON object, or (None, the problem in words) for a decoder to report."""
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None, f"the upstream sent {what} that is not JSON: {data[:200]!r}"
+    if not isinstance(doc, dict):
+        return None, f"the upstream sent {what} that is not an object: {data[:200]!r}"
+    return doc, ""

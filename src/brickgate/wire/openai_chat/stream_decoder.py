@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import orjson
-
 from brickgate.protocol import (
     Finish,
     FinishReason,
@@ -27,7 +25,7 @@ from brickgate.protocol import (
     Usage,
     UsageReport,
 )
-from brickgate.wire.fields import count, mapping, new_id
+from brickgate.wire.fields import count, event_object, mapping, new_id
 from brickgate.wire.sse import SSEEvent
 
 FINISH_REASONS: dict[str, FinishReason] = {
@@ -118,14 +116,9 @@ class StreamDecoder:
         data = event.data
         if data == "[DONE]":
             return self.end()
-        try:
-            chunk = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return self._fail(f"the upstream sent a chunk that is not JSON: {data[:200]!r}", "invalid_json")
-        if not isinstance(chunk, dict):
-            return self._fail(
-                f"the upstream sent a chunk that is not an object: {data[:200]!r}", "invalid_json"
-            )
+        chunk, problem = event_object(data, "a chunk")
+        if chunk is None:
+            return self._fail(problem, "invalid_json")
         return self.chunk(chunk)
 
     def close(self) -> list[StreamEvent]:

@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import orjson
-
 from brickgate.protocol import (
     Finish,
     FinishReason,
@@ -27,7 +25,7 @@ from brickgate.protocol import (
     Usage,
     UsageReport,
 )
-from brickgate.wire.fields import count, mapping, new_id, text_of
+from brickgate.wire.fields import count, event_object, mapping, new_id, text_of
 from brickgate.wire.openai_responses.reasoning import unpack_encrypted
 from brickgate.wire.sse import SSEEvent
 
@@ -92,16 +90,9 @@ class StreamDecoder:
         """One SSE event → protocol events. The event type is read from the JSON ``type`` (or ``event:``)."""
         if self._done:
             return []
-        try:
-            data = orjson.loads(event.data)
-        except orjson.JSONDecodeError:
-            return self._fail(
-                f"the upstream sent an event that is not JSON: {event.data[:200]!r}", "invalid_json"
-            )
-        if not isinstance(data, dict):
-            return self._fail(
-                f"the upstream sent an event that is not an object: {event.data[:200]!r}", "invalid_json"
-            )
+        data, problem = event_object(event.data)
+        if data is None:
+            return self._fail(problem, "invalid_json")
         return self.event(data)
 
     def event(self, data: Mapping[str, Any]) -> list[StreamEvent]:
