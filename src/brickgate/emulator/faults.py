@@ -12,10 +12,10 @@ from typing import Any
 
 from starlette.responses import HTMLResponse, Response
 
-from brickgate.emulator.error_bodies import databricks_error
+from brickgate.emulator.error_bodies import databricks_error, invalid_path
 
-RESPONSE_KINDS = ("400", "429", "500", "502", "503", "html_error")
-STREAM_KINDS = ("cut_stream", "malformed_sse")
+RESPONSE_KINDS = ("400", "429", "500", "502", "503", "html_error", "invalid_path")
+STREAM_KINDS = ("cut_stream", "malformed_sse", "long_stream")
 KINDS = (*RESPONSE_KINDS, *STREAM_KINDS, "slow_first_byte", "expire_tokens")
 TRAITS = ("tools", "images")  # what `when` can ask of a request
 _IMAGE_PART_TYPES = ("image_url", "image", "input_image")  # Chat, Messages, Responses
@@ -35,8 +35,9 @@ class Fault:
     path: str | None = None  # exact request path filter
     scope: str = "inference"  # "inference" | "all" (listing and auth endpoints too)
     retry_after: float | None = None  # 429 only; None sends no Retry-After header
-    seconds: float = 0.0  # slow_first_byte
-    after_events: int = 1  # cut_stream
+    seconds: float = 0.0  # slow_first_byte; long_stream: pause after each event
+    after_events: int = 1  # cut_stream; long_stream: the event repeated
+    repeat: int = 0  # long_stream: extra copies of that event
     status: int = 502  # html_error
     message: str | None = None  # 400 and 5xx: replaces the default error message
     when: str | None = None  # one of TRAITS: only requests offering tools / carrying an image
@@ -86,6 +87,7 @@ def parse_fault(spec: Mapping[str, Any]) -> Fault:
         retry_after=None if retry_after is None else float(retry_after),
         seconds=float(spec.get("seconds", 0.0)),
         after_events=int(spec.get("after_events", 1)),
+        repeat=int(spec.get("repeat", 0)),
         status=int(spec.get("status", 502)),
         message=None if message is None else str(message),
         when=when,
@@ -148,6 +150,8 @@ def fault_response(fault: Fault, model: str | None) -> Response | None:
     if fault.kind in _SERVER_ERRORS:
         code, message = _SERVER_ERRORS[fault.kind]
         return databricks_error(int(fault.kind), code, fault.message or message)
+    if fault.kind == "invalid_path":  # what a workspace without (or that lost) the AI Gateway answers
+        return invalid_path()
     if fault.kind == "html_error":
         title = f"{fault.status} Error"
         html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"

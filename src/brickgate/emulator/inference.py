@@ -30,6 +30,7 @@ from brickgate.emulator.workspace import Endpoint
 
 EMBEDDINGS = "embeddings"
 _SECRET_HEADERS = ("authorization", "x-api-key", "cookie")
+_LONG_STREAM_BATCH = 256  # copies per write: megabytes of stream without a write per event
 _MALFORMED_EVENT = b'data: {"id": "chatcmpl-broken", "choices": [{"delta": {"content": "unterminated\n\n'
 
 
@@ -111,7 +112,24 @@ async def _stream(events: list[bytes], fault: Fault | None) -> AsyncIterator[byt
         yield event
         if index == 0 and fault is not None and fault.kind == "malformed_sse":
             yield _MALFORMED_EVENT
+        if fault is not None and fault.kind == "long_stream":
+            if fault.seconds:
+                await asyncio.sleep(fault.seconds)
+            if index == fault.after_events:
+                async for copies in _repeated(event, fault):
+                    yield copies
         await asyncio.sleep(0)
+
+
+async def _repeated(event: bytes, fault: Fault) -> AsyncIterator[bytes]:
+    """`long_stream`: ``fault.repeat`` more copies of one event, batched unless paced by ``seconds``."""
+    batch = 1 if fault.seconds else _LONG_STREAM_BATCH
+    left = fault.repeat
+    while left > 0:
+        n = min(batch, left)
+        left -= n
+        yield event * n
+        await asyncio.sleep(fault.seconds)
 
 
 def _answer(
