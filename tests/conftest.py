@@ -51,3 +51,11 @@ def emulator(emulator_server: RunningEmulator) -> EmulatorControl:
     control = EmulatorControl(emulator_server.url, emulator_server.token, cfg.client_id, cfg.client_secret)
     control.reset()
     return control
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """The coding-agent x model-family matrix, when agent e2e tests ran (here, not in tests/e2e/conftest.py,
+    because an xdist controller never loads that file when run as `pytest tests`)."""
+    from tests.e2e.agent_matrix import report_matrix
+
+    report_matrix(terminalreporter, config)

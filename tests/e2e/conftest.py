@@ -61,3 +61,37 @@ def configure_agent(gateway: RunningGateway, emulator: Any, tmp_path: Path) -> C
         return env
 
     return configure
+
+
+# --- the real coding agents (test_agents.py) ----------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def agent_install() -> dict[str, float]:
+    """opencode, Codex CLI and Claude Code at their pinned versions (installed once into the cache).
+    Missing node/npm or a failed install FAILS the agent tests: they must never pass by not running."""
+    from tests.e2e.agent_install import PACKAGES, InstallError, ensure_installed
+
+    try:
+        return ensure_installed(list(PACKAGES.values()))
+    except InstallError as exc:
+        pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def agent_gateway(
+    agent_install: dict[str, float], emulator_server: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Any]:
+    """`brickgate serve --api-key` as a real subprocess in front of the session's emulator."""
+    from tests.e2e.agents_harness import start_serve
+
+    serve = start_serve(emulator_server.url, emulator_server.token, tmp_path_factory.mktemp("serve-home"))
+    yield serve
+    serve.stop()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tag each agent x family test so the summary can build the matrix (also from xdist workers)."""
+    from tests.e2e.agent_matrix import tag_matrix_cells
+
+    tag_matrix_cells(items)
