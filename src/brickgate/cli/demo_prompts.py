@@ -41,10 +41,10 @@ def pick_one_per_family(models: list[Model]) -> list[Model]:
     return [chosen[f] for f in FAMILY_NAMES if f in chosen]
 
 
-async def tool_round_trip(ws: Workspace, model: Model) -> FamilyResult:
+async def tool_round_trip(ws: Workspace, model: Model, prompt: str = PROMPT) -> FamilyResult:
     """Ask for a tool call, 'run' it locally (the marker command's output is known), send the result back."""
     started = time.perf_counter()
-    first = Request.of(model.id, PROMPT, tools=(SHELL,))
+    first = Request.of(model.id, prompt, tools=(SHELL,))
     asked = await (await ws.stream(model, first)).collect()
     calls = asked.response.tool_calls
     if not calls:
