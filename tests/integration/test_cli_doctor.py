@@ -81,3 +81,10 @@ def test_doctor_with_an_unknown_model_says_did_you_mean_and_probes_nothing(emula
     assert f"did you mean {GEMMA}" in result.stderr.lower()
     assert "Traceback" not in result.stderr
     assert emulator.requests() == []
+
+
+def test_doctor_on_a_workspace_without_chat_models_says_so_and_exits_0(emulator: EmulatorControl) -> None:
+    emulator.set_endpoints([{"name": "databricks-gte-large-en", "kind": "embedding"}])
+    result = run_cli("doctor", env=env_for(emulator))
+    assert result.returncode == 0, output_of(result)
+    assert "No chat models are served by this workspace" in result.stdout
