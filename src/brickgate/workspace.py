@@ -80,8 +80,16 @@ class Workspace:
                 # OAuth providers may refresh over the network inside headers(): keep the loop free.
                 return dict(await asyncio.to_thread(creds.headers))
 
+            async def refresh_auth() -> bool:
+                refresh = getattr(creds, "refresh", None)
+                return bool(refresh is not None and await asyncio.to_thread(refresh))
+
             self._upstream = Upstream(
-                creds.host, auth_headers, retry=self._retry, read_timeout=self._read_timeout
+                creds.host,
+                auth_headers,
+                retry=self._retry,
+                read_timeout=self._read_timeout,
+                refresh_auth=refresh_auth,
             )
         return self._upstream
 

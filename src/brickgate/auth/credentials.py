@@ -21,10 +21,21 @@ class Credentials:
     source: CredentialSource
     profile: str | None = None
     _header_factory: Callable[[], dict[str, str]] = field(repr=False, compare=False)
+    _refresher: Callable[[], None] | None = field(default=None, repr=False, compare=False)
 
     def headers(self) -> dict[str, str]:
         """Fresh auth headers (a new dict each call), e.g. `{"Authorization": "Bearer ..."}`."""
         return dict(self._header_factory())
+
+    def refresh(self) -> bool:
+        """Drop cached tokens so the next `headers()` fetches new ones (after the workspace rejected one).
+
+        False when there is nothing to refresh (a personal access token stays what it is).
+        """
+        if self._refresher is None:
+            return False
+        self._refresher()
+        return True
 
     @classmethod
     def pat(

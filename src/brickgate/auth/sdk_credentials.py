@@ -67,12 +67,19 @@ def sdk_credentials(
             register_secret(value.split(" ", 1)[-1])
         return headers
 
+    def refresh() -> None:
+        try:
+            cfg.init_auth()  # type: ignore[no-untyped-call]  # a new token source drops the cached token
+        except Exception as err:  # the SDK raises ValueError, requests errors, OSError, ...
+            raise _header_error(err, resolved_host) from None
+
     return Credentials(
         host=resolved_host,
         auth_type=str(cfg.auth_type or "unknown"),
         source=source,
         profile=cfg.profile or profile,
         _header_factory=fresh_headers,
+        _refresher=refresh,
     )
 
 
