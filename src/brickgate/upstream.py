@@ -33,6 +33,8 @@ from brickgate.redact import redact
 log = logging.getLogger("brickgate.upstream")
 
 HeadersFn = Callable[[], Awaitable[Mapping[str, str]]]
+# Drops cached tokens after the workspace rejected one; True when the next headers may differ (OAuth).
+RefreshFn = Callable[[], Awaitable[bool]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +106,11 @@ class Upstream:
         read_timeout: float = 300.0,
         retry: RetryPolicy | None = None,
         max_connections: int = 512,
+        refresh_auth: RefreshFn | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self._auth_headers = auth_headers
+        self._refresh_auth = refresh_auth
         self._timeout = aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=read_timeout)
         self.retry = retry or RetryPolicy()
         self._max_connections = max_connections
@@ -122,6 +126,20 @@ class Upstream:
                 skip_auto_headers=("User-Agent",),
             )
         return self._session
+
+    def pool_stats(self) -> dict[str, int]:
+        """Connections to the workspace: ``in_use`` (carrying a request or a stream) and ``idle`` (pooled).
+
+        Read-only, for tests and the soak: a client that hung up must leave nothing in use.
+        """
+        connector = self._session.connector if self._session is not None else None
+        if connector is None or connector.closed:
+            return {"in_use": 0, "idle": 0}
+        idle = getattr(connector, "_conns", {})  # aiohttp has no public pool counters
+        return {
+            "in_use": len(getattr(connector, "_acquired", ())),
+            "idle": sum(len(conns) for conns in idle.values()),
+        }
 
     async def aclose(self) -> None:
         if self._session is not None:
@@ -165,6 +183,7 @@ class Upstream:
         policy = self.retry
         started = time.monotonic()
         attempt = 1
+        refreshed = False
         while True:
             status, reason, retry_after = 0, "", None
             failure: UpstreamError | CredentialsRejected
@@ -181,9 +200,11 @@ class Upstream:
                 )
                 reason = "connection failed"
             except asyncio.TimeoutError as exc:
+                # Not retried: the workspace may be generating the answer, and a retry would pay twice.
                 raise UpstreamUnavailable(
-                    f"{self.base_url} did not answer within {self._timeout.sock_read or 0:.0f} s.",
+                    f"{self.base_url} did not answer within {self._timeout.sock_read or 0:g} s.",
                     "The model may be overloaded; retry later or raise the read timeout.",
+                    status=504,
                 ) from exc
             except aiohttp.ClientError as exc:
                 raise UpstreamUnavailable(
@@ -196,6 +217,12 @@ class Upstream:
                 raw = await resp.read()
                 resp.release()
                 failure = error_from_response(resp.status, raw, resp.headers)
+                if isinstance(failure, CredentialsRejected) and not refreshed and self._refresh_auth:
+                    # A token revoked or expired early (clock skew): the SDK still thinks it is fresh.
+                    refreshed = True
+                    if await self._refresh_auth():
+                        log.info("%s rejected the token; retrying %s with a fresh one", self.base_url, path)
+                        continue
                 if resp.status not in policy.statuses:
                     raise failure
                 status, reason = resp.status, failure.message
