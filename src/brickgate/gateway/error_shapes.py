@@ -59,9 +59,10 @@ class GatewayError:
             return cls(404, text, "model_not_found")
         if isinstance(exc, UpstreamRateLimited):
             return cls(429, text, exc.error_code or "rate_limit_exceeded", exc.retry_after)
-        if isinstance(exc, (CredentialsRejected, HostUnreachable)):
-            status = 401 if isinstance(exc, CredentialsRejected) else 502
-            return cls(status, "The gateway's Databricks credentials failed: " + text, "upstream_auth")
+        if isinstance(exc, CredentialsRejected):
+            return cls(401, "The gateway's Databricks credentials failed: " + text, "upstream_auth")
+        if isinstance(exc, HostUnreachable):
+            return cls(502, "The gateway cannot reach Databricks: " + text, "upstream_unreachable")
         if isinstance(exc, StreamInterrupted):
             return cls(502, text, exc.error_code or "stream_interrupted")
         if isinstance(exc, UpstreamUnavailable):
