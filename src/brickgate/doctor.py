@@ -22,6 +22,7 @@ from brickgate.errors import BrickgateError, UpstreamError
 from brickgate.event_stream import Completion
 from brickgate.protocol import ImagePart, Message, Request, TextPart
 from brickgate.redact import redact
+from brickgate.round_trip import TOOL_OUTPUT, tool_round_trip
 from brickgate.workspace import Workspace
 
 ProbeName = Literal["plain", "stream", "tools", "image"]
@@ -32,7 +33,6 @@ DEFAULT_CONCURRENCY = 4  # pay-per-token endpoints have per-workspace rate limit
 ERROR_CHARS = 200
 
 PLAIN_PROMPT = "Reply with one short sentence to confirm that you are working."
-TOOL_OUTPUT = "brickgate-tool-ok"
 # Names the exact command, so a real model calls the tool instead of asking what to run.
 TOOL_PROMPT = f"Please run the command `echo {TOOL_OUTPUT}` with the bash tool and tell me what it printed."
 IMAGE_PROMPT = "What colour is this image? Answer in one word."
@@ -120,8 +120,6 @@ async def _stream(ws: Workspace, model: Model) -> _Passed:
 
 
 async def _tools(ws: Workspace, model: Model) -> _Passed:
-    from brickgate.cli.demo_prompts import tool_round_trip  # imports rich: only when probing
-
     result = await tool_round_trip(ws, model, TOOL_PROMPT)
     if TOOL_OUTPUT not in result.answer:
         raise ProbeFailed(f"the answer does not mention the tool's output: {result.answer[:80]!r}")

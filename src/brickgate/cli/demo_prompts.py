@@ -3,34 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-import time
-from dataclasses import dataclass
 
 from rich.console import Console
 from rich.table import Table
 
 from brickgate.catalog.families import FAMILY_NAMES
 from brickgate.catalog.model import Model
-from brickgate.protocol import Message, Request, Tool, ToolResultPart
+from brickgate.round_trip import PROMPT, RoundTrip, tool_round_trip
 from brickgate.workspace import Workspace
-
-SHELL = Tool(
-    name="bash",
-    description="Run a shell command and return its output.",
-    parameters={"type": "object", "properties": {"command": {"type": "string"}}, "required": ["command"]},
-)
-PROMPT = "Please run the marker command and tell me what it printed."
-
-
-@dataclass(frozen=True)
-class FamilyResult:
-    model: Model
-    surface: str
-    call: str
-    answer: str
-    repairs: tuple[str, ...]
-    seconds: float
-    cost_usd: float
 
 
 def pick_one_per_family(models: list[Model]) -> list[Model]:
@@ -41,36 +21,7 @@ def pick_one_per_family(models: list[Model]) -> list[Model]:
     return [chosen[f] for f in FAMILY_NAMES if f in chosen]
 
 
-async def tool_round_trip(ws: Workspace, model: Model, prompt: str = PROMPT) -> FamilyResult:
-    """Ask for a tool call, 'run' it locally (the marker command's output is known), send the result back."""
-    started = time.perf_counter()
-    first = Request.of(model.id, prompt, tools=(SHELL,))
-    asked = await (await ws.stream(model, first)).collect()
-    calls = asked.response.tool_calls
-    if not calls:
-        raise RuntimeError(f"{model.id} did not call the tool")
-    call = calls[0]
-    output = (
-        "brickgate-tool-ok"  # what `echo brickgate-tool-ok` prints; the demo runs nothing on your machine
-    )
-    result = Message(role="tool", parts=(ToolResultPart(tool_call_id=call.id, content=output),))
-    second = Request(
-        model=model.id, messages=(*first.messages, asked.response.message, result), tools=(SHELL,)
-    )
-    answered = await (await ws.stream(model, second)).collect()
-    repairs = tuple(dict.fromkeys(asked.repairs + answered.repairs))
-    return FamilyResult(
-        model=model,
-        surface=answered.surface,
-        call=f"{call.name}({call.arguments})",
-        answer=answered.text,
-        repairs=repairs,
-        seconds=time.perf_counter() - started,
-        cost_usd=asked.cost.usd + answered.cost.usd,
-    )
-
-
-async def _all(ws: Workspace, models: list[Model]) -> list[FamilyResult | BaseException]:
+async def _all(ws: Workspace, models: list[Model]) -> list[RoundTrip | BaseException]:
     try:
         return await asyncio.gather(*(tool_round_trip(ws, m) for m in models), return_exceptions=True)
     finally:
