@@ -15,8 +15,10 @@ from tests.e2e.agent_install import PACKAGES, AgentPackage, binary_path
 from tests.e2e.agents_harness import FAMILY_ENDPOINTS, AgentHome, AgentRun, Cell, ServeProcess, json_lines
 
 MESSAGES, RESPONSES, CHAT = "/v1/messages", "/v1/responses", "/v1/chat/completions"
-# opencode would otherwise log an error fetching models.dev, and try plugins, LSP downloads and sharing.
+# opencode would otherwise fetch models.dev and plugin metadata from the npm registry on every run, and
+# try plugins, LSP downloads and sharing.
 OPENCODE_OFFLINE = {
+    "npm_config_offline": "true",
     "OPENCODE_DISABLE_MODELS_FETCH": "1",
     "OPENCODE_DISABLE_AUTOUPDATE": "1",
     "OPENCODE_DISABLE_DEFAULT_PLUGINS": "1",

@@ -17,11 +17,11 @@ import pytest
 CELL_PROPERTY = "agent_matrix_cell"
 
 
-def tag_matrix_cells(items: Iterable[pytest.Item]) -> None:
-    """Give every test parametrized with ``agent`` and ``family`` a ``(agent, family)`` user property."""
+def tag_matrix_cells(items: Iterable[pytest.Item], test_name: str) -> None:
+    """Give each case of ``test_name`` (parametrized by ``agent`` and ``family``) its cell as a property."""
     for item in items:
         params = getattr(getattr(item, "callspec", None), "params", {})
-        if "agent" in params and "family" in params:
+        if getattr(item, "originalname", None) == test_name and "agent" in params and "family" in params:
             item.user_properties.append((CELL_PROPERTY, f"{params['agent']}|{params['family']}"))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -334,3 +335,28 @@ def diagnosis(
         f"--- gateway access log during the run ---\n{serve.log_tail(since=log_mark)}\n"
         f"--- upstream requests seen by the emulator ---\n{requests_summary(recorded)}\n"
     )
+
+
+# --- network use --------------------------------------------------------------------------------------
+
+_PORT = re.compile(r"sin6?_port=htons\((\d+)\)")
+_ADDRESS = re.compile(r'inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"')
+
+
+def traced(argv: list[str], trace_file: Path) -> list[str]:
+    """``argv`` under strace, recording every socket address the process tree connects or sends to."""
+    calls = "trace=connect,sendto,sendmsg,sendmmsg"
+    return ["strace", "-f", "-qq", "-e", calls, "-s", "0", "-o", str(trace_file), *argv]
+
+
+def outside_contacts(trace_text: str, allowed_port: int) -> list[str]:
+    """Traced calls that address anything but 127.0.0.1:``allowed_port`` over IP (DNS lookups included)."""
+    found = []
+    for line in trace_text.splitlines():
+        if "sa_family=AF_INET" not in line:
+            continue
+        port, address = _PORT.search(line), _ADDRESS.search(line)
+        host = next((g for g in address.groups() if g), "?") if address else "?"
+        if not (port and int(port.group(1)) == allowed_port and host in ("127.0.0.1", "::ffff:127.0.0.1")):
+            found.append(line.strip())
+    return found

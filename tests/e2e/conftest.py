@@ -94,4 +94,4 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tag each agent x family test so the summary can build the matrix (also from xdist workers)."""
     from tests.e2e.agent_matrix import tag_matrix_cells
 
-    tag_matrix_cells(items)
+    tag_matrix_cells(items, test_name="test_agent_runs_a_shell_command_through_the_family_model")

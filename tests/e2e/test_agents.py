@@ -10,6 +10,7 @@ result made it back upstream to the same model over the family's own API.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,11 @@ from tests.e2e.agents_harness import (
     Cell,
     ServeProcess,
     diagnosis,
+    outside_contacts,
     reached_model,
     run_agent,
     run_setup,
+    traced,
 )
 
 pytestmark = pytest.mark.e2e
@@ -97,3 +100,24 @@ def test_agent_shows_the_workspace_error_when_the_model_refuses(
     why = diagnosis(cell, run, agent_gateway, emulator.requests(), log_mark=log_mark)
     assert run.returncode != 0 and not run.timed_out, why
     assert "e2e-refusal-7" in run.stdout + run.stderr, why
+
+
+@pytest.mark.parametrize(
+    ("agent", "family"), [("opencode", "claude"), ("codex", "codex"), ("claude-code", "claude")]
+)
+def test_agent_configured_by_setup_contacts_nothing_but_the_gateway(
+    agent: str, family: str, agent_gateway: ServeProcess, emulator: EmulatorControl, tmp_path: Path
+) -> None:
+    if shutil.which("strace") is None:
+        pytest.skip("strace is not installed")
+    driver, cell = DRIVERS[agent], Cell(agent, family)
+    home = AgentHome.create(tmp_path / "agent")
+    run_setup(driver.setup_agent, home, agent_gateway, emulator)
+    log_mark = len(agent_gateway.lines)
+    trace = tmp_path / "network.trace"
+
+    run = run_agent(traced(driver.argv(home, cell), trace), home, driver.env(home, agent_gateway))
+
+    why = diagnosis(cell, run, agent_gateway, emulator.requests(), log_mark=log_mark)
+    assert cell.marker in driver.final_answer(run), why
+    assert outside_contacts(trace.read_text(), agent_gateway.port) == [], why
