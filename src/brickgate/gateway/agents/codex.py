@@ -52,8 +52,8 @@ def fragment(models: Sequence[Model], gateway: GatewayAddress) -> dict[str, Any]
         "check_for_update_on_startup": False,
         **_OFFLINE,
         "model_providers": {PROVIDER_ID: provider(gateway)},
-        # `codex -p ENDPOINT` switches model; the gateway maps the vendor name back to the endpoint.
-        "profiles": {m.id: {"model": vendor_name(m.id), "model_provider": PROVIDER_ID} for m in models},
+        # No [profiles.X] tables: Codex 0.169 reads profiles from separate files and refuses `-p X` while
+        # a legacy table of that name exists. `codex -m NAME` switches model; the gateway maps it back.
     }
 
 
@@ -82,5 +82,8 @@ def setup(models: Sequence[Model], gateway: GatewayAddress) -> AgentSetup:
         agent="codex",
         edits=(ConfigEdit(path, "toml", merge, ours),),
         exports=exports,
-        notes=("codex exec --skip-git-repo-check 'hello'", f"Other models: codex -p {models[-1].id} ..."),
+        notes=(
+            "codex exec --skip-git-repo-check 'hello'",
+            f"Other models: codex -m {vendor_name(models[-1].id)} ...",
+        ),
     )
