@@ -143,14 +143,15 @@ def start_serve(emulator_url: str, token: str, brickgate_home: Path) -> ServePro
 
 @dataclass(frozen=True)
 class Cell:
-    """One agent x family run: a shell command whose output appears nowhere in the prompt."""
+    """One agent x family run: a shell command whose output appears nowhere in the prompt.
+    ``family`` may also label a case outside the matrix; its endpoint is then unknown ("?")."""
 
     agent: str
     family: str
 
     @property
     def endpoint(self) -> str:
-        return FAMILY_ENDPOINTS[self.family]
+        return FAMILY_ENDPOINTS.get(self.family, "?")
 
     @property
     def vendor_model(self) -> str:

@@ -10,13 +10,15 @@ result made it back upstream to the same model over the family's own API.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from brickgate.emulator.control_client import EmulatorControl
-from tests.e2e.agent_drivers import DRIVERS, Codex
+from brickgate.gateway.model_names import vendor_name
+from tests.e2e.agent_drivers import DRIVERS
 from tests.e2e.agents_harness import (
     FAMILY_ENDPOINTS,
     AgentHome,
@@ -32,6 +34,8 @@ from tests.e2e.agents_harness import (
 
 pytestmark = pytest.mark.e2e
 
+SUGGESTED_MODEL = re.compile(r"(?:Any|Other) .*?(--model|-m) (\S+)")  # in setup's closing notes
+SERVED_MODEL = re.compile(r"^\S+ POST /v1/\S+ model=(\S+)")
 UPSTREAM_API = {"claude": "anthropic", "gpt": "responses", "codex": "responses"}
 CELLS = [
     pytest.param(agent, family, id=f"{agent}-{family}") for agent in DRIVERS for family in FAMILY_ENDPOINTS
@@ -64,25 +68,27 @@ def test_agent_runs_a_shell_command_through_the_family_model(
     assert len(served) >= 2 and all("status=200" in line for line in served), f"expected `{inbound}`{why}"
 
 
-@pytest.mark.xfail(
-    reason="codex 0.169 refuses `-p NAME` while config.toml has a legacy [profiles.NAME] table, "
-    "which is what `brickgate setup codex` writes (and its note suggests `codex -p ENDPOINT`)",
-    strict=True,
-)
-def test_codex_switches_model_with_the_profile_setup_suggests(
-    agent_gateway: ServeProcess, emulator: EmulatorControl, tmp_path: Path
+@pytest.mark.parametrize("agent", ["opencode", "codex", "claude-code"])
+def test_agent_reaches_the_other_model_setup_suggests(
+    agent: str, agent_gateway: ServeProcess, emulator: EmulatorControl, tmp_path: Path
 ) -> None:
-    driver, cell = Codex(), Cell("codex", "gemini")
+    driver, cell = DRIVERS[agent], Cell(agent, "suggested")
     home = AgentHome.create(tmp_path / "agent")
-    run_setup(driver.setup_agent, home, agent_gateway, emulator)
-    argv = [a if a != "-m" else "-p" for a in driver.argv(home, cell)]
-    argv[argv.index("-p") + 1] = cell.endpoint
+    printed = run_setup(driver.setup_agent, home, agent_gateway, emulator)
+    suggested = SUGGESTED_MODEL.search(printed)
+    assert suggested, f"setup names no other model:\n{printed}"
+    default = Cell(agent, "claude")
+    argv = [cell.prompt if arg == default.prompt else arg for arg in driver.argv(home, default)]
+    argv[argv.index(suggested.group(1)) + 1] = suggested.group(2)
     log_mark = len(agent_gateway.lines)
 
     run = run_agent(argv, home, driver.env(home, agent_gateway))
 
     why = diagnosis(cell, run, agent_gateway, emulator.requests(), log_mark=log_mark)
     assert cell.marker in driver.final_answer(run), why
+    served = {m.group(1) for m in map(SERVED_MODEL.search, agent_gateway.lines[log_mark:]) if m}
+    wanted = vendor_name(suggested.group(2).split("/")[-1])
+    assert {vendor_name(endpoint) for endpoint in served} == {wanted}, why
 
 
 @pytest.mark.parametrize("agent", ["opencode", "codex", "claude-code"])
