@@ -34,6 +34,7 @@ from brickgate.gateway.error_shapes import GatewayError
 from brickgate.gateway.local_answers import estimate_input_tokens
 from brickgate.gateway.local_auth import is_authorized
 from brickgate.gateway.model_names import ModelDirectory
+from brickgate.gateway.request_shape import shape_problem
 from brickgate.protocol import Usage, UsageReport
 
 if TYPE_CHECKING:
@@ -104,8 +105,8 @@ def wire_module(api: Api) -> Any:
     return WIRE[api]
 
 
-async def parse_request(gateway: Gateway, scope: Scope, receive: Receive) -> dict[str, Any]:
-    """Authorize, read and parse the JSON body; ``Rejected`` with the local error otherwise."""
+async def parse_request(gateway: Gateway, scope: Scope, receive: Receive, api: Api) -> dict[str, Any]:
+    """Authorize, read, parse and shape-check the JSON body; ``Rejected`` with the local error otherwise."""
     if not is_authorized(scope, gateway.api_key):
         raise Rejected(
             GatewayError(
@@ -133,6 +134,9 @@ async def parse_request(gateway: Gateway, scope: Scope, receive: Receive) -> dic
         raise Rejected(GatewayError(400, f"Request body is not valid JSON: {exc}", "invalid_json")) from None
     if not isinstance(body, dict):
         raise Rejected(GatewayError(400, "Request body must be a JSON object.", "invalid_request"))
+    problem = shape_problem(body, api)
+    if problem is not None:
+        raise Rejected(GatewayError(400, f"Malformed request: {problem}", "invalid_request"))
     return body
 
 
@@ -169,7 +173,7 @@ class InferenceRoute:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ex = Exchange(scope["method"], scope["path"])
         try:
-            body = await parse_request(self.gateway, scope, receive)
+            body = await parse_request(self.gateway, scope, receive, self.api)
             model = await resolve_model(self.gateway, body)
             ex.model, ex.upstream = model.id, model.api
             ex.route = "fast" if model.api == self.api else "translated"
@@ -269,7 +273,7 @@ class CountTokensRoute:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ex = Exchange(scope["method"], scope["path"], route="local")
         try:
-            body = await parse_request(self.gateway, scope, receive)
+            body = await parse_request(self.gateway, scope, receive, "anthropic")
             ex.model = (await resolve_model(self.gateway, body)).id
             tokens = estimate_input_tokens(body)
             ex.status, ex.usage = 200, Usage(input_tokens=tokens)
