@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-INSTALL_TIMEOUT = 600.0
+INSTALL_TIMEOUT = 420.0  # per package; the agent tests' own pytest timeout is 600 s
 _STAMP = ".brickgate-installed"
 
 
@@ -123,9 +123,9 @@ def _finish_install(package: AgentPackage, proc: subprocess.Popen[str]) -> None:
 
 def ensure_installed(packages: Sequence[AgentPackage]) -> dict[str, float]:
     """Install whatever is missing (in parallel, under the cache lock); seconds spent per agent."""
+    _require_node()  # also when installed: Codex's launcher is a node script
     if all(is_installed(p) for p in packages):
         return {}
-    _require_node()
     started = time.monotonic()
     with _install_lock():
         missing = [p for p in packages if not is_installed(p)]  # another worker may have done it

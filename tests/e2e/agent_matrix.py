@@ -86,6 +86,10 @@ def report_matrix(terminalreporter: Any, config: pytest.Config) -> None:
     table = matrix.markdown()
     terminalreporter.write_sep("=", "coding agents x model families (brickgate serve + setup --write)")
     terminalreporter.write_line(table)
+    from tests.e2e.agent_install import PACKAGES, cache_root
+
+    versions = ", ".join(p.spec for p in PACKAGES.values())
+    terminalreporter.write_line(f"agents: {versions} (installed under {cache_root()})")
     target = os.environ.get("BRICKGATE_E2E_MATRIX")
     if target:
         Path(target).write_text(table + "\n", encoding="utf-8")

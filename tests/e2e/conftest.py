@@ -75,7 +75,8 @@ def agent_install() -> dict[str, float]:
     try:
         return ensure_installed(list(PACKAGES.values()))
     except InstallError as exc:
-        pytest.fail(str(exc), pytrace=False)
+        problem = str(exc)
+    pytest.fail(problem, pytrace=False)  # outside `except`: no chained traceback in the report
 
 
 @pytest.fixture(scope="session")

@@ -32,7 +32,7 @@ from tests.e2e.agents_harness import (
     traced,
 )
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]  # the first test may install the agents
 
 SUGGESTED_MODEL = re.compile(r"(?:Any|Other) .*?(--model|-m) (\S+)")  # in setup's closing notes
 SERVED_MODEL = re.compile(r"^\S+ POST /v1/\S+ model=(\S+)")
