@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from brickgate import home
@@ -83,3 +86,14 @@ def test_invalid_toml_is_a_config_error_naming_the_file() -> None:
     write("usd_per_dbu = = 1\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_settings()
+
+
+def test_config_writable_by_other_users_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("usd_per_dbu = 0.1\n")
+    os.chmod(path, 0o666)
+    with pytest.raises(ConfigError) as err:
+        load_settings(path)
+    assert "chmod 600" in (err.value.hint or "")
+    os.chmod(path, 0o644)  # readable is fine: the file holds no secrets
+    assert load_settings(path).usd_per_dbu == 0.1

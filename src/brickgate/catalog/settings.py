@@ -18,6 +18,7 @@ Tables this module does not know (other components' sections) are left alone; un
 from __future__ import annotations
 
 import importlib
+import stat
 import sys
 from pathlib import Path
 from typing import Any, Literal
@@ -109,6 +110,12 @@ def load_settings(path: Path | None = None) -> CatalogSettings:
         return CatalogSettings()
     except OSError as err:
         raise ConfigError(f"Cannot read {path}: {err.strerror}.", "Check the file's permissions.") from None
+    if _writable_by_others(path):
+        # It decides where requests go and what they cost; another user must not be able to change that.
+        raise ConfigError(
+            f"{path} can be changed by other users of this machine, so brickgate will not use it.",
+            f"Run: chmod 600 {path}",
+        )
     try:
         data = _toml.loads(text)
     except _toml.TOMLDecodeError as err:
@@ -119,6 +126,12 @@ def load_settings(path: Path | None = None) -> CatalogSettings:
         return CatalogSettings.model_validate(data)
     except ValidationError as err:
         raise ConfigError(f"{path}: {_describe(err)}", "Fix or remove that key.") from None
+
+
+def _writable_by_others(path: Path) -> bool:
+    if sys.platform == "win32":
+        return False
+    return bool(path.stat().st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 def _describe(err: ValidationError) -> str:
