@@ -1,0 +1,195 @@
+"""Pre-encoded upstream answers in the three Databricks wire formats (research/databricks-api.md §2.5-2.8).
+
+Built once per (api, stream, events) and replayed byte for byte, so the mock upstream does no JSON work per
+request. A stream of ``events`` carries that many text deltas plus each API's framing events.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from typing import Literal
+
+Api = Literal["chat", "responses", "anthropic"]
+CREATED = 1730000000
+UPSTREAM_MODEL = {
+    "chat": "meta-llama-3.3-70b-instruct",
+    "responses": "gpt-5.2",
+    "anthropic": "claude-sonnet-4-5",
+}
+# ~150-byte chat chunks, like the research measurements; the text is irrelevant to every target.
+WORD = "lorem "
+
+
+def _dumps(doc: object) -> str:
+    return json.dumps(doc, separators=(",", ":"))
+
+
+def _sse(doc: object, event: str | None = None) -> bytes:
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {_dumps(doc)}\n\n".encode()
+
+
+def _chat_chunk(delta: dict[str, object], finish: str | None, usage: dict[str, int] | None) -> bytes:
+    doc: dict[str, object] = {
+        "id": "chatcmpl-bench",
+        "object": "chat.completion.chunk",
+        "created": CREATED,
+        "model": UPSTREAM_MODEL["chat"],
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+    }
+    if usage is not None:
+        doc["usage"] = usage
+    return _sse(doc)
+
+
+def chat_events(n: int) -> list[bytes]:
+    first = [_chat_chunk({"role": "assistant", "content": WORD}, None, None)]
+    middle = [_chat_chunk({"content": WORD}, None, None) for _ in range(n - 1)]
+    usage = {"prompt_tokens": 12, "completion_tokens": n, "total_tokens": 12 + n}
+    return [*first, *middle, _chat_chunk({}, "stop", usage), b"data: [DONE]\n\n"]
+
+
+def chat_json() -> bytes:
+    return _dumps(
+        {
+            "id": "chatcmpl-bench",
+            "object": "chat.completion",
+            "created": CREATED,
+            "model": UPSTREAM_MODEL["chat"],
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "Hello! How can I help you today?"},
+                    "finish_reason": "stop",
+                }
+            ],
+            "usage": {"prompt_tokens": 12, "completion_tokens": 9, "total_tokens": 21},
+        }
+    ).encode()
+
+
+def _anthropic_message(text: str, output_tokens: int) -> dict[str, object]:
+    return {
+        "id": "msg_bench",
+        "type": "message",
+        "role": "assistant",
+        "model": UPSTREAM_MODEL["anthropic"],
+        "content": [{"type": "text", "text": text}] if text else [],
+        "stop_reason": "end_turn" if text else None,
+        "stop_sequence": None,
+        "usage": {
+            "input_tokens": 12,
+            "output_tokens": output_tokens,
+            "cache_read_input_tokens": 0,
+            "cache_creation_input_tokens": 0,
+        },
+    }
+
+
+def anthropic_events(n: int) -> list[bytes]:
+    delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": WORD}}
+    return [
+        _sse({"type": "message_start", "message": _anthropic_message("", 1)}, "message_start"),
+        _sse(
+            {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
+            "content_block_start",
+        ),
+        *(_sse(delta, "content_block_delta") for _ in range(n)),
+        _sse({"type": "content_block_stop", "index": 0}, "content_block_stop"),
+        _sse(
+            {
+                "type": "message_delta",
+                "delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                "usage": {"output_tokens": n},
+            },
+            "message_delta",
+        ),
+        _sse({"type": "message_stop"}, "message_stop"),
+    ]
+
+
+def anthropic_json() -> bytes:
+    return _dumps(_anthropic_message("Hello! How can I help you today?", 9)).encode()
+
+
+def _response(status: str, text: str, n: int) -> dict[str, object]:
+    output = []
+    if text:
+        output = [
+            {
+                "id": "msg_bench",
+                "type": "message",
+                "status": "completed",
+                "role": "assistant",
+                "content": [{"type": "output_text", "text": text, "annotations": []}],
+            }
+        ]
+    return {
+        "id": "resp_bench",
+        "object": "response",
+        "created_at": CREATED,
+        "status": status,
+        "model": UPSTREAM_MODEL["responses"],
+        "output": output,
+        "usage": {
+            "input_tokens": 12,
+            "input_tokens_details": {"cached_tokens": 0},
+            "output_tokens": n,
+            "output_tokens_details": {"reasoning_tokens": 0},
+            "total_tokens": 12 + n,
+        }
+        if status == "completed"
+        else None,
+    }
+
+
+def responses_events(n: int) -> list[bytes]:
+    text = WORD * n
+    item = {"id": "msg_bench", "type": "message", "status": "in_progress", "role": "assistant", "content": []}
+    part = {"type": "output_text", "text": "", "annotations": []}
+    where = {"item_id": "msg_bench", "output_index": 0, "content_index": 0}
+    seq = iter(range(1_000_000))
+
+    def ev(kind: str, **fields: object) -> bytes:
+        return _sse({"type": kind, "sequence_number": next(seq), **fields}, kind)
+
+    return [
+        ev("response.created", response=_response("in_progress", "", 0)),
+        ev("response.in_progress", response=_response("in_progress", "", 0)),
+        ev("response.output_item.added", output_index=0, item=item),
+        ev("response.content_part.added", part=part, **where),
+        *(ev("response.output_text.delta", delta=WORD, **where) for _ in range(n)),
+        ev("response.output_text.done", text=text, **where),
+        ev("response.content_part.done", part={**part, "text": text}, **where),
+        ev(
+            "response.output_item.done",
+            output_index=0,
+            item={**item, "status": "completed", "content": [{**part, "text": text}]},
+        ),
+        ev("response.completed", response=_response("completed", text, n)),
+    ]
+
+
+def responses_json() -> bytes:
+    return _dumps(_response("completed", "Hello! How can I help you today?", 9)).encode()
+
+
+@functools.lru_cache(maxsize=64)
+def stream_events(api: Api, n: int) -> tuple[bytes, ...]:
+    """The SSE events of one streamed answer with ``n`` text deltas."""
+    build = {"chat": chat_events, "responses": responses_events, "anthropic": anthropic_events}[api]
+    return tuple(build(n))
+
+
+@functools.lru_cache(maxsize=8)
+def json_body(api: Api) -> bytes:
+    """The non-streaming answer."""
+    return {"chat": chat_json, "responses": responses_json, "anthropic": anthropic_json}[api]()
+
+
+TERMINAL_MARK: dict[Api, bytes] = {
+    "chat": b"[DONE]",
+    "responses": b"response.completed",
+    "anthropic": b"message_stop",
+}

@@ -1,0 +1,84 @@
+"""The workloads: what a client sends, to which model, and what the upstream answers (a table, not code)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from bench.fixtures import TERMINAL_MARK, Api
+
+CHAT_MODEL = "databricks-meta-llama-3-3-70b-instruct"  # Chat Completions family
+CLAUDE_MODEL = "databricks-claude-sonnet-4-5"  # Anthropic Messages
+GPT_MODEL = "databricks-gpt-5-2"  # OpenAI Responses
+INBOUND_PATHS: dict[Api, str] = {
+    "chat": "/v1/chat/completions",
+    "responses": "/v1/responses",
+    "anthropic": "/v1/messages",
+}
+UPSTREAM_PATHS: dict[Api, str] = {
+    "chat": "/serving-endpoints/chat/completions",
+    "responses": "/serving-endpoints/responses",
+    "anthropic": "/serving-endpoints/anthropic/v1/messages",
+}
+SYSTEM = "You are a concise assistant. Answer in one short paragraph without lists."
+
+
+@dataclass(frozen=True, slots=True)
+class Workload:
+    name: str
+    inbound: Api  # the API the client speaks
+    model: str
+    upstream: Api  # the API the model is served over (what `direct` calls)
+    stream: bool
+    events: int = 0  # text deltas per streamed answer
+
+    @property
+    def translated(self) -> bool:
+        return self.inbound != self.upstream
+
+    def body(self, api: Api | None = None) -> bytes:
+        """The request body in ``api`` (default: the inbound API); ~300 bytes, like a short chat turn."""
+        api = api or self.inbound
+        prompt = f"Say hello to the benchmark. bench-events={self.events or 0}"
+        doc: dict[str, object]
+        if api == "chat":
+            doc = {
+                "model": self.model,
+                "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
+                "max_tokens": 512,
+            }
+        elif api == "anthropic":
+            doc = {
+                "model": self.model,
+                "max_tokens": 512,
+                "system": SYSTEM,
+                "messages": [{"role": "user", "content": prompt}],
+            }
+        else:
+            doc = {"model": self.model, "instructions": SYSTEM, "input": prompt, "max_output_tokens": 512}
+        if self.stream:
+            doc["stream"] = True
+        return json.dumps(doc, separators=(",", ":")).encode()
+
+    def terminal(self, api: Api) -> bytes:
+        """A fragment a complete answer in ``api`` ends with (stream) or contains (JSON)."""
+        return TERMINAL_MARK[api] if self.stream else b"Hello"
+
+
+WORKLOADS: tuple[Workload, ...] = (
+    Workload("chat-json", "chat", CHAT_MODEL, "chat", stream=False),
+    Workload("chat-stream-32", "chat", CHAT_MODEL, "chat", stream=True, events=32),
+    Workload("chat-stream-200", "chat", CHAT_MODEL, "chat", stream=True, events=200),
+    Workload("messages-stream-32", "anthropic", CLAUDE_MODEL, "anthropic", stream=True, events=32),
+    Workload("responses-stream-32", "responses", GPT_MODEL, "responses", stream=True, events=32),
+    # Claude Code pointed at a non-Claude model: Messages in, Chat Completions upstream.
+    Workload("messages-to-chat-stream-32", "anthropic", CHAT_MODEL, "chat", stream=True, events=32),
+)
+QUICK_WORKLOADS = ("chat-json", "chat-stream-32", "messages-to-chat-stream-32")
+
+
+def workload(name: str) -> Workload:
+    for w in WORKLOADS:
+        if w.name == name:
+            return w
+    raise KeyError(f"unknown workload {name!r}; known: {', '.join(w.name for w in WORKLOADS)}")
