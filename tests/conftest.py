@@ -42,15 +42,17 @@ def emulator_server() -> Iterator[RunningEmulator]:
 
 
 @pytest.fixture
-def emulator(emulator_server: RunningEmulator) -> EmulatorControl:
+def emulator(emulator_server: RunningEmulator) -> Iterator[EmulatorControl]:
     """A freshly reset emulator: `.url .token .client_id .client_secret`, `.fault(*specs)`,
-    `.set_endpoints(specs)`, `.requests()`, `.stats()`."""
+    `.set_endpoints(specs)`, `.requests()`, `.stats()`. Reset again afterwards, so faults a test left
+    queued never reach a later test that shares the session server without this fixture."""
     from brickgate.emulator.control_client import EmulatorControl
 
     cfg = emulator_server.config
     control = EmulatorControl(emulator_server.url, emulator_server.token, cfg.client_id, cfg.client_secret)
     control.reset()
-    return control
+    yield control
+    control.reset()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
