@@ -104,27 +104,46 @@ class EventStream:
         return self._events()
 
     async def _events(self) -> AsyncIterator[StreamEvent]:
+        async for batch in self.batches():
+            for event in batch:
+                yield event
+
+    async def batches(self) -> AsyncIterator[list[StreamEvent]]:
+        """The events in the groups they arrived in (one upstream read each), so a relay can write each
+        group to its client at once instead of one socket write per event."""
         finish: Finish | None = None
         try:
-            async for event in self._decoded():
-                if isinstance(event, Finish):
-                    finish = event  # held back so a missing usage can be reported before it
-                    continue
-                self._track(event)
-                yield event
+            async for decoded in self._decoded():
+                batch: list[StreamEvent] = []
+                for event in decoded:
+                    if isinstance(event, Finish):
+                        finish = event  # held back so a missing usage can be reported before it
+                        continue
+                    try:
+                        self._track(event)
+                    except StreamInterrupted:
+                        if batch:  # what arrived before the error still reaches the caller first
+                            yield batch
+                        raise
+                    batch.append(event)
+                if batch:
+                    yield batch
+            tail: list[StreamEvent] = []
             if not self._saw_usage:
                 self.usage_estimated = True
-                event = UsageReport(
+                usage = UsageReport(
                     usage=Usage(
                         input_tokens=estimate_tokens(self._prompt_chars),
                         output_tokens=estimate_tokens(self._out_chars),
                     )
                 )
-                self._builder.add(event)
-                yield event
+                self._builder.add(usage)
+                tail.append(usage)
             if finish is not None:
                 self._builder.add(finish)
-                yield finish
+                tail.append(finish)
+            if tail:
+                yield tail
         finally:
             if self._on_close is not None:
                 self._on_close()
@@ -144,23 +163,27 @@ class EventStream:
                 error_code=event.code,
             )
 
-    async def _decoded(self) -> AsyncIterator[StreamEvent]:
+    async def _decoded(self) -> AsyncIterator[list[StreamEvent]]:
         if self._body is not None:  # non-streaming JSON answer: decode as a one-shot stream
             doc = self._repair.response(orjson.loads(self._body))
-            for ev in self._wire.decode_response(doc):
-                yield ev
+            yield list(self._wire.decode_response(doc))
             return
         assert self._upstream is not None
         sse = SSEDecoder()
         async for chunk in self._upstream.chunks():
-            for raw in sse.feed(chunk):
-                for ev in self._decode_sse(raw):
-                    yield ev
+            batch: list[StreamEvent] = []
+            try:
+                for raw in sse.feed(chunk):
+                    batch += self._decode_sse(raw)
+            except Exception:
+                if batch:  # events decoded before the failure are delivered first, as one by one would
+                    yield batch
+                raise
+            yield batch
+        batch = []
         for raw in sse.flush():
-            for ev in self._decode_sse(raw):
-                yield ev
-        for ev in self._decoder.close():
-            yield ev
+            batch += self._decode_sse(raw)
+        yield batch + list(self._decoder.close())
 
     def _decode_sse(self, raw: SSEEvent) -> list[StreamEvent]:
         if self._repair.needed and raw.data and raw.data != "[DONE]":
