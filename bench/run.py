@@ -7,6 +7,7 @@ and the targets' verdicts), and copies the Markdown to bench/results/latest.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -26,7 +27,7 @@ from bench import cli_suite, report, verdicts, wrk
 from bench.gateway_suite import Plan, run_suite
 from bench.procs import DRIVER_CPU, GATEWAY_CPU, machine_busy
 from bench.targets import LITELLM_VERSION
-from bench.workloads import QUICK_WORKLOADS, WORKLOADS
+from bench.workloads import QUICK_WORKLOADS, WORKLOADS, workload
 
 BENCH = Path(__file__).resolve().parent
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
@@ -139,12 +140,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-cli", action="store_true", help="skip CLI start-up and discovery")
     parser.add_argument("--no-gateway", action="store_true", help="skip the gateway suite")
+    parser.add_argument("--workloads", help="comma-separated workload names (default: the mode's set)")
     parser.add_argument("--force", action="store_true", help="run even when CPU 1 is busy")
     parser.add_argument("--out", type=Path, help="results directory (default bench/results/<stamp>)")
     parser.add_argument("--update-readme", action="store_true", help="put the tables into bench/README.md")
     args = parser.parse_args(argv)
 
     plan = plan_for(args)
+    if args.workloads:
+        plan = dataclasses.replace(plan, workloads=tuple(workload(n) for n in args.workloads.split(",")))
     if plan.use_wrk and not wrk.available():
         print(f"wrk is not installed: {wrk.INSTALL_HINT}", file=sys.stderr)
         return 2
