@@ -1,0 +1,38 @@
+"""The benchmark harness works end to end: `bench/run.py --smoke` starts the mock upstream, the floor relay
+and `brickgate serve`, sends a handful of requests of every workload to each, and writes its report.
+No timing is asserted here; speed is what the benchmark itself prints."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_bench_smoke_run_relays_every_workload_through_every_target(tmp_path: Path) -> None:
+    out = tmp_path / "results"
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "run.py"), "--smoke", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    results = json.loads((out / "results.json").read_text())
+
+    cells = {(c["workload"], c["target"]) for c in results["cells"]}
+    workloads = results["plan"]["workloads"]
+    for name in workloads:
+        assert {(name, "direct"), (name, "brickgate")} <= cells
+        assert (name, "floor") in cells or "to-" in name  # the floor cannot translate
+    assert all(c["requests"] > 0 and c["latency"]["errors"] == 0 for c in results["cells"])
+    paired = results["paired"]
+    assert paired and all(row["n"] > 0 and row["errors"] == 0 for row in paired), paired
+    streamed = [r for r in paired if r["target"] == "brickgate" and "stream" in r["workload"]]
+    assert streamed and all(r["events"] >= 34 for r in streamed)  # every delta arrived as its own event
+    assert results["memory"]["brickgate"]["peak_rss_mb"] > 0
+    assert "### Targets" in (out / "results.md").read_text()
