@@ -115,9 +115,15 @@ class Upstream:
         self.retry = retry or RetryPolicy()
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
+        self._session_loop: asyncio.AbstractEventLoop | None = None
 
-    def _session_for_loop(self) -> aiohttp.ClientSession:
-        if self._session is None or self._session.closed:
+    async def _session_for_loop(self) -> aiohttp.ClientSession:
+        """The pooled session of the running event loop. aiohttp binds a session to the loop it was made
+        on, and scripts call ``asyncio.run`` more than once: a session from another loop is let go."""
+        loop = asyncio.get_running_loop()
+        if self._session is not None and (self._session.closed or self._session_loop is not loop):
+            await self._let_go_of_session()
+        if self._session is None:
             connector = aiohttp.TCPConnector(limit=self._max_connections, ttl_dns_cache=300)
             self._session = aiohttp.ClientSession(
                 connector=connector,
@@ -125,7 +131,18 @@ class Upstream:
                 auto_decompress=True,
                 skip_auto_headers=("User-Agent",),
             )
+            self._session_loop = loop
         return self._session
+
+    async def _let_go_of_session(self) -> None:
+        session, loop = self._session, self._session_loop
+        self._session = self._session_loop = None
+        if session is None or session.closed:
+            return
+        if loop is None or loop is asyncio.get_running_loop() or loop.is_closed():
+            await session.close()  # on a closed loop this only marks it closed: its sockets went with it
+        elif loop.is_running():  # a loop on another thread (the sync helpers'): it closes its own session
+            asyncio.run_coroutine_threadsafe(session.close(), loop)
 
     def pool_stats(self) -> dict[str, int]:
         """Connections to the workspace: ``in_use`` (carrying a request or a stream) and ``idle`` (pooled).
@@ -142,9 +159,7 @@ class Upstream:
         }
 
     async def aclose(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
+        await self._let_go_of_session()
 
     async def post(
         self,
@@ -189,9 +204,8 @@ class Upstream:
             failure: UpstreamError | CredentialsRejected
             try:
                 auth = await self._auth_headers()
-                resp = await self._session_for_loop().request(
-                    method, url, data=data, headers={**headers, **auth}
-                )
+                session = await self._session_for_loop()
+                resp = await session.request(method, url, data=data, headers={**headers, **auth})
             except aiohttp.ClientConnectorError as exc:
                 # Nothing reached the server: always safe to retry.
                 failure = UpstreamUnavailable(

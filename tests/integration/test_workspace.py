@@ -209,3 +209,13 @@ def test_config_can_send_claude_over_chat_completions(emulator: EmulatorControl,
     assert len(chat_calls) == 2
     replayed = chat_calls[1]["body"]["messages"][1]
     assert replayed.get("content") != ""  # Claude refuses empty text next to tool calls
+
+
+def test_one_workspace_serves_several_event_loops(ws: Workspace) -> None:
+    """Scripts call asyncio.run more than once, and mix it with the sync helpers."""
+    model = FAMILY_MODELS["llama"]
+    first = asyncio.run(ws.complete(model, "Hi"))
+    second = asyncio.run(ws.complete(model, "Hi"))
+    third = ws.complete_sync(model, "Hi")
+    fourth = asyncio.run(ws.complete(model, "Hi"))
+    assert all(d.text.startswith("Hello from") for d in (first, second, third, fourth))
