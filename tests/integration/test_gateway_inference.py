@@ -149,3 +149,42 @@ def test_access_log_counts_tokens_on_the_pass_through_path(
     line = access_line(caplog)
     assert "path=relay" in line or "path=fast" in line, line
     assert re.search(r" in=[1-9]\d* out=[1-9]\d* ms=\d+$", line), line
+
+
+CALLER_ONLY_FIELDS = {
+    # Codex CLI's Responses fields, meaningless to (and refused as unknown by) Messages and Chat upstreams
+    "responses": {
+        "store": False,
+        "include": ["reasoning.encrypted_content"],
+        "prompt_cache_key": "thread-1",
+        "client_metadata": {"thread_id": "thread-1"},
+        "text": {"verbosity": "low"},
+        "reasoning": {"summary": "auto"},
+    },
+    "chat": {"stream_options": {"include_usage": True}, "seed": 7},  # opencode, llm, the openai SDK
+    "anthropic": {"context_management": {"edits": [{"type": "clear_thinking_20251015", "keep": "all"}]}},
+}
+
+
+@pytest.mark.parametrize(
+    ("api", "family"),
+    [("responses", "claude"), ("responses", "gemini"), ("chat", "claude"), ("chat", "gpt"),
+     ("anthropic", "gpt"), ("anthropic", "llama")],
+)  # fmt: skip
+def test_translated_request_leaves_the_callers_own_fields_behind(
+    gateway: RunningGateway, emulator: Any, api: str, family: str
+) -> None:
+    dialect = DIALECTS[api]
+    body = dialect.request(FAMILY_MODELS[family], "say hi", stream=True) | CALLER_ONLY_FIELDS[api]
+    assert call(gateway.url, "POST", dialect.path, body).status == 200
+    (recorded,) = emulator.requests()
+    assert not set(CALLER_ONLY_FIELDS[api]) & set(recorded["body"]), sorted(recorded["body"])
+
+
+def test_translated_request_keeps_a_field_the_upstream_api_defines(
+    gateway: RunningGateway, emulator: Any
+) -> None:
+    body = DIALECTS["chat"].request(FAMILY_MODELS["claude"], "say hi", stream=False) | {"top_k": 5}
+    assert call(gateway.url, "POST", "/v1/chat/completions", body).status == 200
+    (recorded,) = emulator.requests()
+    assert recorded["body"]["top_k"] == 5

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
@@ -34,7 +35,7 @@ from brickgate.gateway.error_shapes import GatewayError
 from brickgate.gateway.local_answers import estimate_input_tokens
 from brickgate.gateway.local_auth import is_authorized
 from brickgate.gateway.model_names import ModelDirectory
-from brickgate.gateway.request_shape import shape_problem
+from brickgate.gateway.request_shape import FIELD_TYPES, shape_problem
 from brickgate.protocol import Usage, UsageReport
 
 if TYPE_CHECKING:
@@ -154,6 +155,14 @@ async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
     return await gateway.directory.resolve(name)
 
 
+def fields_for(upstream: Api, extra: Mapping[str, Any]) -> dict[str, Any]:
+    """The caller's uncanonical fields that ``upstream``'s API also defines. The rest belong to the caller's
+    API (Codex's ``store``/``include``/``client_metadata``, opencode's ``stream_options``, Claude Code's
+    ``context_management``) and another API's upstream refuses them as unknown fields."""
+    known = FIELD_TYPES[upstream]
+    return {key: value for key, value in extra.items() if key in known}
+
+
 def forwarded_headers(scope: Scope, api: Api) -> dict[str, str] | None:
     """Request headers the same-API fast path passes upstream: Anthropic betas switch features on
     (1-hour prompt caching, context management) exactly as they would talking to Databricks directly."""
@@ -225,6 +234,7 @@ class InferenceRoute:
             request = wire.decode_request(body)
         except (ValueError, TypeError, KeyError) as exc:
             raise Rejected(GatewayError(400, f"Malformed request: {exc}", "invalid_request")) from None
+        request = replace(request, extra=fields_for(model.api, request.extra))
         name = str(body["model"])
         if body.get("stream") is not True:
             done = await self.gateway.workspace.complete(model, request)
