@@ -10,7 +10,7 @@ import orjson
 
 from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
-from brickgate.errors import StreamInterrupted
+from brickgate.errors import StreamInterrupted, UpstreamUnavailable
 from brickgate.pricing import Cost, cost_of
 from brickgate.protocol import (
     Finish,
@@ -25,6 +25,7 @@ from brickgate.protocol import (
     UsageReport,
 )
 from brickgate.quirks import StreamRepair
+from brickgate.redact import redact
 from brickgate.routing import Surface
 from brickgate.upstream import UpstreamResponse
 from brickgate.wire import anthropic_messages, openai_chat, openai_responses
@@ -56,6 +57,11 @@ class Completion:
     @property
     def usage(self) -> Usage:
         return self.response.usage
+
+
+def _snippet(body: bytes, limit: int = 120) -> str:
+    text = " ".join(body.decode("utf-8", "replace").split())
+    return (text[:limit] + "…" if len(text) > limit else text) or "(empty body)"
 
 
 def estimate_tokens(chars: int) -> int:
@@ -165,7 +171,7 @@ class EventStream:
 
     async def _decoded(self) -> AsyncIterator[list[StreamEvent]]:
         if self._body is not None:  # non-streaming JSON answer: decode as a one-shot stream
-            doc = self._repair.response(orjson.loads(self._body))
+            doc = self._repair.response(self._json_body(self._body))
             yield list(self._wire.decode_response(doc))
             return
         assert self._upstream is not None
@@ -184,6 +190,20 @@ class EventStream:
         for raw in sse.flush():
             batch += self._decode_sse(raw)
         yield batch + list(self._decoder.close())
+
+    def _json_body(self, body: bytes) -> dict[str, Any]:
+        try:
+            doc = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            doc = None
+        if not isinstance(doc, dict):
+            raise UpstreamUnavailable(
+                f"{self.model.id} answered with a body that is not JSON: {redact(_snippet(body))}",
+                "Something between you and the workspace (a proxy or a login page) may have answered; "
+                "`brickgate status` shows which host is used.",
+                status=502,
+            )
+        return doc
 
     def _decode_sse(self, raw: SSEEvent) -> list[StreamEvent]:
         if self._repair.needed and raw.data and raw.data != "[DONE]":

@@ -17,6 +17,7 @@ from brickgate import (
     Tool,
     ToolResultPart,
     UpstreamRateLimited,
+    UpstreamUnavailable,
     Workspace,
 )
 from brickgate.auth import Credentials
@@ -219,3 +220,12 @@ def test_one_workspace_serves_several_event_loops(ws: Workspace) -> None:
     third = ws.complete_sync(model, "Hi")
     fourth = asyncio.run(ws.complete(model, "Hi"))
     assert all(d.text.startswith("Hello from") for d in (first, second, third, fourth))
+
+
+def test_a_200_answer_that_is_not_json_is_an_upstream_error(ws: Workspace, emulator: EmulatorControl) -> None:
+    model = ws.model(FAMILY_MODELS["llama"])
+    emulator.fault({"kind": "html_error", "status": 200})
+    with pytest.raises(UpstreamUnavailable) as err:
+        ws.complete_sync(model, "Hi")
+    assert "not JSON" in err.value.message
+    assert err.value.hint
