@@ -103,3 +103,14 @@ def test_count_tokens_for_unknown_model_is_404(gateway: RunningGateway, emulator
     answer = call(gateway.url, "POST", "/v1/messages/count_tokens", body)
     assert answer.status == 404
     assert answer.json()["type"] == "error"
+
+
+def test_count_tokens_counts_an_image_as_an_image_not_as_its_base64_text(
+    gateway: RunningGateway, emulator: Any
+) -> None:
+    image = {"type": "image", "source": {"type": "base64", "media_type": "image/png", "data": "A" * 400_000}}
+    content = [image, {"type": "text", "text": "what is this?"}]
+    body = {"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": content}]}
+    answer = call(gateway.url, "POST", "/v1/messages/count_tokens", body)
+    assert answer.status == 200
+    assert 100 <= answer.json()["input_tokens"] <= 2_000  # Anthropic bills at most ~1,600 per image

@@ -9,6 +9,8 @@ from typing import Any
 from brickgate.catalog.model import Model
 
 _EPOCH_ISO = "1970-01-01T00:00:00Z"  # endpoints carry no creation date that means anything to a client
+# Anthropic bills an image by its pixels, ~1,600 tokens at most; its base64 text would count ~100x that.
+_IMAGE_CHARS = 1_600 * 4
 
 
 def models_list_body(models: Iterable[Model]) -> dict[str, Any]:
@@ -45,10 +47,13 @@ def model_entry(model: Model) -> dict[str, Any]:
 
 
 def _chars(value: Any) -> int:
-    """Characters of text in any nested JSON value (strings counted; keys and structure ignored)."""
+    """Characters of text in any nested JSON value (strings counted; keys and structure ignored; an image
+    block counted as the text it costs, whatever its encoded size)."""
     if isinstance(value, str):
         return len(value)
     if isinstance(value, Mapping):
+        if value.get("type") == "image":
+            return _IMAGE_CHARS
         return sum(_chars(v) for v in value.values())
     if isinstance(value, list):
         return sum(_chars(v) for v in value)
