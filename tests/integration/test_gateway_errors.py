@@ -234,3 +234,8 @@ def test_structurally_wrong_request_is_400_before_any_upstream_call(
     assert answer.status == 400
     assert error_message(api, answer).startswith("Malformed request:")
     assert emulator.requests() == []
+
+
+def test_empty_api_key_means_no_key(emulator_server: Any, emulator: Any) -> None:
+    with running_gateway(emulator_server.url, emulator_server.token, api_key="") as gw:
+        assert call(gw.url, "GET", "/v1/models").status == 200

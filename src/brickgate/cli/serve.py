@@ -40,6 +40,7 @@ def serve(
     from brickgate.gateway.server import serve_forever
     from brickgate.workspace import Workspace
 
+    api_key = api_key or None  # `--api-key ""` asks for no key, as `brickgate setup` reads it
     check_bind(bind, api_key)
     if max_body_mb <= 0:
         raise ConfigError(

@@ -70,8 +70,8 @@ class GatewayApp:
 def create_app(
     ws: Workspace, *, api_key: str | None = None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 ) -> GatewayApp:
-    """The gateway for one workspace. ``api_key=None`` accepts any client (loopback use)."""
-    return GatewayApp(Gateway(workspace=ws, api_key=api_key, max_body_bytes=max_body_bytes))
+    """The gateway for one workspace. ``api_key=None`` (or empty) accepts any client (loopback use)."""
+    return GatewayApp(Gateway(workspace=ws, api_key=api_key or None, max_body_bytes=max_body_bytes))
 
 
 def _error_api(request: Request) -> Api:
