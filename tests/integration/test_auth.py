@@ -171,3 +171,33 @@ def test_oauth_headers_are_refreshed_when_the_token_expires(
     first, second = creds.headers(), creds.headers()
     assert first["Authorization"] != second["Authorization"]
     assert short_lived_tokens.state.stats["token"] == 2
+
+
+@pytest.fixture
+def not_http_url() -> Iterator[str]:
+    """A local server that answers every connection with an SSH banner instead of HTTP."""
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+
+    def answer() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(4096)
+                conn.sendall(b"SSH-2.0-OpenSSH_9.2\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    server.close()
+
+
+def test_host_that_does_not_speak_http_is_host_unreachable(not_http_url: str) -> None:
+    with pytest.raises(HostUnreachable) as caught:
+        verify(Credentials.pat(not_http_url, "dapi-x"), timeout=3)
+    assert not_http_url in caught.value.message and "HTTP" in caught.value.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import ssl
@@ -37,6 +38,11 @@ def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
         raise _http_error(creds, err.code, _read_body(err)) from None
     except (urllib.error.URLError, OSError) as err:
         raise _connection_error(creds.host, err, timeout) from None
+    except http.client.HTTPException as err:  # BadStatusLine, IncompleteRead: something else on that port
+        raise HostUnreachable(
+            f"{creds.host} did not answer in HTTP ({type(err).__name__}).",
+            "Check the host URL and port: it should be the workspace URL as shown in your browser.",
+        ) from None
     try:
         return json.loads(body)
     except ValueError:
