@@ -97,3 +97,18 @@ def test_config_writable_by_other_users_is_refused(tmp_path: Path) -> None:
     assert "chmod 600" in (err.value.hint or "")
     os.chmod(path, 0o644)  # readable is fine: the file holds no secrets
     assert load_settings(path).usd_per_dbu == 0.1
+
+
+def test_config_that_is_not_utf8_is_a_config_error_naming_the_file() -> None:
+    path = home.config_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\xff\xfe usd_per_dbu = 0.1\n")
+    with pytest.raises(ConfigError) as caught:
+        load_settings()
+    assert str(path) in caught.value.message and "UTF-8" in caught.value.message
+
+
+def test_error_in_a_list_entry_names_its_index_like_toml_does() -> None:
+    write('[[endpoints]]\nfamily = "llama"\n')
+    with pytest.raises(ConfigError, match=r"endpoints\[0\]\.name"):
+        load_settings()

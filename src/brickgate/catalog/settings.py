@@ -110,6 +110,10 @@ def load_settings(path: Path | None = None) -> CatalogSettings:
         return CatalogSettings()
     except OSError as err:
         raise ConfigError(f"Cannot read {path}: {err.strerror}.", "Check the file's permissions.") from None
+    except UnicodeDecodeError as err:
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte {err.start}).", "Save it as UTF-8, as TOML requires."
+        ) from None
     if _writable_by_others(path):
         # It decides where requests go and what they cost; another user must not be able to change that.
         raise ConfigError(
@@ -137,7 +141,7 @@ def _writable_by_others(path: Path) -> bool:
 def _describe(err: ValidationError) -> str:
     problems = []
     for issue in err.errors()[:3]:
-        where = ".".join(_key(part) for part in issue["loc"])
+        where = "".join(_key(part) for part in issue["loc"]).removeprefix(".")
         message = issue["msg"].removeprefix("Value error, ")
         problems.append(f"{where}: {message}" if where else message)
     return "; ".join(problems)
@@ -146,4 +150,4 @@ def _describe(err: ValidationError) -> str:
 def _key(part: int | str) -> str:
     if isinstance(part, int):
         return f"[{part}]"
-    return f'"{part}"' if "." in part else part
+    return f'."{part}"' if "." in part else f".{part}"
