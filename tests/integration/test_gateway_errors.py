@@ -239,3 +239,15 @@ def test_structurally_wrong_request_is_400_before_any_upstream_call(
 def test_empty_api_key_means_no_key(emulator_server: Any, emulator: Any) -> None:
     with running_gateway(emulator_server.url, emulator_server.token, api_key="") as gw:
         assert call(gw.url, "GET", "/v1/models").status == 200
+
+
+def test_unknown_path_answers_in_json_naming_the_served_paths(gateway: RunningGateway) -> None:
+    answer = call(gateway.url, "POST", "/v1/v1/chat/completions", {"model": "x"})
+    assert answer.status == 404
+    assert "/v1/chat/completions" in error_message("chat", answer)
+
+
+def test_unknown_path_answers_in_the_anthropic_shape_for_anthropic_clients(gateway: RunningGateway) -> None:
+    answer = call(gateway.url, "POST", "/v1/v1/messages", {"model": "x"}, {"anthropic-version": "2023-06-01"})
+    assert answer.status == 404
+    assert answer.json()["error"]["type"] == "not_found_error"

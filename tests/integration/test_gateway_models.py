@@ -114,3 +114,8 @@ def test_count_tokens_counts_an_image_as_an_image_not_as_its_base64_text(
     answer = call(gateway.url, "POST", "/v1/messages/count_tokens", body)
     assert answer.status == 200
     assert 100 <= answer.json()["input_tokens"] <= 2_000  # Anthropic bills at most ~1,600 per image
+
+
+def test_count_tokens_is_served_without_v1_too(gateway: RunningGateway, emulator: Any) -> None:
+    body = {"model": "claude-sonnet-4-5", "messages": [{"role": "user", "content": "hi"}]}
+    assert call(gateway.url, "POST", "/messages/count_tokens", body).status == 200

@@ -44,7 +44,9 @@ class GatewayApp:
         self.post_routes: dict[str, ASGIApp] = {
             path: InferenceRoute(gateway, api) for path, api in _INFERENCE_PATHS.items()
         }
-        self.post_routes["/v1/messages/count_tokens"] = CountTokensRoute(gateway)
+        count_tokens = CountTokensRoute(gateway)
+        self.post_routes["/v1/messages/count_tokens"] = count_tokens
+        self.post_routes["/messages/count_tokens"] = count_tokens
         self.rest = _rest_app(gateway, self.post_routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -87,6 +89,16 @@ def _unauthorized() -> GatewayError:
     return GatewayError(401, "Invalid API key for the brickgate gateway.", "invalid_api_key")
 
 
+async def _not_found(request: Request, exc: Exception) -> Response:
+    message = (
+        f"The brickgate gateway has no {request.method} {request.url.path}.\n"
+        "It serves POST /v1/chat/completions, /v1/responses, /v1/messages, /v1/messages/count_tokens "
+        "and GET /v1/models; point the client's base URL at http://HOST:PORT/v1 (Claude Code and the "
+        "anthropic SDK: without /v1)."
+    )
+    return _error_response(GatewayError(404, message, "not_found"), _error_api(request))
+
+
 def _rest_app(gateway: Gateway, post_routes: dict[str, ASGIApp]) -> Starlette:
     async def list_models(request: Request) -> Response:
         if not is_authorized(request.scope, gateway.api_key):
@@ -121,4 +133,4 @@ def _rest_app(gateway: Gateway, post_routes: dict[str, ASGIApp]) -> Starlette:
         # Registered again here only so that other methods (e.g. Codex's WebSocket GET) get a fast 405.
         *(Route(path, route, methods=["POST"]) for path, route in post_routes.items()),
     ]
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: _not_found})
