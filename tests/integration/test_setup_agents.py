@@ -201,3 +201,13 @@ def test_unknown_agent_names_the_choices(emulator: EmulatorControl, agent_home: 
     assert result.returncode != 0
     assert "claude-code" in result.stderr
     assert "Traceback" not in output_of(result)
+
+
+@pytest.mark.parametrize("agent", ["codex", "opencode"])
+def test_key_reminder_is_not_a_live_export_that_would_clobber_the_key(
+    emulator: EmulatorControl, agent_home: Path, agent: str
+) -> None:
+    result = setup_cli(emulator, agent_home, agent, "--write", BRICKGATE_API_KEY="sk-gw-secret")
+    assert result.returncode == 0, output_of(result)
+    assert "BRICKGATE_API_KEY" in result.stdout
+    assert not [line for line in result.stdout.splitlines() if line.strip().startswith("export BRICKGATE")]

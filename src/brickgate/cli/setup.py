@@ -43,6 +43,9 @@ def setup(
 
 
 def _export_line(name: str, value: str) -> str:
+    if value.startswith("<"):
+        # A placeholder: as a live export, pasting it would replace the key the user already set.
+        return f"# {name} must hold {value.strip('<>')}"
     # A "$VAR" value stays a reference the shell expands; anything else is quoted literally.
     quoted = f'"{value}"' if value.startswith("$") else shlex.quote(value)
     return f"export {name}={quoted}"
