@@ -6,13 +6,14 @@ import os
 import stat
 import subprocess
 import sys
+import time
 
 import pytest
 
 from brickgate import home
 from brickgate.auth import Credentials
 from brickgate.catalog import Catalog, CatalogSettings
-from brickgate.catalog.cache import cache_path
+from brickgate.catalog.cache import cache_path, write_listing
 from brickgate.emulator.control_client import EmulatorControl
 from brickgate.errors import ModelNotFound, UpstreamUnavailable
 
@@ -181,3 +182,28 @@ def test_cache_file_is_private_and_holds_no_token(emulator: EmulatorControl) -> 
     path = cache_path(emulator.url)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert emulator.token not in path.read_text()
+
+
+def test_a_name_missing_from_an_older_cached_listing_lists_again(emulator: EmulatorControl) -> None:
+    # A listing cached two minutes ago, before the endpoint was created (the cache is still fresh).
+    write_listing(emulator.url, [], fetched_at=time.time() - 120)
+    catalog = catalog_for(emulator)
+    assert catalog.models() == []
+    assert catalog.get("gpt-5-2").id == "databricks-gpt-5-2"
+    assert emulator.stats().get("list", 0) == 1
+
+
+def test_an_unknown_name_lists_again_at_most_once_a_minute(emulator: EmulatorControl) -> None:
+    write_listing(emulator.url, [], fetched_at=time.time() - 120)
+    catalog = catalog_for(emulator)
+    for _ in range(3):
+        with pytest.raises(ModelNotFound):
+            catalog.get("no-such-model")
+    assert emulator.stats().get("list", 0) == 1
+
+
+def test_an_unknown_name_with_a_failing_listing_is_still_model_not_found(emulator: EmulatorControl) -> None:
+    write_listing(emulator.url, [], fetched_at=time.time() - 120)
+    emulator.fault({"kind": "503", "scope": "all", "path": LISTING})
+    with pytest.raises(ModelNotFound):
+        catalog_for(emulator).get("gpt-5-2")

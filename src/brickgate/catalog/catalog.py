@@ -20,6 +20,8 @@ from brickgate.errors import BrickgateError, ModelNotFound, UpstreamError
 log = logging.getLogger("brickgate.catalog")
 _NAME_PREFIXES = ("databricks/", "system.ai.")
 STALE_RETRY_SECONDS = 60.0  # after a failed listing, serve the stale list this long before asking again
+# A name missing from a listing older than this lists again (the endpoint may be new), at most this often.
+MISS_RELIST_SECONDS = 60.0
 
 
 class Catalog:
@@ -52,6 +54,7 @@ class Catalog:
         self._memo: CachedListing | None = None
         self._memo_valid_until = 0.0
         self._built: tuple[CachedListing, list[Model]] | None = None
+        self._last_miss_relist = float("-inf")
 
     @property
     def settings(self) -> CatalogSettings:
@@ -76,15 +79,29 @@ class Catalog:
         return list(models) if all else [m for m in models if m.ready]
 
     def get(self, name: str) -> Model:
-        """A model by endpoint name, name without `databricks-`, `databricks/NAME`, any case."""
-        everything = {m.id.lower(): m for m in self._all_models(refresh=False)}
-        for key in _lookup_keys(name):
-            if (model := everything.get(key)) is not None:
-                if not model.ready:
-                    raise ModelNotFound(name, hint=f"{model.id} is skipped: {model.skipped_reason}.")
-                return model
-        ready = [m.id for m in everything.values() if m.ready]
-        raise ModelNotFound(name, _suggestions(name, ready))
+        """A model by endpoint name, name without `databricks-`, `databricks/NAME`, any case.
+
+        A name the cached listing lacks (or lists as not ready) lists the workspace again when that
+        listing is over a minute old, so an endpoint created since is found; a failing re-listing is ignored.
+        """
+        models = self._all_models(refresh=False)
+        found = _find(name, models)
+        if (found is None or not found.ready) and self._may_relist_on_miss():
+            self._last_miss_relist = time.monotonic()
+            try:
+                models = self._all_models(refresh=True)
+            except BrickgateError as err:
+                log.debug("Listing again for %r failed: %s", name, err.message)
+            found = _find(name, models)
+        if found is not None and found.ready:
+            return found
+        if found is not None:
+            raise ModelNotFound(name, hint=f"{found.id} is skipped: {found.skipped_reason}.")
+        raise ModelNotFound(name, _suggestions(name, [m.id for m in models if m.ready]))
+
+    def _may_relist_on_miss(self) -> bool:
+        listed_long_ago = time.time() - (self.fetched_at or 0.0) >= MISS_RELIST_SECONDS
+        return listed_long_ago and time.monotonic() - self._last_miss_relist >= MISS_RELIST_SECONDS
 
     def _all_models(self, refresh: bool) -> list[Model]:
         listing = self._listing(refresh)
@@ -137,6 +154,14 @@ class Catalog:
         if not self._use_cache:
             return CachedListing(creds.host, time.time(), slim)
         return write_listing(creds.host, slim)
+
+
+def _find(name: str, models: list[Model]) -> Model | None:
+    everything = {m.id.lower(): m for m in models}
+    for key in _lookup_keys(name):
+        if (model := everything.get(key)) is not None:
+            return model
+    return None
 
 
 def _lookup_keys(name: str) -> list[str]:
