@@ -207,3 +207,9 @@ def test_an_unknown_name_with_a_failing_listing_is_still_model_not_found(emulato
     emulator.fault({"kind": "503", "scope": "all", "path": LISTING})
     with pytest.raises(ModelNotFound):
         catalog_for(emulator).get("gpt-5-2")
+
+
+def test_unknown_model_suggests_names_that_contain_it(emulator: EmulatorControl) -> None:
+    with pytest.raises(ModelNotFound) as caught:
+        catalog_for(emulator).get("haiku")
+    assert caught.value.suggestions == ("databricks-claude-haiku-4-5",)

@@ -174,6 +174,9 @@ def _lookup_keys(name: str) -> list[str]:
 
 
 def _suggestions(name: str, ids: list[str]) -> list[str]:
+    """Up to three ids: those containing the name (`haiku`, `sonnet`) first, then close spellings."""
     by_bare = {bare_name(i): i for i in ids}
-    close = difflib.get_close_matches(bare_name(name), list(by_bare), n=3, cutoff=0.6)
-    return [by_bare[c] for c in close]
+    wanted = bare_name(name)
+    containing = sorted(b for b in by_bare if len(wanted) >= 3 and wanted in b)
+    close = difflib.get_close_matches(wanted, list(by_bare), n=3, cutoff=0.6)
+    return [by_bare[b] for b in dict.fromkeys([*containing, *close])][:3]
