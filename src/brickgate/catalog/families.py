@@ -180,6 +180,7 @@ FAMILY_TABLE: tuple[tuple[str, Family], ...] = (
         ),
     ),
     (r"gemini", replace(_GEMINI, input_dbu=4.286, output_dbu=35.714, needs_thought_signature=True)),
+    (r"llama-3-1-8b", replace(_LLAMA, input_dbu=2.143, output_dbu=6.429)),
     (r"llama-4", replace(_LLAMA, supports_images=True)),
     (r"llama", _LLAMA),
     (r"qwen", _QWEN),
