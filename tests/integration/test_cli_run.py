@@ -140,3 +140,14 @@ def test_unknown_surface_is_refused_with_the_choices(emulator: EmulatorControl) 
     result = run_cli("--surface", "gateway", "run", "-m", "gpt-5-2", "Hi", env=env_for(emulator))
     assert result.returncode == 1
     assert "auto, serving-endpoints, ai-gateway" in result.stderr
+
+
+def test_chat_prints_errors_with_brackets_verbatim_and_keeps_going(emulator: EmulatorControl) -> None:
+    emulator.fault({"kind": "400", "message": "field [/messages] is invalid"})
+    script = "Hello\n/model [/nope]\n/[/what]\nHello again\n/exit\n"
+    result = run_cli("chat", "-m", "meta-llama-3-3-70b-instruct", env=env_for(emulator), stdin=script)
+    assert result.returncode == 0, output_of(result)
+    assert "field [/messages] is invalid" in result.stderr
+    assert "Model '[/nope]' is not served" in result.stderr
+    assert "Unknown command /[/what]" in result.stdout
+    assert "Hello from databricks-meta-llama-3-3-70b-instruct" in result.stdout

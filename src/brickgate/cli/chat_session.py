@@ -11,6 +11,7 @@ from rich.live import Live
 from rich.markdown import Markdown
 
 from brickgate.catalog.model import Model
+from brickgate.cli.output import print_error
 from brickgate.cli.run_session import retry_printer
 from brickgate.errors import BrickgateError
 from brickgate.pricing import ZERO, Cost
@@ -115,17 +116,17 @@ async def _loop(ws: Workspace, s: ChatSession, workspace: str, max_tokens: int |
                         f"[dim]Switched to {s.model.id} ({s.model.family} via {s.model.api}).[/dim]"
                     )
                 except BrickgateError as exc:
-                    err.print(f"[red]{exc.message}[/red] {exc.hint or ''}", highlight=False)
+                    print_error(exc)
                 continue
             if cmd.startswith("/"):
-                console.print(f"[dim]Unknown command {cmd.split()[0]}. {HELP}[/dim]")
+                console.print(f"Unknown command {cmd.split()[0]}. {HELP}", style="dim", markup=False)
                 continue
             s.history.append(Message.of("user", line))
             try:
                 await _turn(ws, s, console, err, max_tokens)
             except BrickgateError as exc:
                 s.history.pop()  # the failed turn is not part of the conversation
-                err.print(f"[red]{exc.message}[/red]\n[dim]{exc.hint or ''}[/dim]", highlight=False)
+                print_error(exc)
             console.print(_footer(workspace, s), highlight=False)
     finally:
         await ws.aclose()
