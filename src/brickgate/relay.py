@@ -79,10 +79,7 @@ class RawRelay:
 
     async def chunks(self) -> AsyncIterator[bytes]:
         if not self._repair.needed:
-            # Nothing to repair: the upstream's bytes go out as they came, untouched and un-reframed.
-            async for chunk in self._resp.chunks():
-                if b'"usage"' in chunk:
-                    self._sniff_usage(chunk)
+            async for chunk in self._passed_through():
                 yield chunk
             return
         sse = SSEDecoder()
@@ -93,6 +90,23 @@ class RawRelay:
         tail = b"".join(self._relay_event(ev) for ev in sse.flush())
         if tail:
             yield tail
+
+    async def _passed_through(self) -> AsyncIterator[bytes]:
+        """Nothing to repair: the upstream's bytes go out as they came, never re-framed. Only a trailing
+        partial event is held back until it completes, so a stream that breaks mid-event leaves the caller
+        whole events (and the gateway's error event after them), not half a JSON line."""
+        pending = b""
+        async for chunk in self._resp.chunks():
+            data = pending + chunk if pending else chunk
+            cut = _after_last_event(data)
+            pending = data[cut:]
+            if cut:
+                whole = data[:cut]
+                if b'"usage"' in whole:
+                    self._sniff_usage(whole)
+                yield whole
+        if pending:
+            yield pending
 
     def _sniff_usage(self, chunk: bytes) -> None:
         """Usage for the access log from whole `data:` lines of a passed-through chunk (best effort: an
@@ -132,3 +146,10 @@ class RawRelay:
             cache_read_tokens=new.cache_read_tokens or old.cache_read_tokens,
             cache_write_tokens=new.cache_write_tokens or old.cache_write_tokens,
         )
+
+
+def _after_last_event(data: bytes) -> int:
+    """Offset just past the last complete SSE event in ``data`` (0 when there is none)."""
+    lf = data.rfind(b"\n\n")
+    crlf = data.rfind(b"\r\n\r\n")
+    return max(lf + 2 if lf >= 0 else 0, crlf + 4 if crlf >= 0 else 0)

@@ -209,6 +209,20 @@ def test_cut_stream_delivers_a_prefix_once_and_is_not_replayed(
     assert_still_serving(gateway)
 
 
+def test_stream_cut_mid_event_on_the_pass_through_path_leaves_only_whole_events(
+    gateway: RunningGateway, emulator: EmulatorControl
+) -> None:
+    emulator.fault({"kind": "cut_stream", "after_events": 3, "mid_event": True})
+    answer = chat(gateway, prompt="tell me a long story please")
+    assert answer.status == 200
+    events = answer.events()
+    assert len(events) >= 4
+    for event in events:  # every event parses: the half-sent one was held back, not glued to the error
+        json.loads(event.data)
+    assert "broke off" in events[-1].data
+    assert_still_serving(gateway)
+
+
 def test_malformed_event_on_a_translated_stream_ends_it_with_an_error_event(
     gateway: RunningGateway, emulator: EmulatorControl
 ) -> None:

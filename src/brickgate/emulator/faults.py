@@ -37,6 +37,7 @@ class Fault:
     retry_after: float | None = None  # 429 only; None sends no Retry-After header
     seconds: float = 0.0  # slow_first_byte; long_stream: pause after each event
     after_events: int = 1  # cut_stream; long_stream: the event repeated
+    mid_event: bool = False  # cut_stream: send half of the next event before cutting
     repeat: int = 0  # long_stream: extra copies of that event
     status: int = 502  # html_error
     message: str | None = None  # 400 and 5xx: replaces the default error message

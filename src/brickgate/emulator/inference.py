@@ -108,6 +108,8 @@ def _embeddings(endpoint: Endpoint, body: Mapping[str, Any]) -> dict[str, Any]:
 async def _stream(events: list[bytes], fault: Fault | None) -> AsyncIterator[bytes]:
     for index, event in enumerate(events):
         if fault is not None and fault.kind == "cut_stream" and index >= fault.after_events:
+            if fault.mid_event:
+                yield event[: len(event) // 2]
             raise StreamCut(f"cut after {index} events")
         yield event
         if index == 0 and fault is not None and fault.kind == "malformed_sse":
