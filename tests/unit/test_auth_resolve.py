@@ -154,3 +154,23 @@ def test_plain_pat_resolution_does_not_import_the_sdk() -> None:
     env = {**os.environ, "DATABRICKS_HOST": ENV_HOST, "DATABRICKS_TOKEN": "dapi-env"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_host_flag_uses_the_profile_for_that_host() -> None:
+    write_config(
+        "[DEFAULT]\nhost = https://d.example.com\ntoken = dapi-d\n"
+        "[dev]\nhost = https://dev.example.com/\ntoken = dapi-dev\n"
+    )
+    creds = resolve(host="dev.example.com")
+    assert (creds.host, creds.profile, creds.source) == ("https://dev.example.com", "dev", "flag")
+    assert creds.headers() == bearer("dapi-dev")
+
+
+def test_host_flag_matching_several_profiles_asks_for_one() -> None:
+    write_config(
+        "[a]\nhost = https://dev.example.com\ntoken = dapi-a\n[b]\nhost = https://dev.example.com\ntoken = dapi-b\n"
+    )
+    with pytest.raises(NoCredentials) as caught:
+        resolve(host="https://dev.example.com")
+    assert caught.value.hint is not None and "--profile" in caught.value.hint
+    assert "a, b" in caught.value.message

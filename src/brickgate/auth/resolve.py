@@ -108,7 +108,28 @@ def _from_flags(profile: str | None, host: str | None, timeout: float) -> Creden
     login = load_login()
     if login is not None and login.host and login.token and normalize_host(login.host) == wanted:
         return Credentials.pat(wanted, login.token, source="flag")
+    if (profile := _profile_for_host(wanted)) is not None:
+        return _from_profile(profile, "flag", timeout)
     return sdk_credentials(source="flag", host=wanted, timeout=timeout)
+
+
+def _profile_for_host(host: str) -> str | None:
+    """The one config-file profile for `host` (as the Databricks CLI matches `--host`), or None."""
+    names = [name for name, section in read_sections().items() if _same_host(section.get("host"), host)]
+    names = [n for n in names if n != SETTINGS_SECTION]
+    if len(names) > 1:
+        raise NoCredentials(
+            f"Several profiles are for {host}: {', '.join(names)}.",
+            f"Pick one with --profile {names[0]} (instead of --host).",
+        )
+    return names[0] if names else None
+
+
+def _same_host(raw: str | None, host: str) -> bool:
+    try:
+        return bool(raw) and normalize_host(raw or "") == host
+    except InvalidHost:
+        return False
 
 
 def _from_login(login: StoredLogin, timeout: float) -> Credentials:
