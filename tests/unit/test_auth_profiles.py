@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from brickgate.auth import list_profiles
 from brickgate.auth.config_file import default_profile_name, missing_profile_error, read_sections
+from brickgate.errors import ConfigError
 
 
 def write_config(text: str) -> Path:
@@ -62,3 +65,17 @@ def test_missing_profile_error_names_the_known_profiles() -> None:
     err = missing_profile_error("prod")
     assert "'prod'" in err.message
     assert err.hint is not None and "DEFAULT, emu" in err.hint
+
+
+def test_malformed_line_is_reported_by_number_without_its_content() -> None:
+    path = write_config("[p]\nhost = https://h.example.com\ntoken s3cret-value-without-equals\n")
+    with pytest.raises(ConfigError) as caught:
+        read_sections()
+    assert str(path) in caught.value.message and "line 3" in caught.value.message
+    assert "s3cret-value" not in caught.value.describe()
+
+
+def test_missing_section_header_is_reported_by_line() -> None:
+    write_config("host = https://h.example.com\n")
+    with pytest.raises(ConfigError, match="line 1"):
+        read_sections()

@@ -29,10 +29,21 @@ def read_sections(path: str | Path | None = None) -> dict[str, dict[str, str]]:
         parser.read(file, encoding="utf-8")
     except (configparser.Error, UnicodeDecodeError) as err:
         raise ConfigError(
-            f"Cannot read the Databricks config file {file}: {err}",
+            f"Cannot read the Databricks config file {file}: {_parse_problem(err)}.",
             "Fix the INI syntax, or point DATABRICKS_CONFIG_FILE at another file.",
         ) from None
     return {name: {k: v.strip() for k, v in parser.items(name)} for name in parser.sections()}
+
+
+def _parse_problem(err: Exception) -> str:
+    """Where the file is broken, by line number only: the line itself may hold a token."""
+    if isinstance(err, configparser.MissingSectionHeaderError):
+        return f"line {err.lineno} comes before any [profile] header"
+    if isinstance(err, configparser.ParsingError) and err.errors:
+        return f"line {err.errors[0][0]} is not `key = value`"
+    if isinstance(err, UnicodeDecodeError):
+        return "it is not UTF-8 text"
+    return type(err).__name__
 
 
 def list_profiles(path: str | Path | None = None) -> list[str]:
