@@ -168,7 +168,8 @@ def test_host_flag_uses_the_profile_for_that_host() -> None:
 
 def test_host_flag_matching_several_profiles_asks_for_one() -> None:
     write_config(
-        "[a]\nhost = https://dev.example.com\ntoken = dapi-a\n[b]\nhost = https://dev.example.com\ntoken = dapi-b\n"
+        "[a]\nhost = https://dev.example.com\ntoken = dapi-a\n"
+        "[b]\nhost = https://dev.example.com\ntoken = dapi-b\n"
     )
     with pytest.raises(NoCredentials) as caught:
         resolve(host="https://dev.example.com")
