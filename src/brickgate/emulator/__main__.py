@@ -32,8 +32,15 @@ def main(argv: list[str] | None = None) -> int:
     def announce(url: str) -> None:
         print(f"emulated Databricks workspace on {url} (token {token})", flush=True)
 
-    with contextlib.suppress(KeyboardInterrupt):
-        serve(config, host=args.host, port=args.port, on_listening=announce)
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            serve(config, host=args.host, port=args.port, on_listening=announce)
+    except OSError as exc:
+        print(
+            f"error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}; pick another --port",
+            file=sys.stderr,
+        )
+        return 2
     return 0
 
 

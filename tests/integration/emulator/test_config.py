@@ -60,6 +60,23 @@ def test_module_entry_point_reports_a_bad_config_without_traceback(tmp_path: Pat
     assert result.stderr.startswith("error: ") and "Traceback" not in result.stderr
 
 
+def test_module_entry_point_reports_a_busy_port_without_traceback() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "brickgate.emulator", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+    assert result.returncode == 2
+    assert "pick another --port" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_module_entry_point_serves_once_it_announces_the_url() -> None:
     proc = subprocess.Popen(
         [sys.executable, "-m", "brickgate.emulator", "--port", "0"], stdout=subprocess.PIPE, text=True
