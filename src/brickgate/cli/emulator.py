@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -31,29 +30,25 @@ def emulator(
         raise ConfigError(f"Cannot use emulator config {config}: {err}", "Fix the file and retry.") from None
     if no_ai_gateway:
         settings = dataclasses.replace(settings, ai_gateway=False)
-    port = port or _free_port()
-    url = f"http://127.0.0.1:{port}"
     console = stdout_console()
-    console.print(f"[bold]Emulated Databricks workspace[/] on {url}", highlight=False)
-    console.print("Point brickgate (or the Databricks SDK) at it:", style="dim")
-    console.print(f"  export DATABRICKS_HOST={url} DATABRICKS_TOKEN={settings.tokens[0]}", markup=False)
-    console.print(
-        f"  (OAuth M2M: DATABRICKS_CLIENT_ID={settings.client_id} "
-        f"DATABRICKS_CLIENT_SECRET={settings.client_secret})",
-        markup=False,
-        style="dim",
-    )
-    console.print("Ctrl+C to stop.", style="dim")
+
+    def banner(url: str) -> None:  # printed once the port accepts connections, so the URL is usable
+        console.print(f"[bold]Emulated Databricks workspace[/] on {url}", highlight=False)
+        console.print("Point brickgate (or the Databricks SDK) at it:", style="dim")
+        console.print(f"  export DATABRICKS_HOST={url} DATABRICKS_TOKEN={settings.tokens[0]}", markup=False)
+        console.print(
+            f"  (OAuth M2M: DATABRICKS_CLIENT_ID={settings.client_id} "
+            f"DATABRICKS_CLIENT_SECRET={settings.client_secret})",
+            markup=False,
+            style="dim",
+        )
+        console.print("Ctrl+C to stop.", style="dim")
+
     try:
-        serve(settings, host="127.0.0.1", port=port)
+        serve(settings, host="127.0.0.1", port=port, on_listening=banner)
     except KeyboardInterrupt:
         pass
     except OSError as err:
-        raise ConfigError(f"Cannot serve on {url}: {err.strerror}.", "Pick another --port.") from None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+        raise ConfigError(
+            f"Cannot serve on 127.0.0.1:{port}: {err.strerror}.", "Pick another --port."
+        ) from None
