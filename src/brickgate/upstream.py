@@ -206,10 +206,10 @@ class Upstream:
                 auth = await self._auth_headers()
                 session = await self._session_for_loop()
                 resp = await session.request(method, url, data=data, headers={**headers, **auth})
-            except aiohttp.ClientConnectorError as exc:
+            except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
                 # Nothing reached the server: always safe to retry.
                 failure = UpstreamUnavailable(
-                    f"Cannot connect to {self.base_url}: {redact(str(exc.os_error) or type(exc).__name__)}",
+                    f"Cannot connect to {self.base_url}: {_connect_failure(exc, self._timeout.connect)}",
                     "Check the workspace host and your network; `brickgate status` shows which host is used.",
                 )
                 reason = "connection failed"
@@ -228,9 +228,7 @@ class Upstream:
             else:
                 if 200 <= resp.status < 300:
                     return UpstreamResponse(resp)
-                raw = await resp.read()
-                resp.release()
-                failure = error_from_response(resp.status, raw, resp.headers)
+                failure = error_from_response(resp.status, await _error_body(resp), resp.headers)
                 if isinstance(failure, CredentialsRejected) and not refreshed and self._refresh_auth:
                     # A token revoked or expired early (clock skew): the SDK still thinks it is fresh.
                     refreshed = True
@@ -250,6 +248,22 @@ class Upstream:
                 on_retry(RetryNotice(attempt=attempt, delay=delay, status=status, reason=reason))
             log.info("retrying %s in %.1fs (attempt %d): %s", path, delay, attempt, reason)
             await asyncio.sleep(delay)
+
+
+def _connect_failure(exc: aiohttp.ClientError, connect_timeout: float | None) -> str:
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return redact(str(exc.os_error) or type(exc).__name__)
+    return f"no connection within {connect_timeout or 0:g} s"
+
+
+async def _error_body(resp: aiohttp.ClientResponse) -> bytes:
+    """The body of an error answer; empty when it broke off (the status still says what happened)."""
+    try:
+        return await resp.read()
+    except (aiohttp.ClientError, asyncio.TimeoutError):
+        return b""
+    finally:
+        resp.release()
 
 
 def _backoff(policy: RetryPolicy, attempt: int, retry_after: float | None) -> float:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import socket
+import threading
+from collections.abc import Iterator
 
 import pytest
 
@@ -12,7 +16,15 @@ from brickgate.errors import (
     UpstreamRejected,
     UpstreamUnavailable,
 )
-from brickgate.upstream import RetryPolicy, _backoff, error_from_response, parse_error_body
+from brickgate.upstream import (
+    OnRetry,
+    RetryNotice,
+    RetryPolicy,
+    Upstream,
+    _backoff,
+    error_from_response,
+    parse_error_body,
+)
 
 
 def test_databricks_shape() -> None:
@@ -88,3 +100,73 @@ def test_backoff_honours_retry_after_and_jitters_otherwise() -> None:
     assert all(2.0 <= d <= 4.0 for d in delays)  # exp = 4 s, jitter in [exp/2, exp]
     assert len(delays) > 1
     assert max(_backoff(policy, 10, None) for _ in range(20)) <= 8.0
+
+
+# --- the retry loop against raw sockets: failures the emulator cannot produce -------------------------
+
+
+@pytest.fixture
+def listener() -> Iterator[socket.socket]:
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    yield server
+    server.close()
+
+
+def _post(port: int, policy: RetryPolicy, on_retry: OnRetry | None = None, **kw: float) -> BaseException:
+    async def no_auth() -> dict[str, str]:
+        return {}
+
+    async def go() -> BaseException:
+        upstream = Upstream(f"http://127.0.0.1:{port}", no_auth, retry=policy, **kw)
+        try:
+            await upstream.post("/serving-endpoints/chat/completions", {"messages": []}, on_retry=on_retry)
+        except BaseException as exc:  # the test inspects whatever escapes
+            return exc
+        finally:
+            await upstream.aclose()
+        raise AssertionError("the post succeeded")
+
+    return asyncio.run(go())
+
+
+def _fill_backlog(port: int) -> list[socket.socket]:
+    fillers = []
+    for _ in range(4):
+        sock = socket.socket()
+        sock.setblocking(False)
+        sock.connect_ex(("127.0.0.1", port))
+        fillers.append(sock)
+    return fillers
+
+
+def test_connect_timeout_is_a_retried_connection_failure_not_a_read_timeout(listener: socket.socket) -> None:
+    listener.listen(0)  # never accepted: once the backlog is full, further handshakes hang
+    fillers = _fill_backlog(listener.getsockname()[1])
+    seen: list[RetryNotice] = []
+    policy = RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.01)
+    try:
+        err = _post(listener.getsockname()[1], policy, seen.append, connect_timeout=0.2, read_timeout=300)
+    finally:
+        for sock in fillers:
+            sock.close()
+    assert isinstance(err, UpstreamUnavailable)
+    assert "Cannot connect" in err.message
+    assert "300" not in err.message  # the read timeout was never involved
+    assert [n.status for n in seen] == [0]  # nothing reached the server: safe to retry
+
+
+def test_an_error_body_cut_short_still_gives_the_status(listener: socket.socket) -> None:
+    listener.listen(8)
+    head = b"HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+
+    def answer_then_hang_up() -> None:
+        conn, _ = listener.accept()
+        conn.recv(65536)
+        conn.sendall(head + b'{"error_code":')
+        conn.close()
+
+    threading.Thread(target=answer_then_hang_up, daemon=True).start()
+    err = _post(listener.getsockname()[1], RetryPolicy(max_attempts=1))
+    assert isinstance(err, UpstreamRejected)
+    assert err.status == 400
