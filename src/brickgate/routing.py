@@ -61,6 +61,7 @@ class SurfaceChooser:
         self.setting = setting
         self._persist = persist
         self._verdict: Surface | None = None if setting == "auto" else setting
+        self._on_disk: Surface | None = None  # what this chooser knows the cache file says
 
     def _cache_file(self) -> Path:
         digest = hashlib.sha256(self.host.encode()).hexdigest()[:16]
@@ -84,8 +85,12 @@ class SurfaceChooser:
         return True
 
     def gateway_works(self) -> None:
-        if self.setting == "auto" and self._load() != "ai-gateway":
+        """Record that the gateway answered. Called per request, so the disk is consulted only once."""
+        if self.setting != "auto" or self._on_disk == "ai-gateway":
+            return
+        if self._load() != "ai-gateway":
             self._store("ai-gateway")
+        self._on_disk = "ai-gateway"
 
     def _load(self) -> Surface | None:
         if not self._persist:
@@ -100,6 +105,7 @@ class SurfaceChooser:
         return surface if surface in ("serving-endpoints", "ai-gateway") else None
 
     def _store(self, surface: Surface) -> None:
+        self._on_disk = surface
         if not self._persist:
             return
         try:
