@@ -25,7 +25,7 @@ def test_forced_surface_never_falls_back() -> None:
     assert chooser.current(LLAMA) == "ai-gateway"
 
 
-def test_a_working_gateway_is_not_rechecked_on_disk_for_every_request(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_working_gateway_is_not_reread_from_disk_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
     reads: list[str] = []
     load = SurfaceChooser._load
 
