@@ -53,6 +53,8 @@ class Workspace:
         self._chooser: SurfaceChooser | None = None
         self._sync: _SyncRunner | None = None
         self._persist = persist  # False: nothing written under the brickgate home (demos, throwaway runs)
+        # Refusals an adaptive repair fixed, per endpoint and API: later requests are repaired up front.
+        self._refusals: dict[tuple[str, Api], tuple[str, ...]] = {}
 
     # -- parts, resolved lazily so constructing a Workspace costs nothing --------------------------
     @property
@@ -195,10 +197,14 @@ class Workspace:
         headers: Mapping[str, str] | None = None,
     ) -> tuple[UpstreamResponse, Surface, tuple[str, ...]]:
         """POST an already repaired body; falls back once when the AI Gateway is absent, and once more
-        with an adaptive repair when the upstream names a field it refuses."""
+        with an adaptive repair when the upstream names a field it refuses (remembered for the endpoint)."""
         repairs = tuple(repaired.applied)
         body = repaired.body
-        adapted = False
+        known = self._refusals.get((model.id, api), ())
+        for refusal in known:
+            if (fixed := repair_after_rejection(body, 400, refusal, model, api)) is not None:
+                body, repairs = fixed.body, repairs + fixed.applied
+        adapted: str | None = None  # the refusal this request was repaired for
         while True:
             surface = self.surfaces.current(model)
             try:
@@ -210,16 +216,18 @@ class Workspace:
                 absent = surface == "ai-gateway" and is_gateway_absent(exc.status, exc.error_code, detail)
                 if absent and self.surfaces.gateway_absent():
                     continue
-                if exc.status == 400 and not adapted:
+                if exc.status == 400 and adapted is None:
                     fixed = repair_after_rejection(body, exc.status, detail, model, api)
                     if fixed is not None:
-                        adapted = True
+                        adapted = detail
                         body = fixed.body
                         repairs += tuple(fixed.applied)
                         continue
                 raise
             if surface == "ai-gateway":
                 self.surfaces.gateway_works()
+            if adapted is not None:
+                self._refusals[(model.id, api)] = (*known, adapted)
             return resp, surface, repairs
 
     async def aclose(self) -> None:

@@ -229,3 +229,30 @@ def test_a_200_answer_that_is_not_json_is_an_upstream_error(ws: Workspace, emula
         ws.complete_sync(model, "Hi")
     assert "not JSON" in err.value.message
     assert err.value.hint
+
+
+def _refuse_temperature_once(emulator: EmulatorControl) -> Request:
+    refusal = 'Bad request: json: unknown field "temperature"'
+    emulator.fault({"kind": "400", "model": FAMILY_MODELS["custom"], "message": refusal})
+    return Request.of(FAMILY_MODELS["custom"], "Hi", temperature=0.2)
+
+
+def test_a_refused_field_is_dropped_and_the_request_retried_once(
+    ws: Workspace, emulator: EmulatorControl
+) -> None:
+    request = _refuse_temperature_once(emulator)
+    done = ws.complete_sync(FAMILY_MODELS["custom"], request)
+    assert done.text.startswith("Hello from")
+    assert "drop_unknown_field:temperature" in done.repairs
+    bodies = [r["body"] for r in emulator.requests()]
+    assert ["temperature" in b for b in bodies] == [True, False]
+
+
+def test_a_refused_field_is_not_sent_again_to_that_model(ws: Workspace, emulator: EmulatorControl) -> None:
+    request = _refuse_temperature_once(emulator)
+    ws.complete_sync(FAMILY_MODELS["custom"], request)
+    again = ws.complete_sync(FAMILY_MODELS["custom"], request)
+    assert "drop_unknown_field:temperature" in again.repairs
+    bodies = [r["body"] for r in emulator.requests()]
+    assert len(bodies) == 3  # the refusal, its retry, then one request: no second refusal to pay for
+    assert "temperature" not in bodies[2]
