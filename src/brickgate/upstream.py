@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -277,9 +278,10 @@ def _retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         return None  # HTTP-date form: unconfirmed on Databricks; fall back to backoff
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def parse_error_body(raw: bytes) -> tuple[str | None, str]:

@@ -170,3 +170,10 @@ def test_an_error_body_cut_short_still_gives_the_status(listener: socket.socket)
     err = _post(listener.getsockname()[1], RetryPolicy(max_attempts=1))
     assert isinstance(err, UpstreamRejected)
     assert err.status == 400
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "-3", "Wed, 21 Oct 2026 07:28:00 GMT"])
+def test_unusable_retry_after_falls_back_to_backoff(value: str) -> None:
+    err = error_from_response(429, b"", {"Retry-After": value})
+    assert isinstance(err, UpstreamRateLimited)
+    assert err.retry_after in (None, 0.0)  # never infinite: the gateway turns it into a header
