@@ -17,8 +17,13 @@ UPSTREAM_MODEL = {
     "responses": "gpt-5.2",
     "anthropic": "claude-sonnet-4-5",
 }
-# ~150-byte chat chunks, like the research measurements; the text is irrelevant to every target.
-WORD = "lorem "
+# ~150-byte chat chunks, like the research measurements. Each delta differs: LiteLLM aborts a stream that
+# repeats one chunk 100 times ("The model is repeating the same chunk").
+WORD = "lorem"
+
+
+def word(i: int) -> str:
+    return f"{WORD}{i} "
 
 
 def _dumps(doc: object) -> str:
@@ -44,8 +49,8 @@ def _chat_chunk(delta: dict[str, object], finish: str | None, usage: dict[str, i
 
 
 def chat_events(n: int) -> list[bytes]:
-    first = [_chat_chunk({"role": "assistant", "content": WORD}, None, None)]
-    middle = [_chat_chunk({"content": WORD}, None, None) for _ in range(n - 1)]
+    first = [_chat_chunk({"role": "assistant", "content": word(0)}, None, None)]
+    middle = [_chat_chunk({"content": word(i)}, None, None) for i in range(1, n)]
     usage = {"prompt_tokens": 12, "completion_tokens": n, "total_tokens": 12 + n}
     return [*first, *middle, _chat_chunk({}, "stop", usage), b"data: [DONE]\n\n"]
 
@@ -88,14 +93,16 @@ def _anthropic_message(text: str, output_tokens: int) -> dict[str, object]:
 
 
 def anthropic_events(n: int) -> list[bytes]:
-    delta = {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": WORD}}
+    def delta(i: int) -> dict[str, object]:
+        return {"type": "content_block_delta", "index": 0, "delta": {"type": "text_delta", "text": word(i)}}
+
     return [
         _sse({"type": "message_start", "message": _anthropic_message("", 1)}, "message_start"),
         _sse(
             {"type": "content_block_start", "index": 0, "content_block": {"type": "text", "text": ""}},
             "content_block_start",
         ),
-        *(_sse(delta, "content_block_delta") for _ in range(n)),
+        *(_sse(delta(i), "content_block_delta") for i in range(n)),
         _sse({"type": "content_block_stop", "index": 0}, "content_block_stop"),
         _sse(
             {
@@ -145,7 +152,7 @@ def _response(status: str, text: str, n: int) -> dict[str, object]:
 
 
 def responses_events(n: int) -> list[bytes]:
-    text = WORD * n
+    text = "".join(word(i) for i in range(n))
     item = {"id": "msg_bench", "type": "message", "status": "in_progress", "role": "assistant", "content": []}
     part = {"type": "output_text", "text": "", "annotations": []}
     where = {"item_id": "msg_bench", "output_index": 0, "content_index": 0}
@@ -159,7 +166,7 @@ def responses_events(n: int) -> list[bytes]:
         ev("response.in_progress", response=_response("in_progress", "", 0)),
         ev("response.output_item.added", output_index=0, item=item),
         ev("response.content_part.added", part=part, **where),
-        *(ev("response.output_text.delta", delta=WORD, **where) for _ in range(n)),
+        *(ev("response.output_text.delta", delta=word(i), **where) for i in range(n)),
         ev("response.output_text.done", text=text, **where),
         ev("response.content_part.done", part={**part, "text": text}, **where),
         ev(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from bench.fixtures import WORD
 
-TOKEN_MARK = WORD.strip().encode()
+TOKEN_MARK = WORD.encode()
 REQUEST_TIMEOUT = 30.0
 
 
@@ -88,9 +88,7 @@ class Connection:
         body = b"".join(parts)
         if b"connection: close" in lower:
             self.close()
-        tail = body.rstrip()
-        last_event = tail[tail.rfind(b"\n\n") + 1 :]
-        ok = status == 200 and self.call.terminal in last_event
+        ok = status == 200 and self.call.terminal in last_events(body)
         error = "" if ok else f"HTTP {status}: {body[:120]!r}"
         return Sample(ok, total, ttft, body.count(b"\n\n"), error)
 
@@ -98,6 +96,18 @@ class Connection:
         if self.writer is not None:
             self.writer.close()
         self.reader = self.writer = None
+
+
+def last_events(body: bytes, count: int = 2) -> bytes:
+    """The last ``count`` SSE events (the whole body if it is not a stream). Two, because some relays add
+    ``data: [DONE]`` after a Responses stream's ``response.completed``."""
+    tail = body.rstrip()
+    cut = len(tail)
+    for _ in range(count):
+        cut = tail.rfind(b"\n\n", 0, cut)
+        if cut < 0:
+            return tail
+    return tail[cut:]
 
 
 @dataclass(slots=True)

@@ -143,9 +143,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workloads", help="comma-separated workload names (default: the mode's set)")
     parser.add_argument("--force", action="store_true", help="run even when CPU 1 is busy")
     parser.add_argument("--out", type=Path, help="results directory (default bench/results/<stamp>)")
+    parser.add_argument("--render", type=Path, help="only re-render the report of an existing results.json")
     parser.add_argument("--update-readme", action="store_true", help="put the tables into bench/README.md")
     args = parser.parse_args(argv)
 
+    if args.render:
+        md = markdown(json.loads(args.render.read_text()))
+        args.render.with_name("results.md").write_text(md)
+        if args.update_readme:
+            update_readme(md)
+        print(md)
+        return 0
     plan = plan_for(args)
     if args.workloads:
         plan = dataclasses.replace(plan, workloads=tuple(workload(n) for n in args.workloads.split(",")))

@@ -17,9 +17,12 @@ class Verdict:
     where: str
     limit: str
     passed: bool | None  # None: not measured in this run
+    reference: bool = False  # context for another line, not a target
 
     def row(self) -> list[str]:
         mark = {True: "pass", False: "**MISS**", None: "not measured"}[self.passed]
+        if self.reference and self.passed is not None:
+            mark = "reference"
         value = "-" if math.isnan(self.worst) else f"{self.worst:,.3g}"
         return [self.target, value, self.where, self.limit, mark]
 
@@ -30,12 +33,14 @@ def worst(
     cases: Iterable[tuple[str, float]],
     ok: Callable[[float], bool],
     higher_is_worse: bool,
+    *,
+    reference: bool = False,
 ) -> Verdict:
     measured = [(where, v) for where, v in cases if not math.isnan(v)]
     if not measured:
-        return Verdict(target, float("nan"), "", limit, None)
+        return Verdict(target, float("nan"), "", limit, None, reference)
     where, value = (max if higher_is_worse else min)(measured, key=lambda item: item[1])
-    return Verdict(target, value, where, limit, all(ok(v) for _, v in measured))
+    return Verdict(target, value, where, limit, all(ok(v) for _, v in measured), reference)
 
 
 def verdicts(s: Summary) -> list[Verdict]:
@@ -64,6 +69,14 @@ def verdicts(s: Summary) -> list[Verdict]:
             ((w.name, s.paired_metric(w.name, "brickgate", "added_p50_ms").median) for w in s.workloads),
             lambda v: v <= 1.0,
             True,
+        ),
+        worst(
+            "(reference) floor relay added latency p50 at c=1 (ms)",
+            "-",
+            ((w.name, s.paired_metric(w.name, "floor", "added_p50_ms").median) for w in s.workloads),
+            lambda v: True,
+            True,
+            reference=True,
         ),
         worst(
             "CPU per non-streaming request, brickgate/floor",
@@ -116,6 +129,19 @@ def verdicts(s: Summary) -> list[Verdict]:
             ),
             lambda v: v >= 0.5,
             False,
+        ),
+        worst(
+            "(reference) streaming throughput, floor/direct: the ceiling for any Python relay on one core",
+            "-",
+            (
+                (f"{w.name} c={c}", ratio(rps(w.name, "floor", c), rps(w.name, "direct", c)))
+                for w in same_api
+                for c in conc
+                if c > 1
+            ),
+            lambda v: True,
+            False,
+            reference=True,
         ),
         worst(
             "CPU per request, litellm/brickgate",
