@@ -45,7 +45,10 @@ def top_functions(collapsed: str, limit: int = 25) -> str:
         if not stack or not count.isdigit():
             continue
         n = int(count)
-        frames = [f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1] + ")" for f in stack.split(";")]
+        frames = [
+            f.split(" (")[0] + " (" + f.split(" (")[-1].split(":")[0].rsplit("/", 1)[-1] + ")"
+            for f in stack.split(";")
+        ]
         total += n
         own[frames[-1]] += n
         for frame in set(frames):
