@@ -97,6 +97,7 @@ class EventStream:
         self._out_chars = 0
         self._saw_usage = False
         self._builder = ResponseBuilder()
+        self.keep_response = True
         self.usage_estimated = False
         self._on_close = on_close
 
@@ -155,7 +156,8 @@ class EventStream:
                 self._on_close()
 
     def _track(self, event: StreamEvent) -> None:
-        self._builder.add(event)
+        if self.keep_response:
+            self._builder.add(event)
         if isinstance(event, UsageReport):
             self._saw_usage = True
         elif isinstance(event, (TextDelta, ReasoningDelta)):
@@ -224,6 +226,8 @@ class EventStream:
         return self.completion()
 
     def completion(self) -> Completion:
+        if not self.keep_response:
+            raise RuntimeError("completion() needs the stream opened with keep_response=True")
         response = self._builder.build()
         return Completion(
             response=response,

@@ -78,35 +78,43 @@ class RawRelay:
         return orjson.dumps(self._repair.response(doc))
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        if not self._repair.needed:
-            async for chunk in self._passed_through():
-                yield chunk
-            return
-        sse = SSEDecoder()
-        async for chunk in self._resp.chunks():
-            out = b"".join(self._relay_event(ev) for ev in sse.feed(chunk))
-            if out:
-                yield out
-        tail = b"".join(self._relay_event(ev) for ev in sse.flush())
-        if tail:
-            yield tail
+        """The answer as SSE bytes, one piece per upstream read. Without a repair to make, the bytes go out
+        as they came; otherwise only the events a repair changes are re-serialised."""
+        async for block in self._whole_events():
+            if not self._repair.needed:
+                if b'"usage"' in block:
+                    self._sniff_usage(block)
+                yield block
+            elif b"\r" in block:  # CR/CRLF framing (not what Databricks sends): the full SSE decoder
+                yield self._reframed(block)
+            else:
+                yield b"".join(self._relay_raw(ev) for ev in block.split(b"\n\n") if ev)
 
-    async def _passed_through(self) -> AsyncIterator[bytes]:
-        """Nothing to repair: the upstream's bytes go out as they came, never re-framed. Only a trailing
-        partial event is held back until it completes, so a stream that breaks mid-event leaves the caller
-        whole events (and the gateway's error event after them), not half a JSON line."""
+    async def _whole_events(self) -> AsyncIterator[bytes]:
+        """Upstream reads, cut after their last complete event. A trailing partial event is held back until
+        it completes, so a stream that breaks mid-event leaves the caller whole events (and the gateway's
+        error event after them), not half a JSON line."""
         pending = b""
         async for chunk in self._resp.chunks():
             data = pending + chunk if pending else chunk
             cut = _after_last_event(data)
             pending = data[cut:]
             if cut:
-                whole = data[:cut]
-                if b'"usage"' in whole:
-                    self._sniff_usage(whole)
-                yield whole
+                yield data[:cut]
         if pending:
             yield pending
+
+    def _relay_raw(self, event: bytes) -> bytes:
+        """One event (without its blank line): the Responses item-id fix on raw bytes when that is all it
+        needs, else parsed, repaired and re-encoded."""
+        fixed = self._repair.item_id_bytes(event) if self.api == "responses" else None
+        if fixed is not None and b'"usage"' not in fixed:
+            return fixed + b"\n\n"
+        return self._reframed(event + b"\n\n")
+
+    def _reframed(self, block: bytes) -> bytes:
+        decoder = SSEDecoder()
+        return b"".join(self._relay_event(ev) for ev in decoder.feed(block) + decoder.flush())
 
     def _sniff_usage(self, chunk: bytes) -> None:
         """Usage for the access log from whole `data:` lines of a passed-through chunk (best effort: an

@@ -117,9 +117,16 @@ class Workspace:
         *,
         api: Api | None = None,
         on_retry: OnRetry | None = None,
+        keep_response: bool = True,
     ) -> EventStream:
-        """Send the request; return its events. Errors before the first byte raise here."""
-        return await self._call(model, request, api=api, stream=True, on_retry=on_retry)
+        """Send the request; return its events. Errors before the first byte raise here.
+
+        ``keep_response=False`` skips assembling the final message (``completion()``) for callers that
+        only pass events on, such as the gateway.
+        """
+        events = await self._call(model, request, api=api, stream=True, on_retry=on_retry)
+        events.keep_response = keep_response
+        return events
 
     async def complete(
         self,

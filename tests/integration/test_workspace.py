@@ -256,3 +256,18 @@ def test_a_refused_field_is_not_sent_again_to_that_model(ws: Workspace, emulator
     bodies = [r["body"] for r in emulator.requests()]
     assert len(bodies) == 3  # the refusal, its retry, then one request: no second refusal to pay for
     assert "temperature" not in bodies[2]
+
+
+def test_a_stream_opened_without_keeping_the_response_still_reports_usage(ws: Workspace) -> None:
+    from brickgate import UsageReport
+
+    async def run() -> list[object]:
+        events = await ws.stream(FAMILY_MODELS["claude"], "Hi", keep_response=False)
+        seen = [e async for e in events]
+        with pytest.raises(RuntimeError, match="keep_response"):
+            events.completion()
+        return seen
+
+    seen = asyncio.run(run())
+    assert any(isinstance(e, TextDelta) for e in seen)
+    assert any(isinstance(e, UsageReport) and e.usage.output_tokens > 0 for e in seen)

@@ -242,7 +242,7 @@ class InferenceRoute:
             ex.status, ex.usage = 200, done.usage
             await send_bytes(send, 200, answer)
             return
-        events = await self.gateway.workspace.stream(model, request)
+        events = await self.gateway.workspace.stream(model, request, keep_response=False)
         encoder = self._stream_encoder(wire, name, body)
         ex.status = 200
         await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})

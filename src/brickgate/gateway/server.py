@@ -38,6 +38,7 @@ def uvicorn_config(app: GatewayApp, *, log_level: str = "warning") -> uvicorn.Co
         log_level=log_level,
         log_config=None,  # leave logging to the CLI; uvicorn's default config would hijack root handlers
         timeout_graceful_shutdown=5,
+        proxy_headers=False,  # a local gateway sits behind no proxy; skips X-Forwarded-* work per request
     )
 
 
