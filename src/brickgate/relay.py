@@ -25,13 +25,13 @@ def usage_from_payload(doc: Mapping[str, Any]) -> Usage | None:
     u = doc.get("usage")
     if u is None:
         inner = doc.get("response") or doc.get("message")
-        u = inner.get("usage") if isinstance(inner, Mapping) else None
-    if not isinstance(u, Mapping):
+        u = inner.get("usage") if isinstance(inner, dict) else None
+    if not isinstance(u, dict):
         return None
     cache_read = int(u.get("cache_read_input_tokens") or 0)
     cache_write = int(u.get("cache_creation_input_tokens") or 0)
     details = u.get("prompt_tokens_details") or u.get("input_tokens_details") or {}
-    cached = int(details.get("cached_tokens") or 0) if isinstance(details, Mapping) else 0
+    cached = int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0
     prompt = u.get("prompt_tokens", u.get("input_tokens"))
     completion = u.get("completion_tokens", u.get("output_tokens"))
     if prompt is None and completion is None:

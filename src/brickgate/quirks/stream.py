@@ -72,12 +72,11 @@ class StreamRepair:
         parse + re-serialise. Returns None when the event has no ``item_id`` (parse it and use
         :meth:`event`); the bytes unchanged (same object) when nothing needs fixing.
         """
-        found = _ITEM_ID.search(raw)
-        if found is None:
+        start, end = _item_id_span(raw)
+        if start < 0:
             return None
-        current = found.group(1).decode()
-        index = _OUTPUT_INDEX.search(raw)
-        expected = self._item_ids.get(int(index.group(1))) if index else None
+        current = raw[start:end].decode()
+        expected = self._item_ids.get(_output_index(raw))
         if expected is None:
             if len(current) <= MAX_ID_LENGTH:
                 return raw
@@ -87,7 +86,7 @@ class StreamRepair:
             return raw
         else:
             self._note("rewrite_item_ids")
-        return raw[: found.start(1)] + expected.encode() + raw[found.end(1) :]
+        return raw[:start] + expected.encode() + raw[end:]
 
     def response(self, body: JSON) -> JSON:
         """A non-streaming JSON body, repaired (the same object when nothing changed)."""
@@ -159,3 +158,26 @@ class StreamRepair:
             return response
         self._note("rewrite_item_ids")
         return {**response, "output": items}
+
+
+def _item_id_span(raw: bytes) -> tuple[int, int]:
+    """Where the ``item_id`` value sits in a raw event: a plain find for compact JSON (what Databricks
+    sends; this runs on every delta), the regex for anything spaced."""
+    at = raw.find(b'"item_id":"')
+    if at >= 0:
+        start = at + 11
+        end = raw.find(b'"', start)
+        if end >= 0 and raw.find(b"\\", start, end) < 0:
+            return start, end
+    found = _ITEM_ID.search(raw)
+    return (found.start(1), found.end(1)) if found else (-1, -1)
+
+
+def _output_index(raw: bytes) -> int:
+    at = raw.find(b'"output_index":')
+    if at >= 0:
+        digits = raw[at + 15 : at + 25].split(b",", 1)[0].split(b"}", 1)[0].strip()
+        if digits.isdigit():
+            return int(digits)
+    found = _OUTPUT_INDEX.search(raw)
+    return int(found.group(1)) if found else -1

@@ -31,7 +31,7 @@ def count(value: Any) -> int | None:
 
 def mapping(value: Any) -> Mapping[str, Any]:
     """``value`` if it is a JSON object, else an empty one (so optional nested fields read simply)."""
-    return value if isinstance(value, Mapping) else {}
+    return value if isinstance(value, dict) else {}
 
 
 def text_of(value: Any) -> str:
@@ -65,7 +65,7 @@ def require_list(body: Mapping[str, Any], key: str, what: str) -> list[Any]:
 
 def require_object(value: Any, where: str) -> Mapping[str, Any]:
     """``value`` as a JSON object, or a ValueError naming where it was found."""
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         raise ValueError(f"{where} must be an object, got {type(value).__name__}")
     return value
 
@@ -99,7 +99,7 @@ def merge_extra(body: JSONObject, extra: Mapping[str, Any]) -> JSONObject:
         current = body.get(key)
         if current is None:
             body[key] = value
-        elif isinstance(current, dict) and isinstance(value, Mapping):
+        elif isinstance(current, dict) and isinstance(value, dict):
             body[key] = {**value, **current}
     return body
 

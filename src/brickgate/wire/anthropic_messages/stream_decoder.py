@@ -160,7 +160,7 @@ class StreamDecoder:
         if slot.call is not None:
             out: list[StreamEvent] = []
             if not slot.streamed:
-                initial = slot.initial_input if isinstance(slot.initial_input, Mapping) else {}
+                initial = slot.initial_input if isinstance(slot.initial_input, dict) else {}
                 out.append(ToolCallDelta(index=slot.call, arguments=dumps(initial)))
                 slot.streamed = True
             out.append(ToolCallEnd(index=slot.call))

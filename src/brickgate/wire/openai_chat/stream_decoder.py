@@ -143,13 +143,13 @@ class StreamDecoder:
             self._started = True
             out.append(Start(id=chunk.get("id"), model=chunk.get("model")))
         usage = chunk.get("usage")
-        if isinstance(usage, Mapping):
+        if isinstance(usage, dict):
             self._note_usage(usage)
         for choice in chunk.get("choices") or ():
-            if not isinstance(choice, Mapping) or choice.get("index", 0) != 0:
+            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
                 continue
             delta = choice.get("delta") or choice.get("message")
-            if isinstance(delta, Mapping):
+            if isinstance(delta, dict):
                 self._delta(delta, out)
             reason = choice.get("finish_reason")
             if isinstance(reason, str) and reason:
@@ -183,12 +183,12 @@ class StreamDecoder:
         calls = delta.get("tool_calls")
         if isinstance(calls, list):
             for position, call in enumerate(calls):
-                if isinstance(call, Mapping):
+                if isinstance(call, dict):
                     self._tool_call(position, call, out)
 
     def _content_items(self, items: list[Any], out: list[StreamEvent]) -> None:
         for item in items:
-            if not isinstance(item, Mapping):
+            if not isinstance(item, dict):
                 continue
             kind = item.get("type")
             if kind == "text":
@@ -203,7 +203,7 @@ class StreamDecoder:
 
     @staticmethod
     def _reasoning_summary(summary: Any, out: list[StreamEvent]) -> None:
-        if not isinstance(summary, Mapping):
+        if not isinstance(summary, dict):
             return
         if summary.get("type") == "summary_encrypted_text":
             data = summary.get("data")
