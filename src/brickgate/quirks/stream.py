@@ -33,7 +33,7 @@ class StreamRepair:
     ``usage.total_tokens`` is computed.
     """
 
-    __slots__ = ("_applied", "_flattener", "_item_ids", "needed")
+    __slots__ = ("_applied", "_flattener", "_id_fixes", "_item_ids", "needed")
 
     def __init__(self, model: Model, api: Api) -> None:
         # Gemini over chat: array content flattened, thought signatures kept (quirks/array_content.py).
@@ -42,6 +42,8 @@ class StreamRepair:
         )
         self.needed = api == "responses" or self._flattener is not None
         self._item_ids: dict[int, str] = {}
+        # raw item_id → what it becomes, learned on its first event: the deltas of one item repeat it
+        self._id_fixes: dict[bytes, bytes] = {}
         self._applied: dict[str, None] = {}
 
     @property
@@ -75,18 +77,29 @@ class StreamRepair:
         start, end = _item_id_span(raw)
         if start < 0:
             return None
-        current = raw[start:end].decode()
-        expected = self._item_ids.get(_output_index(raw))
+        current = raw[start:end]
+        fix = self._id_fixes.get(current)
+        if fix is None:
+            fix = self._learn_fix(current, _output_index(raw))
+        return raw if fix is current else raw[:start] + fix + raw[end:]
+
+    def _learn_fix(self, current: bytes, output_index: int) -> bytes:
+        expected = self._item_ids.get(output_index)
+        text = current.decode()
         if expected is None:
-            if len(current) <= MAX_ID_LENGTH:
-                return raw
-            expected = shorten_id(current)
-            self._note("shorten_ids")
-        elif expected == current:
-            return raw
+            if len(text) <= MAX_ID_LENGTH:
+                fix = current
+            else:
+                fix = shorten_id(text).encode()
+                self._note("shorten_ids")
+        elif expected == text:
+            fix = current
         else:
+            fix = expected.encode()
             self._note("rewrite_item_ids")
-        return raw[:start] + expected.encode() + raw[end:]
+        if expected is not None or fix is not current:
+            self._id_fixes[current] = fix  # an unannounced short id may still be announced later
+        return fix
 
     def response(self, body: JSON) -> JSON:
         """A non-streaming JSON body, repaired (the same object when nothing changed)."""

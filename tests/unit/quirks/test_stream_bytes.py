@@ -63,3 +63,13 @@ def test_quoted_item_id_inside_text_is_not_touched() -> None:
 
 def test_event_without_item_id_is_left_to_the_parser() -> None:
     assert StreamRepair(GPT, "responses").item_id_bytes(b'data: {"type":"response.created"}') is None
+
+
+def test_a_learned_fix_applies_to_every_delta_of_the_item() -> None:
+    repair = StreamRepair(GPT, "responses")
+    repair.event({"type": "response.output_item.added", "output_index": 0, "item": {"id": "msg_a"}})
+    for n in range(3):
+        raw = b'data: {"item_id":"msg_wrong","output_index":0,"delta":"%d"}' % n
+        fixed = repair.item_id_bytes(raw)
+        assert fixed is not None and data_of(fixed)["item_id"] == "msg_a"
+    assert repair.applied == ("rewrite_item_ids",)
