@@ -15,6 +15,8 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
+from brickgate.quirks.copy_on_change import map_items
+
 JSON = dict[str, Any]
 
 
@@ -87,19 +89,16 @@ class ArrayContentFlattener:
 
 def flatten_chat_chunk(data: JSON, flattener: ArrayContentFlattener) -> JSON:
     """A chat chunk or completion with every choice's delta/message flattened."""
-    choices = data.get("choices")
-    if not isinstance(choices, list):
-        return data
-    new_choices = list(choices)
-    changed = False
-    for i, choice in enumerate(choices):
+
+    def flattened(choice: Any) -> JSON | None:
         if not isinstance(choice, dict):
-            continue
+            return None
         for key in ("delta", "message"):
             inner = choice.get(key)
             if isinstance(inner, dict):
                 fixed = flattener.message(inner)
                 if fixed is not inner:
-                    new_choices[i] = {**choice, key: fixed}
-                    changed = True
-    return {**data, "choices": new_choices} if changed else data
+                    return {**choice, key: fixed}
+        return None
+
+    return map_items(data, "choices", flattened)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from brickgate.quirks.copy_on_change import map_items
+
 JSON = dict[str, Any]
 
 EMPTY_PLACEHOLDER = "(empty)"
@@ -146,14 +148,6 @@ def drop_empty_text_anthropic(body: JSON) -> JSON:
     blank ``system`` blocks are dropped.
     """
     repaired = _anthropic_system_fix(body)
-    messages = repaired.get("messages")
-    if not isinstance(messages, list):
-        return repaired
-    out = list(messages)
-    changed = False
-    for i, message in enumerate(messages):
-        fixed = _anthropic_message_fix(message) if isinstance(message, dict) else None
-        if fixed is not None:
-            out[i] = fixed
-            changed = True
-    return {**repaired, "messages": out} if changed else repaired
+    return map_items(
+        repaired, "messages", lambda m: _anthropic_message_fix(m) if isinstance(m, dict) else None
+    )

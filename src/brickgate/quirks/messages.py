@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from brickgate.quirks.copy_on_change import map_items
+
 JSON = dict[str, Any]
 
 
@@ -45,16 +47,13 @@ def strip_message_names(body: JSON) -> JSON:
     Fact: "`name` on non-user messages is unsupported; it is stripped, and user `name` has been accepted
     since 2025-01" [code: LiteLLM ``strip_name_from_message``; issue: microsoft/autogen #4761] (§3.10).
     """
-    messages = body.get("messages")
-    if not isinstance(messages, list):
-        return body
-    out = list(messages)
-    changed = False
-    for i, message in enumerate(messages):
-        if isinstance(message, dict) and "name" in message and message.get("role") != "user":
-            out[i] = {k: v for k, v in message.items() if k != "name"}
-            changed = True
-    return {**body, "messages": out} if changed else body
+    return map_items(body, "messages", _without_name)
+
+
+def _without_name(message: Any) -> JSON | None:
+    if isinstance(message, dict) and "name" in message and message.get("role") != "user":
+        return {k: v for k, v in message.items() if k != "name"}
+    return None
 
 
 def _tool_results_after(messages: list[Any], start: int) -> tuple[list[JSON], int]:

@@ -14,6 +14,8 @@ import logging
 import re
 from typing import Any
 
+from brickgate.quirks.copy_on_change import map_items
+
 JSON = dict[str, Any]
 
 log = logging.getLogger("brickgate.quirks")
@@ -41,16 +43,13 @@ def shorten_input_ids(body: JSON) -> JSON:
 
     Prevents Databricks' 400 for ``input[N].id`` over 64 chars (§3.7).
     """
-    items = body.get("input")
-    if not isinstance(items, list):
-        return body
-    out = list(items)
-    changed = False
-    for i, item in enumerate(items):
-        if isinstance(item, dict) and isinstance(item.get("id"), str) and len(item["id"]) > MAX_ID_LENGTH:
-            out[i] = {**item, "id": shorten_id(item["id"])}
-            changed = True
-    return {**body, "input": out} if changed else body
+    return map_items(body, "input", _with_short_id)
+
+
+def _with_short_id(item: Any) -> JSON | None:
+    if isinstance(item, dict) and isinstance(item.get("id"), str) and len(item["id"]) > MAX_ID_LENGTH:
+        return {**item, "id": shorten_id(item["id"])}
+    return None
 
 
 def drop_unsupported_responses_options(body: JSON) -> JSON:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from brickgate.quirks.array_content import SIGNATURES
+from brickgate.quirks.copy_on_change import map_items
 
 JSON = dict[str, Any]
 
@@ -77,18 +78,12 @@ def attach_thought_signatures(body: JSON) -> JSON:
     Prevents ``Function call is missing a thought_signature in functionCall parts`` (Gemini 3, §3.2) whatever
     field Databricks reads. Calls without any known signature are left alone (a made-up one is rejected).
     """
-    messages = body.get("messages")
-    if not isinstance(messages, list):
-        return body
-    out = list(messages)
-    changed = False
-    for i, message in enumerate(messages):
-        if not isinstance(message, dict) or message.get("role") != "assistant":
-            continue
-        if not isinstance(message.get("tool_calls"), list) or not message["tool_calls"]:
-            continue
-        fixed = _signed_turn(message)
-        if fixed is not None:
-            out[i] = fixed
-            changed = True
-    return {**body, "messages": out} if changed else body
+    return map_items(body, "messages", _signed_if_tool_turn)
+
+
+def _signed_if_tool_turn(message: Any) -> JSON | None:
+    if not isinstance(message, dict) or message.get("role") != "assistant":
+        return None
+    if not isinstance(message.get("tool_calls"), list) or not message["tool_calls"]:
+        return None
+    return _signed_turn(message)

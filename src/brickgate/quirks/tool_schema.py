@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from brickgate.quirks.copy_on_change import map_items
+
 JSON = dict[str, Any]
 
 MAX_REF_DEPTH = 8  # recursive $defs (a tree node that holds nodes) are cut off below this depth
@@ -138,23 +140,19 @@ def tool_schema_slot(tool: Any) -> tuple[JSON, str] | None:
 
 def rewrite_tool_schemas(body: JSON, rewrite: Callable[[Any], Any]) -> JSON:
     """``body`` with ``rewrite`` applied to every tool's schema; the same object when nothing changed."""
-    tools = body.get("tools")
-    if not isinstance(tools, list):
-        return body
-    out = list(tools)
-    changed = False
-    for i, tool in enumerate(tools):
+
+    def rewritten(tool: Any) -> Any:
         slot = tool_schema_slot(tool)
         if slot is None:
-            continue
+            return None
         holder, key = slot
         old = holder.get(key)
         new = rewrite(old)
         if new is old or new == old:
-            continue
-        changed = True
-        out[i] = {**tool, "function": {**holder, key: new}} if holder is not tool else {**tool, key: new}
-    return {**body, "tools": out} if changed else body
+            return None
+        return {**tool, "function": {**holder, key: new}} if holder is not tool else {**tool, key: new}
+
+    return map_items(body, "tools", rewritten)
 
 
 def sanitize_tool_schemas(body: JSON) -> JSON:
