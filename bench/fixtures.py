@@ -10,12 +10,12 @@ import functools
 import json
 from typing import Literal
 
-Api = Literal["chat", "responses", "anthropic"]
+Api = Literal["chat", "responses", "messages"]
 CREATED = 1730000000
 UPSTREAM_MODEL = {
     "chat": "meta-llama-3.3-70b-instruct",
     "responses": "gpt-5.2",
-    "anthropic": "claude-sonnet-4-5",
+    "messages": "claude-sonnet-4-5",
 }
 # ~150-byte chat chunks, like the research measurements. Each delta differs: LiteLLM aborts a stream that
 # repeats one chunk 100 times ("The model is repeating the same chunk").
@@ -79,7 +79,7 @@ def _anthropic_message(text: str, output_tokens: int) -> dict[str, object]:
         "id": "msg_bench",
         "type": "message",
         "role": "assistant",
-        "model": UPSTREAM_MODEL["anthropic"],
+        "model": UPSTREAM_MODEL["messages"],
         "content": [{"type": "text", "text": text}] if text else [],
         "stop_reason": "end_turn" if text else None,
         "stop_sequence": None,
@@ -185,18 +185,18 @@ def responses_json() -> bytes:
 @functools.lru_cache(maxsize=64)
 def stream_events(api: Api, n: int) -> tuple[bytes, ...]:
     """The SSE events of one streamed answer with ``n`` text deltas."""
-    build = {"chat": chat_events, "responses": responses_events, "anthropic": anthropic_events}[api]
+    build = {"chat": chat_events, "responses": responses_events, "messages": anthropic_events}[api]
     return tuple(build(n))
 
 
 @functools.lru_cache(maxsize=8)
 def json_body(api: Api) -> bytes:
     """The non-streaming answer."""
-    return {"chat": chat_json, "responses": responses_json, "anthropic": anthropic_json}[api]()
+    return {"chat": chat_json, "responses": responses_json, "messages": anthropic_json}[api]()
 
 
 TERMINAL_MARK: dict[Api, bytes] = {
     "chat": b"[DONE]",
     "responses": b"response.completed",
-    "anthropic": b"message_stop",
+    "messages": b"message_stop",
 }

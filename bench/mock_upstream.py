@@ -52,7 +52,7 @@ def api_of(path: bytes) -> Api | None:
     if path.endswith(b"/responses"):
         return "responses"
     if path.endswith(b"/messages"):
-        return "anthropic"
+        return "messages"
     return None
 
 

@@ -13,12 +13,12 @@ GPT_MODEL = "databricks-gpt-5-2"  # OpenAI Responses
 INBOUND_PATHS: dict[Api, str] = {
     "chat": "/v1/chat/completions",
     "responses": "/v1/responses",
-    "anthropic": "/v1/messages",
+    "messages": "/v1/messages",
 }
 UPSTREAM_PATHS: dict[Api, str] = {
     "chat": "/serving-endpoints/chat/completions",
     "responses": "/serving-endpoints/responses",
-    "anthropic": "/serving-endpoints/anthropic/v1/messages",
+    "messages": "/serving-endpoints/anthropic/v1/messages",
 }
 SYSTEM = "You are a concise assistant. Answer in one short paragraph without lists."
 
@@ -47,7 +47,7 @@ class Workload:
                 "messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": prompt}],
                 "max_tokens": 512,
             }
-        elif api == "anthropic":
+        elif api == "messages":
             doc = {
                 "model": self.model,
                 "max_tokens": 512,
@@ -69,10 +69,10 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload("chat-json", "chat", CHAT_MODEL, "chat", stream=False),
     Workload("chat-stream-32", "chat", CHAT_MODEL, "chat", stream=True, events=32),
     Workload("chat-stream-200", "chat", CHAT_MODEL, "chat", stream=True, events=200),
-    Workload("messages-stream-32", "anthropic", CLAUDE_MODEL, "anthropic", stream=True, events=32),
+    Workload("messages-stream-32", "messages", CLAUDE_MODEL, "messages", stream=True, events=32),
     Workload("responses-stream-32", "responses", GPT_MODEL, "responses", stream=True, events=32),
     # Claude Code pointed at a non-Claude model: Messages in, Chat Completions upstream.
-    Workload("messages-to-chat-stream-32", "anthropic", CHAT_MODEL, "chat", stream=True, events=32),
+    Workload("messages-to-chat-stream-32", "messages", CHAT_MODEL, "chat", stream=True, events=32),
 )
 QUICK_WORKLOADS = ("chat-json", "chat-stream-32", "messages-to-chat-stream-32")
 

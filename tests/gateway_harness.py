@@ -244,4 +244,4 @@ class Messages:
         return {**first, "messages": [*first["messages"], turn, result]}
 
 
-DIALECTS = {"chat": Chat(), "responses": Responses(), "anthropic": Messages()}
+DIALECTS = {"chat": Chat(), "responses": Responses(), "messages": Messages()}

@@ -34,7 +34,7 @@ from brickgate.wire.sse import SSEDecoder, SSEEvent
 WIRE: dict[Api, Any] = {
     "chat": openai_chat,
     "responses": openai_responses,
-    "anthropic": anthropic_messages,
+    "messages": anthropic_messages,
 }
 
 

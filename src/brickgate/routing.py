@@ -24,10 +24,10 @@ SURFACE_SETTINGS: tuple[str, ...] = ("auto", "serving-endpoints", "ai-gateway")
 UPSTREAM_PATHS: dict[tuple[Surface, Api], str] = {
     ("serving-endpoints", "chat"): "/serving-endpoints/chat/completions",
     ("serving-endpoints", "responses"): "/serving-endpoints/responses",
-    ("serving-endpoints", "anthropic"): "/serving-endpoints/anthropic/v1/messages",
+    ("serving-endpoints", "messages"): "/serving-endpoints/anthropic/v1/messages",
     ("ai-gateway", "chat"): "/ai-gateway/mlflow/v1/chat/completions",
     ("ai-gateway", "responses"): "/ai-gateway/openai/v1/responses",
-    ("ai-gateway", "anthropic"): "/ai-gateway/anthropic/v1/messages",
+    ("ai-gateway", "messages"): "/ai-gateway/anthropic/v1/messages",
 }
 PROBE_TTL_SECONDS = 24 * 3600
 

@@ -189,7 +189,7 @@ class Workspace:
         body["stream"] = stream
         if stream and api == "chat":
             body["stream_options"] = {"include_usage": True}  # quirks drop it where refused
-        if api == "anthropic" and not body.get("max_tokens"):
+        if api == "messages" and not body.get("max_tokens"):
             body["max_tokens"] = min(model.max_output_tokens, DEFAULT_ANTHROPIC_MAX_TOKENS)
         return body
 

@@ -36,7 +36,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]  # the first test may i
 
 SUGGESTED_MODEL = re.compile(r"(?:Any|Other) .*?(--model|-m) (\S+)")  # in setup's closing notes
 SERVED_MODEL = re.compile(r"^\S+ POST /v1/\S+ model=(\S+)")
-UPSTREAM_API = {"claude": "anthropic", "gpt": "responses", "codex": "responses"}
+UPSTREAM_API = {"claude": "messages", "gpt": "responses", "codex": "responses"}
 CELLS = [
     pytest.param(agent, family, id=f"{agent}-{family}") for agent in DRIVERS for family in FAMILY_ENDPOINTS
 ]

@@ -19,7 +19,7 @@ from brickgate.errors import ModelNotFound, UpstreamUnavailable
 
 LISTING = "/api/2.0/serving-endpoints"
 EXPECTED_ROUTES = {
-    "databricks-claude-sonnet-4-5": ("claude", "anthropic"),
+    "databricks-claude-sonnet-4-5": ("claude", "messages"),
     "databricks-gpt-5-2": ("gpt", "responses"),
     "databricks-gpt-5-2-codex": ("codex", "responses"),
     "databricks-gemini-2-5-pro": ("gemini", "chat"),

@@ -42,7 +42,7 @@ def test_models_json_has_the_documented_fields(emulator: EmulatorControl) -> Non
     sonnet = next(m for m in models if m["id"] == "databricks-claude-sonnet-4-5")
     assert (sonnet["family"], sonnet["api"], round(sonnet["input_usd_per_mtok"], 2)) == (
         "claude",
-        "anthropic",
+        "messages",
         3.0,
     )
     assert emulator.token not in output_of(result)

@@ -19,7 +19,7 @@ def test_run_streams_the_answer_to_stdout(emulator: EmulatorControl) -> None:
     result = run_cli("run", "-m", "claude-sonnet-4-5", "Hello there", env=env_for(emulator))
     assert result.returncode == 0, output_of(result)
     assert result.stdout.strip() == "Hello from databricks-claude-sonnet-4-5 (claude)! You said: Hello there"
-    assert "via anthropic" in result.stderr
+    assert "via messages" in result.stderr
 
 
 def test_run_json_reports_text_usage_cost_model_api_surface(emulator: EmulatorControl) -> None:

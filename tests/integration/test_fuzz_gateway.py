@@ -70,7 +70,7 @@ def assert_answered_without_server_error(answer: Answer, api: str) -> None:
         doc = answer.json()
         error = doc["error"]
         assert isinstance(error["message"], str) and error["message"]
-        if api in ("anthropic", "count_tokens"):
+        if api in ("messages", "count_tokens"):
             assert doc["type"] == "error"
 
 
@@ -113,7 +113,7 @@ field_values = json_values | st.lists(message_like, max_size=3) | st.sampled_fro
 def test_fields_of_the_wrong_type_or_shape_are_refused_not_crashed_on(
     gateway: RunningGateway, api: str, edits: dict[str, Any], drops: list[str], model: str, stream: bool
 ) -> None:
-    dialect = DIALECTS["anthropic" if api == "count_tokens" else api]
+    dialect = DIALECTS["messages" if api == "count_tokens" else api]
     body = dialect.request(model, "hi", stream=stream, tools=True)
     body.update(edits)
     for name in drops:
@@ -208,7 +208,7 @@ def test_bodies_over_the_limit_are_413(
 @pytest.mark.parametrize(
     ("api", "field", "value", "says"),
     [
-        ("anthropic", "metadata", "x", "`metadata` must be an object, not a string"),
+        ("messages", "metadata", "x", "`metadata` must be an object, not a string"),
         ("chat", "max_tokens", True, "`max_tokens` must be an integer, not a boolean"),
         ("responses", "input", [1], "`input[0]` must be an object, not a number"),
         ("chat", "tools", {"a": [[[[]]]]}, "`tools` must be an array, not an object"),

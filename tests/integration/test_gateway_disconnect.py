@@ -35,7 +35,7 @@ def access_statuses(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == "brickgate.access"]
 
 
-@pytest.mark.parametrize("api", ["anthropic", "chat"])  # fast path (Claude) and translated (Claude via chat)
+@pytest.mark.parametrize("api", ["messages", "chat"])  # fast path (Claude) and translated (Claude via chat)
 def test_client_disconnect_cancels_the_upstream_request(
     gateway: RunningGateway, emulator: Any, caplog: pytest.LogCaptureFixture, api: str
 ) -> None:

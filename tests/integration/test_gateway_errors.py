@@ -26,7 +26,7 @@ def gateway(emulator_server: Any) -> Iterator[RunningGateway]:
 def error_message(api: str, answer: Answer) -> str:
     """The error's message, asserting the body has exactly the API's own error shape."""
     doc = answer.json()
-    if api == "anthropic":
+    if api == "messages":
         assert doc["type"] == "error"
         assert set(doc["error"]) == {"type", "message"}
         return str(doc["error"]["message"])
@@ -62,7 +62,7 @@ def test_unknown_model_is_404_with_close_matches(gateway: RunningGateway, emulat
 
 def test_unknown_model_is_not_found_error_for_messages(gateway: RunningGateway, emulator: Any) -> None:
     answer = call(
-        gateway.url, "POST", "/v1/messages", DIALECTS["anthropic"].request("nope-1", "hi", stream=False)
+        gateway.url, "POST", "/v1/messages", DIALECTS["messages"].request("nope-1", "hi", stream=False)
     )
     assert answer.json()["error"]["type"] == "not_found_error"
 
@@ -88,7 +88,7 @@ def test_upstream_rate_limit_passes_on_retry_after(gateway: RunningGateway, emul
 
 def test_upstream_rate_limit_is_rate_limit_error_for_messages(gateway: RunningGateway, emulator: Any) -> None:
     emulator.fault({"kind": "429", "count": 3})
-    body = DIALECTS["anthropic"].request(FAMILY_MODELS["claude"], "hi", stream=False)
+    body = DIALECTS["messages"].request(FAMILY_MODELS["claude"], "hi", stream=False)
     answer = call(gateway.url, "POST", "/v1/messages", body)
     assert answer.status == 429
     assert answer.json()["error"]["type"] == "rate_limit_error"
@@ -105,8 +105,8 @@ def test_upstream_server_error_is_5xx(gateway: RunningGateway, emulator: Any) ->
 @pytest.mark.parametrize(
     ("api", "family", "last_event"),
     [
-        ("anthropic", "claude", "error"),
-        ("anthropic", "llama", "error"),
+        ("messages", "claude", "error"),
+        ("messages", "llama", "error"),
         ("responses", "gpt", "response.failed"),
         ("responses", "gemini", "response.failed"),
         ("chat", "llama", None),
@@ -126,10 +126,10 @@ def test_stream_cut_midway_ends_with_an_error_event(
 
 
 def test_query_string_on_messages_is_ignored(gateway: RunningGateway, emulator: Any) -> None:
-    body = DIALECTS["anthropic"].request(FAMILY_MODELS["claude"], "hi", stream=False)
+    body = DIALECTS["messages"].request(FAMILY_MODELS["claude"], "hi", stream=False)
     answer = call(gateway.url, "POST", "/v1/messages?beta=true", body)
     assert answer.status == 200
-    assert "Hello from" in DIALECTS["anthropic"].text(answer)
+    assert "Hello from" in DIALECTS["messages"].text(answer)
 
 
 def test_head_on_unknown_path_is_404(gateway: RunningGateway) -> None:
@@ -186,7 +186,7 @@ def test_api_key_is_accepted_as_bearer(keyed_gateway: RunningGateway, emulator: 
 
 
 def test_api_key_is_accepted_as_x_api_key(keyed_gateway: RunningGateway, emulator: Any) -> None:
-    body = DIALECTS["anthropic"].request(FAMILY_MODELS["claude"], "hi", stream=False)
+    body = DIALECTS["messages"].request(FAMILY_MODELS["claude"], "hi", stream=False)
     answer = call(keyed_gateway.url, "POST", "/v1/messages", body, {"x-api-key": "sk-local-secret"})
     assert answer.status == 200
 
@@ -224,7 +224,7 @@ def access_messages(caplog: pytest.LogCaptureFixture) -> list[str]:
     [
         ("chat", {"model": "databricks-claude-sonnet-4-5", "messages": "hi"}),
         ("responses", {"model": "databricks-gemma-3-12b", "input": 5}),
-        ("anthropic", {"model": "databricks-gpt-5-2", "max_tokens": 9, "messages": [{"role": "user"}]}),
+        ("messages", {"model": "databricks-gpt-5-2", "max_tokens": 9, "messages": [{"role": "user"}]}),
     ],
 )
 def test_structurally_wrong_request_is_400_before_any_upstream_call(

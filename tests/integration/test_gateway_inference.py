@@ -84,13 +84,13 @@ def test_chat_stream_ends_with_done(gateway: RunningGateway, emulator: Any) -> N
 
 
 def test_messages_stream_ends_with_message_stop(gateway: RunningGateway, emulator: Any) -> None:
-    body = DIALECTS["anthropic"].request(FAMILY_MODELS["llama"], "say hi", stream=True)
+    body = DIALECTS["messages"].request(FAMILY_MODELS["llama"], "say hi", stream=True)
     answer = call(gateway.url, "POST", "/v1/messages", body)
     assert answer.events()[-1].event == "message_stop"
 
 
 def test_request_reaches_databricks_under_the_endpoint_name(gateway: RunningGateway, emulator: Any) -> None:
-    body = DIALECTS["anthropic"].request("claude-sonnet-4-5-20250929", "say hi", stream=False)
+    body = DIALECTS["messages"].request("claude-sonnet-4-5-20250929", "say hi", stream=False)
     answer = call(gateway.url, "POST", "/v1/messages", body)
     assert answer.status == 200, answer.body
     assert [r["body"]["model"] for r in emulator.requests()] == ["databricks-claude-sonnet-4-5"]
@@ -110,7 +110,7 @@ def test_access_log_reports_the_translated_route_and_tokens(
     gateway: RunningGateway, emulator: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, logger="brickgate.access")
-    body = DIALECTS["anthropic"].request(FAMILY_MODELS["codex"], "say hi", stream=True)
+    body = DIALECTS["messages"].request(FAMILY_MODELS["codex"], "say hi", stream=True)
     assert call(gateway.url, "POST", "/v1/messages", body).status == 200
     line = access_line(caplog)
     assert "model=databricks-gpt-5-2-codex upstream=responses path=translated status=200" in line
@@ -120,7 +120,7 @@ def test_access_log_reports_the_translated_route_and_tokens(
 def test_anthropic_beta_header_reaches_databricks_on_the_fast_path(
     gateway: RunningGateway, emulator: Any
 ) -> None:
-    body = DIALECTS["anthropic"].request(FAMILY_MODELS["claude"], "say hi", stream=True)
+    body = DIALECTS["messages"].request(FAMILY_MODELS["claude"], "say hi", stream=True)
     betas = "claude-code-20250219,extended-cache-ttl-2025-04-11"
     assert call(gateway.url, "POST", "/v1/messages", body, {"anthropic-beta": betas}).status == 200
     (recorded,) = emulator.requests()
@@ -162,14 +162,14 @@ CALLER_ONLY_FIELDS = {
         "reasoning": {"summary": "auto"},
     },
     "chat": {"stream_options": {"include_usage": True}, "seed": 7},  # opencode, llm, the openai SDK
-    "anthropic": {"context_management": {"edits": [{"type": "clear_thinking_20251015", "keep": "all"}]}},
+    "messages": {"context_management": {"edits": [{"type": "clear_thinking_20251015", "keep": "all"}]}},
 }
 
 
 @pytest.mark.parametrize(
     ("api", "family"),
     [("responses", "claude"), ("responses", "gemini"), ("chat", "claude"), ("chat", "gpt"),
-     ("anthropic", "gpt"), ("anthropic", "llama")],
+     ("messages", "gpt"), ("messages", "llama")],
 )  # fmt: skip
 def test_translated_request_leaves_the_callers_own_fields_behind(
     gateway: RunningGateway, emulator: Any, api: str, family: str

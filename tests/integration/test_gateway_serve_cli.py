@@ -85,7 +85,7 @@ def test_banner_names_the_workspace_and_the_setup_commands(
 def test_each_request_gets_one_access_line_without_secrets(serve: tuple[ServeProcess, int]) -> None:
     process, port = serve
     process.wait_for("Ctrl-C stops it")
-    body = DIALECTS["anthropic"].request("claude-sonnet-4-5", "the secret prompt", stream=True)
+    body = DIALECTS["messages"].request("claude-sonnet-4-5", "the secret prompt", stream=True)
     answer = call(
         f"http://127.0.0.1:{port}", "POST", "/v1/messages?beta=true", body, {"x-api-key": "sk-ant-local"}
     )
@@ -93,7 +93,7 @@ def test_each_request_gets_one_access_line_without_secrets(serve: tuple[ServePro
     line = process.wait_for("POST /v1/messages")
     for part in (
         "model=databricks-claude-sonnet-4-5",
-        "upstream=anthropic",
+        "upstream=messages",
         "path=fast",
         "status=200",
         "ms=",

@@ -65,7 +65,7 @@ def test_claude_messages_rejects_empty_text_block(emulator: EmulatorControl) -> 
 
 
 def test_repaired_claude_messages_replay_is_answered(emulator: EmulatorControl) -> None:
-    answer = post(emulator, ANTHROPIC_PATH, repair_request(claude_code_replay(), CLAUDE, "anthropic").body)
+    answer = post(emulator, ANTHROPIC_PATH, repair_request(claude_code_replay(), CLAUDE, "messages").body)
     assert answer.status == 200, answer.text
     assert "brickgate-tool-ok" in answer.json()["content"][0]["text"]
 
@@ -77,7 +77,7 @@ def test_automatic_cache_breakpoints_are_read_back_on_the_next_turn(emulator: Em
         "system": f"You are a careful assistant. Session {uuid.uuid4()}. " * 20,
         "messages": [{"role": "user", "content": "hello"}],
     }
-    repaired = repair_request(body, CLAUDE, "anthropic").body
+    repaired = repair_request(body, CLAUDE, "messages").body
     first = post(emulator, ANTHROPIC_PATH, repaired)
     second = post(emulator, ANTHROPIC_PATH, repaired)
     assert first.json()["usage"].get("cache_creation_input_tokens", 0) > 0
@@ -111,5 +111,5 @@ def test_repaired_opus_5_request_is_answered(emulator: EmulatorControl) -> None:
         "temperature": 0.2,
         "messages": [{"role": "user", "content": "hi"}],
     }
-    answer = post(emulator, ANTHROPIC_PATH, repair_request(body, OPUS_5, "anthropic").body)
+    answer = post(emulator, ANTHROPIC_PATH, repair_request(body, OPUS_5, "messages").body)
     assert answer.status == 200, answer.text

@@ -27,7 +27,7 @@ def test_readme_library_example_runs(emulator: EmulatorControl, tmp_path: Path) 
         [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert "databricks-claude-sonnet-4-5 claude anthropic" in result.stdout
+    assert "databricks-claude-sonnet-4-5 claude messages" in result.stdout
     assert "Hello from databricks-claude-sonnet-4-5" in result.stdout
     assert "Hello from databricks-gpt-5-2" in result.stdout
-    assert "via anthropic" in result.stdout
+    assert "via messages" in result.stdout

@@ -72,7 +72,7 @@ def test_finished_stream_returns_its_connection_to_the_pool(
     assert pool(gateway)["idle"] >= 1
 
 
-@pytest.mark.parametrize(("api", "family"), [("anthropic", "claude"), ("chat", "llama"), ("chat", "claude")])
+@pytest.mark.parametrize(("api", "family"), [("messages", "claude"), ("chat", "llama"), ("chat", "claude")])
 def test_client_hanging_up_mid_stream_cancels_the_upstream_and_frees_its_connection(
     gateway: RunningGateway,
     emulator: EmulatorControl,

@@ -110,7 +110,7 @@ def test_service_unavailable_beyond_the_budget_is_503_overloaded_for_messages(
     gateway: RunningGateway, emulator: EmulatorControl
 ) -> None:
     emulator.fault({"kind": "503", "count": 2})
-    body = DIALECTS["anthropic"].request(FAMILY_MODELS["claude"], "hi", stream=True)
+    body = DIALECTS["messages"].request(FAMILY_MODELS["claude"], "hi", stream=True)
     answer = call(gateway.url, "POST", "/v1/messages", body)
     assert answer.status == 503
     assert answer.json()["error"]["type"] == "overloaded_error"
@@ -184,7 +184,7 @@ def test_a_slow_model_does_not_hold_up_other_requests(
 
 # (inbound API, family, upstream events before the cut: past each API's preamble, short of the end)
 STREAM_CASES = [
-    ("anthropic", "claude", 4),
+    ("messages", "claude", 4),
     ("chat", "llama", 4),
     ("responses", "gpt", 8),
     ("chat", "claude", 4),

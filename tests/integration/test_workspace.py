@@ -85,7 +85,7 @@ def test_every_family_completes_a_two_turn_tool_round_trip(ws: Workspace, family
 
 def test_model_routes_to_its_family_api(ws: Workspace) -> None:
     apis = {family: ws.model(name).api for family, name in FAMILY_MODELS.items()}
-    assert apis["claude"] == "anthropic"
+    assert apis["claude"] == "messages"
     assert apis["gpt"] == apis["codex"] == "responses"
     assert {apis[f] for f in ("gemini", "llama", "qwen", "gpt-oss", "gemma", "custom")} == {"chat"}
 

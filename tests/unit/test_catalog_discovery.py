@@ -53,7 +53,7 @@ def model(endpoint: dict[str, Any]) -> Model:
 
 def test_pay_per_token_claude_uses_messages_with_list_prices() -> None:
     m = model(foundation("databricks-claude-sonnet-4-5"))
-    assert (m.family, m.api, m.source, m.ready) == ("claude", "anthropic", "foundation", True)
+    assert (m.family, m.api, m.source, m.ready) == ("claude", "messages", "foundation", True)
     assert round(m.input_usd_per_mtok, 2) == 3.0 and round(m.output_usd_per_mtok, 2) == 15.0
     assert m.display_name == "D"
 

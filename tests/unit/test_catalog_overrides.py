@@ -34,6 +34,15 @@ def test_api_override_sends_claude_over_chat() -> None:
     assert m.api == "chat" and m.family == "claude"
 
 
+def test_old_api_spelling_anthropic_still_means_messages(caplog: pytest.LogCaptureFixture) -> None:
+    models = apply_settings(
+        [discovered("databricks-claude-sonnet-4-5")],
+        settings(models={"databricks-claude-sonnet-4-5": {"api": "anthropic"}}),
+    )
+    assert only(models, "databricks-claude-sonnet-4-5").api == "messages"
+    assert 'api = "messages"' in caplog.text
+
+
 def test_override_by_short_name_and_any_case() -> None:
     models = apply_settings(
         [discovered("databricks-gpt-5-2")], settings(models={"GPT-5-2": {"context_window": 1234}})
@@ -66,7 +75,7 @@ def test_custom_endpoint_is_added_as_a_config_model_without_price() -> None:
 def test_custom_pay_per_token_endpoint_keeps_family_api_and_price() -> None:
     models = apply_settings([], settings(endpoints=[{"name": "databricks-claude-opus-4-8"}]))
     m = models[0]
-    assert (m.family, m.api) == ("claude", "anthropic") and m.input_dbu_per_mtok > 0
+    assert (m.family, m.api) == ("claude", "messages") and m.input_dbu_per_mtok > 0
 
 
 def test_custom_endpoint_with_a_discovered_name_acts_as_an_override() -> None:

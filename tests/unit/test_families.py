@@ -11,9 +11,9 @@ from brickgate.catalog.overrides import family_row
 @pytest.mark.parametrize(
     ("endpoint", "family", "api"),
     [
-        ("databricks-claude-sonnet-4-5", "claude", "anthropic"),
-        ("databricks-claude-opus-4-1", "claude", "anthropic"),
-        ("databricks-claude-haiku-4-5", "claude", "anthropic"),
+        ("databricks-claude-sonnet-4-5", "claude", "messages"),
+        ("databricks-claude-opus-4-1", "claude", "messages"),
+        ("databricks-claude-haiku-4-5", "claude", "messages"),
         ("databricks-gpt-5-2", "gpt", "responses"),
         ("databricks-gpt-5-mini", "gpt", "responses"),
         ("databricks-gpt-5-1-codex-max", "codex", "responses"),
@@ -25,7 +25,7 @@ from brickgate.catalog.overrides import family_row
         ("databricks-gpt-oss-120b", "gpt-oss", "chat"),
         ("databricks-gpt-oss-20b", "gpt-oss", "chat"),
         ("databricks-gemma-3-12b", "gemma", "chat"),
-        ("system.ai.claude-opus-4-8", "claude", "anthropic"),
+        ("system.ai.claude-opus-4-8", "claude", "messages"),
         ("databricks/gpt-5-2", "gpt", "responses"),
     ],
 )

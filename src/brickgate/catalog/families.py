@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-Api = Literal["chat", "responses", "anthropic"]
+Api = Literal["chat", "responses", "messages"]
 Thinking = Literal["budget", "adaptive", "effort", "none"]
 USD_PER_DBU = 0.07  # Model Serving list price on AWS; configurable (`usd_per_dbu` in config.toml)
 
@@ -55,7 +55,7 @@ class Family:
 
 _CLAUDE = Family(
     name="claude",
-    api="anthropic",
+    api="messages",
     context_window=200_000,
     max_output_tokens=64_000,
     supports_images=True,

@@ -18,12 +18,13 @@ Tables this module does not know (other components' sections) are left alone; un
 from __future__ import annotations
 
 import importlib
+import logging
 import stat
 import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from brickgate import home
 from brickgate.catalog.families import FAMILY_NAMES, USD_PER_DBU, Api
@@ -32,6 +33,7 @@ from brickgate.errors import ConfigError
 # tomllib is 3.11+; mypy targets 3.10 where only tomli exists, so import by name.
 _toml: Any = importlib.import_module("tomllib" if sys.version_info >= (3, 11) else "tomli")
 
+log = logging.getLogger("brickgate.config")
 SurfaceSetting = Literal["auto", "serving-endpoints", "ai-gateway"]
 DEFAULT_CACHE_TTL_SECONDS = 3600.0
 _PRICE_NAMES = ("input", "output", "cache_read", "cache_write")
@@ -59,6 +61,15 @@ class ModelOverride(BaseModel):
     output_usd_per_mtok: float | None = Field(default=None, ge=0)
     cache_read_usd_per_mtok: float | None = Field(default=None, ge=0)
     cache_write_usd_per_mtok: float | None = Field(default=None, ge=0)
+
+    @field_validator("api", mode="before")
+    @classmethod
+    def _old_api_name(cls, value: object) -> object:
+        # Before 0.2 the Messages API was spelled "anthropic"; keep old configs working.
+        if value == "anthropic":
+            log.warning('config.toml: api = "anthropic" is now spelled api = "messages"; please update it.')
+            return "messages"
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> ModelOverride:

@@ -9,8 +9,8 @@ from brickgate.catalog.model import Model
 if TYPE_CHECKING:
     from rich.table import Table
 
-API_LABELS = {"anthropic": "Anthropic Messages", "responses": "OpenAI Responses", "chat": "Chat Completions"}
-API_SHORT = {"anthropic": "messages", "responses": "responses", "chat": "chat"}
+API_LABELS = {"messages": "Anthropic Messages", "responses": "OpenAI Responses", "chat": "Chat Completions"}
+API_SHORT = {"messages": "messages", "responses": "responses", "chat": "chat"}
 FAMILY_STYLES = {
     "claude": "orange3",
     "gpt": "green",

@@ -31,8 +31,8 @@ _INFERENCE_PATHS: dict[str, Api] = {
     "/chat/completions": "chat",
     "/v1/responses": "responses",
     "/responses": "responses",
-    "/v1/messages": "anthropic",
-    "/messages": "anthropic",
+    "/v1/messages": "messages",
+    "/messages": "messages",
 }
 
 
@@ -78,7 +78,7 @@ def create_app(
 
 def _error_api(request: Request) -> Api:
     """The error shape for routes both SDK families call: Anthropic's when its version header is sent."""
-    return "anthropic" if "anthropic-version" in request.headers else "chat"
+    return "messages" if "anthropic-version" in request.headers else "chat"
 
 
 def _error_response(error: GatewayError, api: Api) -> Response:

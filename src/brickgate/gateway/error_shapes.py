@@ -86,7 +86,7 @@ class GatewayError:
 
     def body(self, api: Api) -> bytes:
         """The JSON error body in ``api``'s own shape."""
-        if api == "anthropic":
+        if api == "messages":
             kind = _ANTHROPIC_TYPES.get(
                 self.status, "api_error" if self.status >= 500 else "invalid_request_error"
             )
@@ -95,7 +95,7 @@ class GatewayError:
 
     def stream_event(self, api: Api) -> bytes:
         """The error as a final SSE event, for a stream that breaks after bytes were sent."""
-        if api == "anthropic":
+        if api == "messages":
             return encode_sse(self.body(api), "error")
         if api == "chat":
             return encode_sse(orjson.dumps({"error": self._openai_error()}))

@@ -166,7 +166,7 @@ def fields_for(upstream: Api, extra: Mapping[str, Any]) -> dict[str, Any]:
 def forwarded_headers(scope: Scope, api: Api) -> dict[str, str] | None:
     """Request headers the same-API fast path passes upstream: Anthropic betas switch features on
     (1-hour prompt caching, context management) exactly as they would talking to Databricks directly."""
-    if api != "anthropic":
+    if api != "messages":
         return None
     beta = header(scope, b"anthropic-beta")
     return {"anthropic-beta": beta} if beta else None
@@ -288,7 +288,7 @@ class CountTokensRoute:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ex = Exchange(scope["method"], scope["path"], route="local")
         try:
-            body = await parse_request(self.gateway, scope, receive, "anthropic")
+            body = await parse_request(self.gateway, scope, receive, "messages")
             ex.model = (await resolve_model(self.gateway, body)).id
             tokens = estimate_input_tokens(body)
             ex.status, ex.usage = 200, Usage(input_tokens=tokens)
@@ -298,5 +298,5 @@ class CountTokensRoute:
         except Exception as exc:  # answered in the Messages error shape
             error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
             ex.status = error.status
-            await send_bytes(send, error.status, error.body("anthropic"), error.headers())
+            await send_bytes(send, error.status, error.body("messages"), error.headers())
         ex.log()

@@ -46,7 +46,7 @@ FIELD_TYPES: dict[Api, dict[str, tuple[type, ...]]] = {
         "include": (list,),
         "parallel_tool_calls": (bool,),
     },
-    "anthropic": _SHARED
+    "messages": _SHARED
     | {
         "messages": (list,),
         "system": (str, list),

@@ -25,9 +25,9 @@ _KNOWN_DEFECTS: tuple[tuple[str, str, dict[str, Repair]], ...] = (
     ("Multiple tool calls are not supported", "split_parallel_tool_calls",
      {"chat": messages.split_parallel_tool_calls}),
     ("text content blocks must be non-empty", "drop_empty_text",
-     {"chat": empty_content.drop_empty_text_chat, "anthropic": empty_content.drop_empty_text_anthropic}),
+     {"chat": empty_content.drop_empty_text_chat, "messages": empty_content.drop_empty_text_anthropic}),
     ("does not support the temperature parameter", "drop_temperature",
-     dict.fromkeys(("chat", "responses", "anthropic"), fields.drop_temperature)),
+     dict.fromkeys(("chat", "responses", "messages"), fields.drop_temperature)),
 )  # fmt: skip
 
 

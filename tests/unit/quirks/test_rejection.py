@@ -76,7 +76,7 @@ def test_multiple_tool_calls_error_splits_the_turn() -> None:
 def test_temperature_error_drops_temperature() -> None:
     body = {"messages": [], "temperature": 0.5}
     message = "BAD_REQUEST: Model eu.anthropic.claude-opus-5 does not support the temperature parameter."
-    retry = repair_after_rejection(body, 400, message, CLAUDE, "anthropic")
+    retry = repair_after_rejection(body, 400, message, CLAUDE, "messages")
     assert retry is not None and "temperature" not in retry.body
 
 

@@ -69,7 +69,7 @@ def test_opus_5_loses_temperature_on_anthropic_messages() -> None:
         "temperature": 1,
         "messages": [{"role": "user", "content": "hi"}],
     }
-    repaired = repair_request(body, OPUS_5, "anthropic")
+    repaired = repair_request(body, OPUS_5, "messages")
     assert "temperature" not in repaired.body and "drop_temperature" in repaired.applied
 
 
@@ -92,7 +92,7 @@ def test_repair_never_mutates_the_callers_body(model: Model) -> None:
 
 def test_clean_claude_messages_body_needs_no_repair_besides_caching() -> None:
     body = {"model": CLAUDE.id, "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
-    assert repair_request(body, CLAUDE, "anthropic").applied == ("add_cache_breakpoints",)
+    assert repair_request(body, CLAUDE, "messages").applied == ("add_cache_breakpoints",)
 
 
 def test_plain_gpt_responses_body_is_passed_through_untouched() -> None:

@@ -140,7 +140,7 @@ def test_non_streaming_body_gets_short_ids() -> None:
 
 def test_chat_and_anthropic_streams_need_no_repair() -> None:
     assert not StreamRepair(CLAUDE, "chat").needed
-    assert not StreamRepair(CLAUDE, "anthropic").needed
+    assert not StreamRepair(CLAUDE, "messages").needed
 
 
 def test_unneeded_stream_repair_returns_events_untouched() -> None:

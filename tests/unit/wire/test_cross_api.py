@@ -18,7 +18,7 @@ from brickgate.protocol import (
 from brickgate.wire import anthropic_messages, openai_chat, openai_responses
 from tests.unit.wire.replay import FIXTURES, decode_stream, encode_stream, fixture_bytes, fixture_json
 
-APIS = {"chat": openai_chat, "responses": openai_responses, "anthropic": anthropic_messages}
+APIS = {"chat": openai_chat, "responses": openai_responses, "messages": anthropic_messages}
 STREAMS = sorted(p.name for p in FIXTURES.glob("*.sse"))
 
 
@@ -34,10 +34,14 @@ def answer(response: Response) -> tuple[str, tuple[tuple[str, str, str], ...], s
     )
 
 
+# recordings are named for the vendor whose stream they hold
+RECORDED_API = {"anthropic": "messages", "chat": "chat", "responses": "responses"}
+
+
 @pytest.mark.parametrize("target", sorted(APIS))
 @pytest.mark.parametrize("recording", STREAMS)
 def test_an_upstream_stream_re_encoded_for_any_api_gives_the_same_answer(recording: str, target: str) -> None:
-    source = APIS[recording.split("_")[0]]
+    source = APIS[RECORDED_API[recording.split("_")[0]]]
     events = decode_stream(source, fixture_bytes(recording))
     wire = encode_stream(encoder_for(APIS[target]), events)
     again = collect(decode_stream(APIS[target], wire, chunk_size=11))
@@ -86,8 +90,8 @@ def conversation(req: Request) -> tuple[tuple[str, tuple[Any, ...]], ...]:
         ("chat", "llm_chat_request.json"),
         ("responses", "codex_responses_request.json"),
         ("responses", "opencode_responses_request.json"),
-        ("anthropic", "claude_code_messages_request.json"),
-        ("anthropic", "opencode_messages_request.json"),
+        ("messages", "claude_code_messages_request.json"),
+        ("messages", "opencode_messages_request.json"),
     ],
 )
 def test_a_client_conversation_survives_encoding_for_any_upstream(
@@ -98,7 +102,7 @@ def test_a_client_conversation_survives_encoding_for_any_upstream(
     assert body["model"] == "endpoint"
     again = APIS[target].decode_request(body)
     expected = conversation(req)
-    if target == "anthropic":  # Messages keeps leading system text in one `system` field
+    if target == "messages":  # Messages keeps leading system text in one `system` field
         expected = merge_leading_system(expected)
     assert conversation(again) == expected
 

@@ -21,7 +21,7 @@ from brickgate.gateway.agents.config_files import ConfigEdit, Document, expect_m
 SCHEMA = "https://opencode.ai/config.json"
 PROVIDERS: dict[Api, tuple[str, str, str]] = {  # api -> (provider id, npm package, display name)
     "chat": ("brickgate", "@ai-sdk/openai-compatible", "Databricks via brickgate (Chat Completions)"),
-    "anthropic": ("brickgate-anthropic", "@ai-sdk/anthropic", "Databricks via brickgate (Claude)"),
+    "messages": ("brickgate-anthropic", "@ai-sdk/anthropic", "Databricks via brickgate (Claude)"),
     "responses": ("brickgate-openai", "@ai-sdk/openai", "Databricks via brickgate (GPT)"),
 }
 
