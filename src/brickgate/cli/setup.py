@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from brickgate.gateway.agents import AgentSetup
+    from brickgate.setup import AgentSetup
 
 AGENT_NAMES = ("claude-code", "codex", "opencode", "aider", "llm")
 
@@ -31,7 +31,7 @@ def setup(
 ) -> None:
     """Configure opencode, Claude Code, Codex, aider or llm to use the gateway."""
     from brickgate.catalog import Catalog
-    from brickgate.gateway.agents import GatewayAddress, agent_setup
+    from brickgate.setup import GatewayAddress, agent_setup
 
     address = GatewayAddress(base_url=f"http://127.0.0.1:{port}", api_key=api_key)
     models = Catalog(profile=ctx.obj.profile, host=ctx.obj.host).models()
@@ -53,7 +53,7 @@ def _export_line(name: str, value: str) -> str:
 
 def _print(plan: AgentSetup) -> None:
     """Shell-friendly: export lines as they are, everything else as `#` comments or file fragments."""
-    from brickgate.gateway.agents import render
+    from brickgate.setup import render
 
     out: list[str] = []
     if plan.agent == "claude-code":
@@ -70,7 +70,7 @@ def _print(plan: AgentSetup) -> None:
 
 
 def _write(plan: AgentSetup) -> None:
-    from brickgate.gateway.agents import apply
+    from brickgate.setup import apply
 
     lines: list[str] = []
     for edit in plan.edits:

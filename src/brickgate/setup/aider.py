@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from brickgate.catalog.model import Model
-from brickgate.gateway.agents.common import KEY_ENV, AgentSetup, GatewayAddress, first_of, home_dir
-from brickgate.gateway.agents.config_files import (
+from brickgate.setup.common import KEY_ENV, AgentSetup, GatewayAddress, first_of, home_dir
+from brickgate.setup.config_files import (
     ConfigEdit,
     Document,
     expect_list,

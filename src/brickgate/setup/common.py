@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from brickgate.catalog.model import Model
-from brickgate.gateway.agents.config_files import ConfigEdit
+from brickgate.setup.config_files import ConfigEdit
 
 KEY_ENV = "BRICKGATE_API_KEY"
 LOOPBACK_KEY = "brickgate"  # any key works on loopback; agents insist on sending one

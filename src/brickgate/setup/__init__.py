@@ -6,9 +6,9 @@ from collections.abc import Callable, Sequence
 
 from brickgate.catalog.model import Model
 from brickgate.errors import ConfigError
-from brickgate.gateway.agents import aider, claude_code, codex, llm_cli, opencode
-from brickgate.gateway.agents.common import AgentSetup, GatewayAddress
-from brickgate.gateway.agents.config_files import ConfigEdit, apply, render
+from brickgate.setup import aider, claude_code, codex, llm_cli, opencode
+from brickgate.setup.common import AgentSetup, GatewayAddress
+from brickgate.setup.config_files import ConfigEdit, apply, render
 
 Builder = Callable[[Sequence[Model], GatewayAddress], AgentSetup]
 AGENTS: dict[str, Builder] = {

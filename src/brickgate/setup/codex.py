@@ -13,9 +13,9 @@ from typing import Any
 
 from brickgate.catalog.model import Model
 from brickgate.errors import ConfigError
-from brickgate.gateway.agents.common import KEY_ENV, AgentSetup, GatewayAddress, first_of, home_dir
-from brickgate.gateway.agents.config_files import ConfigEdit, Document, expect_mapping
 from brickgate.gateway.model_names import vendor_name
+from brickgate.setup.common import KEY_ENV, AgentSetup, GatewayAddress, first_of, home_dir
+from brickgate.setup.config_files import ConfigEdit, Document, expect_mapping
 
 PROVIDER_ID = "brickgate"
 _OFFLINE: dict[str, dict[str, bool]] = {

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from brickgate.catalog.model import Model
 from brickgate.errors import ConfigError
-from brickgate.gateway.agents.common import KEY_ENV, AgentSetup, GatewayAddress, first_of, home_dir
-from brickgate.gateway.agents.config_files import ConfigEdit, Document, expect_mapping
 from brickgate.gateway.model_names import vendor_name
+from brickgate.setup.common import KEY_ENV, AgentSetup, GatewayAddress, first_of, home_dir
+from brickgate.setup.config_files import ConfigEdit, Document, expect_mapping
 
 
 def settings_path() -> Path:

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from brickgate.catalog.model import Model
-from brickgate.gateway.agents.common import AgentSetup, GatewayAddress, first_of, home_dir, xdg_config_dir
-from brickgate.gateway.agents.config_files import ConfigEdit, Document, expect_list, merge_named_entries
+from brickgate.setup.common import AgentSetup, GatewayAddress, first_of, home_dir, xdg_config_dir
+from brickgate.setup.config_files import ConfigEdit, Document, expect_list, merge_named_entries
 
 KEY_NAME = "brickgate"
 

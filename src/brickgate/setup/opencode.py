@@ -15,8 +15,8 @@ from typing import Any
 from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.errors import ConfigError
-from brickgate.gateway.agents.common import KEY_ENV, AgentSetup, GatewayAddress, first_of, xdg_config_dir
-from brickgate.gateway.agents.config_files import ConfigEdit, Document, expect_mapping
+from brickgate.setup.common import KEY_ENV, AgentSetup, GatewayAddress, first_of, xdg_config_dir
+from brickgate.setup.config_files import ConfigEdit, Document, expect_mapping
 
 SCHEMA = "https://opencode.ai/config.json"
 PROVIDERS: dict[Api, tuple[str, str, str]] = {  # api -> (provider id, npm package, display name)
