@@ -13,12 +13,12 @@ from brickgate.catalog.cache import CachedListing, read_listing, write_listing
 from brickgate.catalog.discovery import model_from_endpoint, slim_endpoint
 from brickgate.catalog.families import FAMILY_NAMES, bare_name
 from brickgate.catalog.model import Model
+from brickgate.catalog.names import NameIndex
 from brickgate.catalog.overrides import apply_settings
 from brickgate.catalog.settings import CatalogSettings, load_settings
 from brickgate.errors import BrickgateError, ModelNotFound, UpstreamError
 
 log = logging.getLogger("brickgate.catalog")
-_NAME_PREFIXES = ("databricks/", "system.ai.")
 STALE_RETRY_SECONDS = 60.0  # after a failed listing, serve the stale list this long before asking again
 # A name missing from a listing older than this lists again (the endpoint may be new), at most this often.
 MISS_RELIST_SECONDS = 60.0
@@ -54,6 +54,7 @@ class Catalog:
         self._memo: CachedListing | None = None
         self._memo_valid_until = 0.0
         self._built: tuple[CachedListing, list[Model]] | None = None
+        self._names: tuple[list[Model], NameIndex] | None = None
         self._last_miss_relist = float("-inf")
 
     @property
@@ -79,25 +80,33 @@ class Catalog:
         return list(models) if all else [m for m in models if m.ready]
 
     def get(self, name: str) -> Model:
-        """A model by endpoint name, name without `databricks-`, `databricks/NAME`, any case.
+        """A model by any spelling `catalog.names` accepts (endpoint name, vendor name, `databricks/X`, ...).
 
         A name the cached listing lacks (or lists as not ready) lists the workspace again when that
         listing is over a minute old, so an endpoint created since is found; a failing re-listing is ignored.
         """
-        models = self._all_models(refresh=False)
-        found = _find(name, models)
+        index = self.names()
+        found = index.find(name)
         if (found is None or not found.ready) and self._may_relist_on_miss():
             self._last_miss_relist = time.monotonic()
             try:
-                models = self._all_models(refresh=True)
+                self._all_models(refresh=True)
             except BrickgateError as err:
                 log.debug("Listing again for %r failed: %s", name, err.message)
-            found = _find(name, models)
+            index = self.names()
+            found = index.find(name)
         if found is not None and found.ready:
             return found
         if found is not None:
             raise ModelNotFound(name, hint=f"{found.id} is skipped: {found.skipped_reason}.")
-        raise ModelNotFound(name, _suggestions(name, [m.id for m in models if m.ready]))
+        raise ModelNotFound(name, _suggestions(name, [m.id for m in index.models if m.ready]))
+
+    def names(self) -> NameIndex:
+        """Every spelling of every model (skipped ones included, to say why they are), from the listing."""
+        models = self._all_models(refresh=False)
+        if self._names is None or self._names[0] is not models:
+            self._names = (models, NameIndex(models))
+        return self._names[1]
 
     def _may_relist_on_miss(self) -> bool:
         listed_long_ago = time.time() - (self.fetched_at or 0.0) >= MISS_RELIST_SECONDS
@@ -154,23 +163,6 @@ class Catalog:
         if not self._use_cache:
             return CachedListing(creds.host, time.time(), slim)
         return write_listing(creds.host, slim)
-
-
-def _find(name: str, models: list[Model]) -> Model | None:
-    everything = {m.id.lower(): m for m in models}
-    for key in _lookup_keys(name):
-        if (model := everything.get(key)) is not None:
-            return model
-    return None
-
-
-def _lookup_keys(name: str) -> list[str]:
-    query = name.strip().lower()
-    keys = [query]
-    for prefix in _NAME_PREFIXES:
-        if query.startswith(prefix):
-            keys.append(query[len(prefix) :])
-    return [*keys, *(f"databricks-{k}" for k in keys)]
 
 
 def _suggestions(name: str, ids: list[str]) -> list[str]:

@@ -31,6 +31,7 @@ class Model:
     ready: bool = True
     skipped_reason: str | None = None  # why discovery would not list it (only with `all=True`)
     display_name: str | None = None
+    aliases: tuple[str, ...] = ()  # more names callers may use for it (catalog/names.py reads them)
     traits: Family  # the family row: defect flags the quirks act on
 
     @property

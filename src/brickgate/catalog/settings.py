@@ -6,6 +6,7 @@
 
     [models."databricks-claude-sonnet-4-5"]
     api = "chat"                  # any Model field: context_window, max_output_tokens, supports_*, prices
+    aliases = ["sonnet"]          # more names for it, wherever a model name is accepted
     input_usd_per_mtok = 3.0
 
     [[endpoints]]                 # models discovery cannot see
@@ -53,6 +54,7 @@ class ModelOverride(BaseModel):
     supports_reasoning: bool | None = None
     supports_prompt_caching: bool | None = None
     display_name: str | None = None
+    aliases: tuple[str, ...] | None = None  # more names for it: `run -m sonnet`, `"model": "sonnet"`
     input_dbu_per_mtok: float | None = Field(default=None, ge=0)
     output_dbu_per_mtok: float | None = Field(default=None, ge=0)
     cache_read_dbu_per_mtok: float | None = Field(default=None, ge=0)
