@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from brickgate.auth.credentials import Credentials
+from brickgate.auth.rejection import rejection_hint
 from brickgate.errors import (
     CredentialsRejected,
     HostUnreachable,
@@ -65,7 +66,7 @@ def _http_error(creds: Credentials, status: int, body: str) -> UpstreamError | C
     if status in (401, 403) or (status == 400 and "invalid token" in body.lower()):
         return CredentialsRejected(
             f"{creds.host} rejected the credentials (HTTP {status}{': ' + detail if detail else ''}).",
-            _rejected_hint(creds),
+            rejection_hint(creds),
         )
     message = f"{creds.host} answered HTTP {status}{': ' + detail if detail else ''}."
     if status == 404:
@@ -78,20 +79,6 @@ def _http_error(creds: Credentials, status: int, body: str) -> UpstreamError | C
         hint = "The workspace is having trouble; try again shortly."
         return UpstreamUnavailable(message, hint, status=status)
     return UpstreamRejected(message, None, status=status, body=body)
-
-
-def _rejected_hint(creds: Credentials) -> str:
-    if creds.auth_type == "pat":
-        where = {
-            "login": "run `brickgate login` with a new token",
-            "env": "set a new DATABRICKS_TOKEN",
-            "config-file": f"update the token of profile {creds.profile!r}",
-        }.get(creds.source, "use a valid token")
-        return (
-            "The token may be expired or revoked: create one (Settings → Developer → Access tokens) "
-            f"and {where}."
-        )
-    return "Check that these credentials may use this workspace's serving endpoints, then `brickgate status`."
 
 
 def _error_message(body: str) -> str:

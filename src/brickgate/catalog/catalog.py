@@ -7,25 +7,44 @@ import logging
 import time
 
 from brickgate.auth import Credentials, peek_host, resolve
+from brickgate.auth.identity import credential_key, identity_of
+from brickgate.auth.resolve import peek
 from brickgate.auth.rest import get_json
 from brickgate.auth.verify import SERVING_ENDPOINTS_PATH
-from brickgate.catalog.cache import CachedListing, read_listing, write_listing
+from brickgate.catalog.cache import (
+    CachedListing,
+    known_identity,
+    read_listing,
+    remember_identity,
+    write_listing,
+)
 from brickgate.catalog.discovery import model_from_endpoint, slim_endpoint
 from brickgate.catalog.families import FAMILY_NAMES, bare_name
 from brickgate.catalog.model import Model
 from brickgate.catalog.names import NameIndex
 from brickgate.catalog.overrides import apply_settings
 from brickgate.catalog.settings import CatalogSettings, load_settings
-from brickgate.errors import BrickgateError, ModelNotFound, UpstreamError
+from brickgate.errors import (
+    BrickgateError,
+    HostUnreachable,
+    ModelNotFound,
+    UpstreamError,
+    UpstreamRateLimited,
+    UpstreamUnavailable,
+)
 
 log = logging.getLogger("brickgate.catalog")
+# A listing that failed for these reasons may fall back to the stale cache: the workspace could not be
+# asked. Never for rejected credentials: they must not see what they could not list.
+_WORKSPACE_DOWN = (HostUnreachable, UpstreamUnavailable, UpstreamRateLimited)
 STALE_RETRY_SECONDS = 60.0  # after a failed listing, serve the stale list this long before asking again
 # A name missing from a listing older than this lists again (the endpoint may be new), at most this often.
 MISS_RELIST_SECONDS = 60.0
 
 
 class Catalog:
-    """Models of one workspace. A warm cache is read without credentials, the SDK or the network.
+    """Models of one workspace as one identity sees them. A warm cache is read without the SDK or the
+    network, but only for a credential the workspace already accepted (`catalog.cache`).
 
     `use_cache=False` neither reads nor writes the disk cache (demos, throwaway workspaces).
     `stale` is True when the last `models()` served an expired cache because the listing failed;
@@ -122,25 +141,36 @@ class Catalog:
         return self._built[1]
 
     def _listing(self, refresh: bool) -> CachedListing:
-        """In-memory listing while valid, else the disk cache while fresh, else the workspace."""
+        """Memo while valid, else this credential's disk cache while fresh, else the workspace."""
         now = time.time()
         if self._memo is not None and not refresh and now < self._memo_valid_until:
             return self._memo
         ttl = self.settings.cache_ttl_seconds
-        host = self.host
         cached = self._memo
-        if host and self._use_cache and not refresh:
-            cached = read_listing(host) or cached
+        if self._use_cache and not refresh:
+            cached = self._cached_listing() or cached
         if cached is not None and not refresh and cached.age(now) < ttl:
             return self._remember(cached, cached.fetched_at + ttl, stale=None)
         try:
             listing = self._fetch()
-        except BrickgateError as err:
+        except _WORKSPACE_DOWN as err:
             if cached is None or refresh:
                 raise
             log.warning("Serving the cached model list: the workspace listing failed (%s)", err.message)
             return self._remember(cached, now + STALE_RETRY_SECONDS, stale=err)
         return self._remember(listing, listing.fetched_at + ttl, stale=None)
+
+    def _cached_listing(self) -> CachedListing | None:
+        """The disk cache of the identity this credential was verified as; None for an unknown credential."""
+        if self._creds is not None:
+            host, key = self._creds.host, credential_key(self._creds)
+        else:
+            choice = peek(self._profile, self._host)
+            if choice is None or choice.host is None or choice.key is None:
+                return None
+            host, key = choice.host, choice.key
+        identity = known_identity(host, key)
+        return read_listing(host, identity) if identity else None
 
     def _remember(
         self, listing: CachedListing, valid_until: float, stale: BrickgateError | None
@@ -151,6 +181,7 @@ class Catalog:
 
     def _fetch(self) -> CachedListing:
         creds = self.credentials
+        identity = identity_of(creds, timeout=self._timeout) if self._use_cache else None
         body = get_json(creds, SERVING_ENDPOINTS_PATH, timeout=self._timeout)
         endpoints = body.get("endpoints", []) if isinstance(body, dict) else None
         if not isinstance(endpoints, list):
@@ -160,9 +191,11 @@ class Catalog:
                 status=200,
             )
         slim = [slim_endpoint(e) for e in endpoints if isinstance(e, dict)]
-        if not self._use_cache:
+        if identity is None:
             return CachedListing(creds.host, time.time(), slim)
-        return write_listing(creds.host, slim)
+        listing = write_listing(creds.host, identity.key, slim)
+        remember_identity(creds.host, credential_key(creds), identity.key)
+        return listing
 
 
 def _suggestions(name: str, ids: list[str]) -> list[str]:
