@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from brickgate.auth.credentials import Credentials
-from brickgate.auth.rejection import rejection_hint
+from brickgate.auth.source_hints import rejection_hint
 from brickgate.errors import (
     CredentialsRejected,
     HostUnreachable,

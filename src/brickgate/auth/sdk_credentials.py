@@ -17,7 +17,7 @@ from brickgate.auth.config_file import missing_profile_error, read_sections
 from brickgate.auth.credentials import CredentialOrigin, Credentials, CredentialSource
 from brickgate.auth.fingerprint import keyed_hash
 from brickgate.auth.host import normalize_host
-from brickgate.auth.rejection import rejection_hint
+from brickgate.auth.source_hints import rejection_hint, setup_hint
 from brickgate.errors import (
     AUTH_METHODS_HINT,
     AuthError,
@@ -64,7 +64,8 @@ def sdk_credentials(
             cfg = Config(**kwargs)
         except ValueError as err:
             waited = time.monotonic() - started
-            raise _config_error(str(err), _host_for_message(host, profile), warnings, waited) from None
+            failure = _config_error(str(err), _host_for_message(host, profile), warnings, waited)
+            raise _with_origin(failure, str(err), origin, profile, host) from None
     register_secret(cfg.token, cfg.client_secret, cfg.password)
     resolved_host = normalize_host(cfg.host)
     auth_type = str(cfg.auth_type or "unknown")
@@ -157,6 +158,18 @@ def _config_error(message: str, host: str, warnings: list[str], waited: float) -
             "Check that the host is a Databricks workspace URL, or set DATABRICKS_DISCOVERY_URL.",
         )
     return AuthError(f"Cannot set up Databricks credentials: {_first_line(text)}", AUTH_METHODS_HINT)
+
+
+def _with_origin(
+    failure: AuthError, sdk_message: str, origin: CredentialOrigin, profile: str | None, host: str | None
+) -> AuthError:
+    """Credentials that could not be set up get the fix for where they came from (a CLI login, ...)."""
+    if not isinstance(failure, NoCredentials):
+        return failure
+    found = re.search(r"auth_type=([\w-]+)", sdk_message)
+    auth_type = found.group(1) if found else "no method found"
+    where = _host_for_message(host, profile)
+    return NoCredentials(failure.message, setup_hint(origin, auth_type, profile, where))
 
 
 def _header_error(err: Exception, creds: Credentials) -> AuthError:
