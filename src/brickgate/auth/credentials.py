@@ -32,9 +32,16 @@ class Credentials:
     source: CredentialSource
     profile: str | None = None
     origin: CredentialOrigin = "sdk"
-    key: str = ""  # a keyed hash naming this credential (never the secret): caches find its identity by it
     _header_factory: Callable[[], dict[str, str]] = field(repr=False, compare=False)
+    # Computed on first use: hashing creates the hashing key under the home, which demos must not touch.
+    _key_factory: Callable[[], str] | None = field(default=None, repr=False, compare=False)
     _refresher: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def key(self) -> str:
+        """A keyed hash naming this credential (never the secret); caches find its identity by it.
+        Empty for credentials built by hand without one."""
+        return self._key_factory() if self._key_factory is not None else ""
 
     def headers(self) -> dict[str, str]:
         """Fresh auth headers (a new dict each call), e.g. `{"Authorization": "Bearer ..."}`."""
@@ -70,7 +77,7 @@ class Credentials:
             source=source,
             profile=profile,
             origin=origin or _ORIGIN_OF_SOURCE[source],
-            key=pat_key(host, token),
+            _key_factory=lambda: pat_key(host, token),
             _header_factory=lambda: header,
         )
 

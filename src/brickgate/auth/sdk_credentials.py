@@ -92,7 +92,7 @@ def sdk_credentials(
         source=source,
         profile=chosen_profile,
         origin="profile" if chosen_profile and origin == "sdk" else origin,
-        key=key or keyed_hash("sdk", resolved_host, chosen_profile or "", auth_type),
+        _key_factory=lambda: key or keyed_hash("sdk", resolved_host, chosen_profile or "", auth_type),
         _header_factory=fresh_headers,
         _refresher=refresh,
     )
