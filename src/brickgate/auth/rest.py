@@ -11,6 +11,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
+from brickgate import network
 from brickgate.auth.credentials import Credentials
 from brickgate.auth.source_hints import rejection_hint
 from brickgate.errors import (
@@ -33,7 +34,8 @@ def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
         url, headers={**creds.headers(), "Accept": "application/json", "User-Agent": USER_AGENT}
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        # Proxies come from the environment (urllib's default handlers); the CA bundle is brickgate's one.
+        with urllib.request.urlopen(request, timeout=timeout, context=network.ssl_context()) as response:
             body = response.read()
     except urllib.error.HTTPError as err:
         raise _http_error(creds, err.code, _read_body(err)) from None
@@ -108,7 +110,7 @@ def _connection_error(host: str, err: BaseException, timeout: float) -> HostUnre
             return HostUnreachable(f"{host} does not speak HTTPS.", f"If it is a local server, use {plain}.")
         return HostUnreachable(
             f"TLS handshake with {host} failed: {redact(str(reason))}.",
-            "A proxy may be intercepting HTTPS; set REQUESTS_CA_BUNDLE / SSL_CERT_FILE to its certificate.",
+            network.CA_BUNDLE_HINT,
         )
     why = redact(str(reason))
     return HostUnreachable(f"Could not reach {host} (waited up to {timeout:g} s): {why}.", hint)

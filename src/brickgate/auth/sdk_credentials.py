@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from brickgate import network
 from brickgate.auth.config_file import missing_profile_error, read_sections
 from brickgate.auth.credentials import CredentialOrigin, Credentials, CredentialSource
 from brickgate.auth.fingerprint import keyed_hash
@@ -49,6 +50,7 @@ def sdk_credentials(
     `key` names the credential for caches (`resolve` derives it from the settings that chose it)."""
     from databricks.sdk.core import Config
 
+    network.share_ca_bundle_with_sdk()
     kwargs: dict[str, Any] = {
         # Bounded so an unreachable host fails in seconds, not the SDK's default 300 s.
         "http_timeout_seconds": timeout,

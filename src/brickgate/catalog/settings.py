@@ -3,6 +3,7 @@
     usd_per_dbu = 0.07
     surface = "auto"              # or "serving-endpoints" / "ai-gateway"
     cache_ttl_seconds = 3600
+    ca_bundle = "/etc/ssl/corp-ca.pem"  # when a proxy inspects HTTPS (REQUESTS_CA_BUNDLE wins if set)
 
     [models."databricks-claude-sonnet-4-5"]
     api = "chat"                  # any Model field: context_window, max_output_tokens, supports_*, prices
@@ -102,6 +103,7 @@ class CatalogSettings(BaseModel):
     usd_per_dbu: float = Field(default=USD_PER_DBU, gt=0)
     surface: SurfaceSetting = "auto"
     cache_ttl_seconds: float = Field(default=DEFAULT_CACHE_TTL_SECONDS, ge=0)
+    ca_bundle: str | None = None  # PEM file of CAs to trust (after REQUESTS_CA_BUNDLE, SSL_CERT_FILE)
     models: dict[str, ModelOverride] = Field(default_factory=dict)
     endpoints: list[CustomEndpoint] = Field(default_factory=list)
 
