@@ -147,3 +147,15 @@ def test_a_changed_m2m_secret_is_not_served_the_warm_cache(emulator: EmulatorCon
     result = run_cli("models", env={**env, "DATABRICKS_CLIENT_SECRET": "not-the-secret"})
     assert result.returncode == 2, output_of(result)
     assert "DATABRICKS_CLIENT_SECRET" in output_of(result)
+
+
+def test_a_workspace_without_scim_me_keeps_listings_per_credential(emulator: EmulatorControl) -> None:
+    emulator.fault(
+        {"kind": "invalid_path", "scope": "all", "path": "/api/2.0/preview/scim/v2/Me", "count": 5}
+    )
+    env = {"DATABRICKS_HOST": emulator.url, "DATABRICKS_TOKEN": emulator.token}
+    first = run_cli("models", "--json", env=env)
+    assert first.returncode == 0, output_of(first)
+    assert len(json.loads(first.stdout)) == 19
+    assert run_cli("models", env=env).returncode == 0
+    assert emulator.stats().get("list", 0) == 1  # the second run found the first one's listing
