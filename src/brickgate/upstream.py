@@ -129,6 +129,7 @@ class Upstream:
             # Proxy and CA bundle are settled once per session: no environment lookups per request.
             tls = network.ssl_context()
             proxy = network.proxy_for(self.base_url)
+            proxy_auth = aiohttp.BasicAuth(proxy.user, proxy.password or "") if proxy and proxy.user else None
             connector = aiohttp.TCPConnector(
                 limit=self._max_connections, ttl_dns_cache=300, ssl=True if tls is None else tls
             )
@@ -138,9 +139,7 @@ class Upstream:
                 auto_decompress=True,
                 skip_auto_headers=("User-Agent",),
                 proxy=proxy.url if proxy else None,
-                proxy_auth=aiohttp.BasicAuth(proxy.user, proxy.password or "")
-                if proxy and proxy.user
-                else None,
+                proxy_auth=proxy_auth,
             )
             self._session_loop = loop
         return self._session

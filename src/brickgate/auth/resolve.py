@@ -7,7 +7,7 @@ else is handed to the SDK (`sdk_credentials`).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from brickgate.auth.config_file import (
     SETTINGS_SECTION,
@@ -72,9 +72,10 @@ class Choice:
     origin: CredentialOrigin
     host: str | None  # normalised; None when only the SDK can tell
     profile: str | None = None
-    token: str | None = None  # set: a plain PAT, no SDK needed
+    token: str | None = field(default=None, repr=False)  # set: a plain PAT, no SDK needed
     sdk_host: str | None = None  # the host handed to the SDK (from --host)
-    material: tuple[str, ...] = ()  # for the SDK path: every setting that picks the credential
+    # For the SDK path: every setting that picks the credential (secrets too: only ever hashed).
+    material: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def key(self) -> str | None:

@@ -29,14 +29,13 @@ from brickgate.errors import (
     HostUnreachable,
     ModelNotFound,
     UpstreamError,
-    UpstreamRateLimited,
     UpstreamUnavailable,
 )
 
 log = logging.getLogger("brickgate.catalog")
 # A listing that failed for these reasons may fall back to the stale cache: the workspace could not be
-# asked. Never for rejected credentials: they must not see what they could not list.
-_WORKSPACE_DOWN = (HostUnreachable, UpstreamUnavailable, UpstreamRateLimited)
+# asked (unreachable, 5xx). Never for rejected credentials: they must not see what they could not list.
+_WORKSPACE_DOWN = (HostUnreachable, UpstreamUnavailable)
 STALE_RETRY_SECONDS = 60.0  # after a failed listing, serve the stale list this long before asking again
 # A name missing from a listing older than this lists again (the endpoint may be new), at most this often.
 MISS_RELIST_SECONDS = 60.0
