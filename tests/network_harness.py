@@ -4,6 +4,7 @@ HTTP CONNECT proxy. Both run on loopback in threads and are stopped on exit."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 import threading
 import time
@@ -26,6 +27,7 @@ class ConnectProxy:
     routes: dict[str, tuple[str, int]]
     seen: list[str] = field(default_factory=list)
     url: str = ""
+    credentials: str | None = None  # "user:password": then a tunnel needs Proxy-Authorization
 
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -44,6 +46,10 @@ class ConnectProxy:
             writer.write(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
             writer.close()
             return
+        if self.credentials is not None and _proxy_credentials(head) != self.credentials:
+            writer.write(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+            writer.close()
+            return
         self.seen.append(target)
         host, port = self.routes.get(target) or (target.rsplit(":", 1)[0], int(target.rsplit(":", 1)[1]))
         upstream_reader, upstream_writer = await asyncio.open_connection(host, port)
@@ -52,9 +58,19 @@ class ConnectProxy:
         await asyncio.gather(self._pipe(reader, upstream_writer), self._pipe(upstream_reader, writer))
 
 
+def _proxy_credentials(head: bytes) -> str | None:
+    for line in head.decode("latin-1").split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "proxy-authorization" and value.strip().lower().startswith("basic "):
+            return base64.b64decode(value.strip()[6:]).decode()
+    return None
+
+
 @contextmanager
-def running_proxy(routes: dict[str, tuple[str, int]]) -> Iterator[ConnectProxy]:
-    proxy = ConnectProxy(routes)
+def running_proxy(
+    routes: dict[str, tuple[str, int]], credentials: str | None = None
+) -> Iterator[ConnectProxy]:
+    proxy = ConnectProxy(routes, credentials=credentials)
     loop = asyncio.new_event_loop()
     server = loop.run_until_complete(asyncio.start_server(proxy._handle, "127.0.0.1", 0))
     proxy.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
@@ -79,8 +95,10 @@ class CorporateWorkspace:
 
 
 @contextmanager
-def corporate_workspace(directory: Path) -> Iterator[CorporateWorkspace]:
-    """A TLS emulator behind a mandatory proxy, with its CA written to `directory`."""
+def corporate_workspace(
+    directory: Path, proxy_credentials: str | None = None
+) -> Iterator[CorporateWorkspace]:
+    """A TLS emulator behind a mandatory proxy (that asks for `user:password` if given); CA in `directory`."""
     ca = trustme.CA()
     ca_file = directory / "corp-ca.pem"
     ca.cert_pem.write_to_path(str(ca_file))
@@ -115,7 +133,7 @@ def corporate_workspace(directory: Path) -> Iterator[CorporateWorkspace]:
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.01)
     try:
-        with running_proxy({public: listening.getsockname()}) as proxy:
+        with running_proxy({public: listening.getsockname()}, proxy_credentials) as proxy:
             yield CorporateWorkspace(
                 url=f"https://{public}",
                 ca_file=ca_file,

@@ -90,3 +90,22 @@ def test_no_proxy_sends_the_workspace_direct(corp: CorporateWorkspace) -> None:
     result = run_cli("models", "--refresh", env=env)
     assert result.returncode == 2  # direct connections to the public port are refused
     assert "connection refused" in output_of(result) and corp.proxy.seen == []
+
+
+def test_a_proxy_that_asks_for_credentials_gets_them_from_the_proxy_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (*PROXY_VARS, "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    with corporate_workspace(tmp_path, proxy_credentials="alice:proxy-pass-4711") as corp:
+        with_auth = corp.proxy.url.replace("http://", "http://alice:proxy-pass-4711@")
+        env = {
+            **behind_proxy(corp, REQUESTS_CA_BUNDLE=str(corp.ca_file)),
+            "HTTPS_PROXY": with_auth,
+            "https_proxy": with_auth,
+        }
+        listed = run_cli("models", "--refresh", env=env)
+        answered = run_cli("run", "-m", "gemini-2.5-pro", "hi", env=env)
+    assert listed.returncode == 0, output_of(listed)
+    assert answered.returncode == 0, output_of(answered)
+    assert "proxy-pass-4711" not in output_of(listed) + output_of(answered)
