@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 import orjson
 
+from brickgate import network
 from brickgate.errors import (
     CredentialsRejected,
     StreamInterrupted,
@@ -125,12 +126,20 @@ class Upstream:
         if self._session is not None and (self._session.closed or self._session_loop is not loop):
             await self._let_go_of_session()
         if self._session is None:
-            connector = aiohttp.TCPConnector(limit=self._max_connections, ttl_dns_cache=300)
+            # Proxy and CA bundle are settled once per session: no environment lookups per request.
+            tls = network.ssl_context()
+            proxy = network.proxy_for(self.base_url)
+            proxy_auth = aiohttp.BasicAuth(proxy.user, proxy.password or "") if proxy and proxy.user else None
+            connector = aiohttp.TCPConnector(
+                limit=self._max_connections, ttl_dns_cache=300, ssl=True if tls is None else tls
+            )
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 timeout=self._timeout,
                 auto_decompress=True,
                 skip_auto_headers=("User-Agent",),
+                proxy=proxy.url if proxy else None,
+                proxy_auth=proxy_auth,
             )
             self._session_loop = loop
         return self._session

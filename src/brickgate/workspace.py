@@ -15,9 +15,11 @@ import threading
 from collections.abc import Coroutine, Iterator, Mapping
 from typing import Any, TypeVar
 
+from brickgate.auth.credentials import Credentials
+from brickgate.auth.source_hints import rejection_hint
 from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
-from brickgate.errors import UpstreamRejected
+from brickgate.errors import CredentialsRejected, UpstreamRejected
 from brickgate.event_stream import WIRE, Completion, EventStream
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
 from brickgate.quirks import Repaired, repair_after_rejection, repair_request
@@ -218,6 +220,10 @@ class Workspace:
                 resp = await self.upstream.post(
                     upstream_path(surface, api), body, stream=stream, extra_headers=headers, on_retry=on_retry
                 )
+            except CredentialsRejected as exc:
+                if isinstance(self.credentials, Credentials):  # say where they came from, and the fix there
+                    exc.hint = rejection_hint(self.credentials)
+                raise
             except UpstreamRejected as exc:
                 detail = exc.detail or exc.message
                 absent = surface == "ai-gateway" and is_gateway_absent(exc.status, exc.error_code, detail)

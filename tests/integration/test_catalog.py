@@ -12,8 +12,9 @@ import pytest
 
 from brickgate import home
 from brickgate.auth import Credentials
+from brickgate.auth.identity import identity_of
 from brickgate.catalog import Catalog, CatalogSettings
-from brickgate.catalog.cache import cache_path, write_listing
+from brickgate.catalog.cache import cache_path, remember_identity, write_listing
 from brickgate.emulator.control_client import EmulatorControl
 from brickgate.errors import ModelNotFound, UpstreamUnavailable
 
@@ -37,6 +38,14 @@ def catalog_for(emulator: EmulatorControl, **settings: object) -> Catalog:
         Credentials.pat(emulator.url, emulator.token, source="env"),
         settings=CatalogSettings.model_validate(settings),
     )
+
+
+def seed_cache(emulator: EmulatorControl, endpoints: list[dict[str, object]], fetched_at: float) -> None:
+    """A cached listing for the emulator's first user, as an earlier run would have left it."""
+    creds = Credentials.pat(emulator.url, emulator.token)
+    identity = identity_of(creds)
+    write_listing(emulator.url, identity.key, endpoints, fetched_at=fetched_at)
+    remember_identity(emulator.url, creds.key, identity.key)
 
 
 def use_env_pat(monkeypatch: pytest.MonkeyPatch, emulator: EmulatorControl) -> None:
@@ -177,16 +186,19 @@ def test_skipped_endpoint_is_not_found_with_the_reason(emulator: EmulatorControl
     assert caught.value.hint and "embeddings" in caught.value.hint
 
 
-def test_cache_file_is_private_and_holds_no_token(emulator: EmulatorControl) -> None:
+def test_cache_files_are_private_and_hold_no_token_or_user_name(emulator: EmulatorControl) -> None:
     catalog_for(emulator).models()
-    path = cache_path(emulator.url)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert emulator.token not in path.read_text()
+    identity = identity_of(Credentials.pat(emulator.url, emulator.token))
+    assert cache_path(emulator.url, identity.key).is_file()
+    for path in home.cache_dir().iterdir():
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+        assert emulator.token.encode() not in path.read_bytes()
+        assert identity.principal.encode() not in path.read_bytes()
 
 
 def test_a_name_missing_from_an_older_cached_listing_lists_again(emulator: EmulatorControl) -> None:
     # A listing cached two minutes ago, before the endpoint was created (the cache is still fresh).
-    write_listing(emulator.url, [], fetched_at=time.time() - 120)
+    seed_cache(emulator, [], fetched_at=time.time() - 120)
     catalog = catalog_for(emulator)
     assert catalog.models() == []
     assert catalog.get("gpt-5-2").id == "databricks-gpt-5-2"
@@ -194,7 +206,7 @@ def test_a_name_missing_from_an_older_cached_listing_lists_again(emulator: Emula
 
 
 def test_an_unknown_name_lists_again_at_most_once_a_minute(emulator: EmulatorControl) -> None:
-    write_listing(emulator.url, [], fetched_at=time.time() - 120)
+    seed_cache(emulator, [], fetched_at=time.time() - 120)
     catalog = catalog_for(emulator)
     for _ in range(3):
         with pytest.raises(ModelNotFound):
@@ -203,7 +215,7 @@ def test_an_unknown_name_lists_again_at_most_once_a_minute(emulator: EmulatorCon
 
 
 def test_an_unknown_name_with_a_failing_listing_is_still_model_not_found(emulator: EmulatorControl) -> None:
-    write_listing(emulator.url, [], fetched_at=time.time() - 120)
+    seed_cache(emulator, [], fetched_at=time.time() - 120)
     emulator.fault({"kind": "503", "scope": "all", "path": LISTING})
     with pytest.raises(ModelNotFound):
         catalog_for(emulator).get("gpt-5-2")

@@ -63,6 +63,14 @@ def test_login_without_a_terminal_points_to_the_script_options() -> None:
     assert "--token-stdin" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_login_with_host_but_no_terminal_says_to_use_token_stdin(emulator: EmulatorControl) -> None:
+    result = run_cli("login", "--host", emulator.url, stdin=emulator.token + "\n")
+    assert result.returncode == 1, output_of(result)
+    assert "needs a terminal" in result.stderr and "--token-stdin" in result.stderr
+    assert "GetPassWarning" not in output_of(result) and "Aborted" not in output_of(result)
+    assert not home.credentials_path().exists()
+
+
 def test_token_stdin_without_host_is_refused() -> None:
     result = run_cli("login", "--token-stdin", stdin="dapi-x")
     assert result.returncode == 1 and "needs --host" in result.stderr

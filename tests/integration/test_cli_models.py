@@ -57,6 +57,30 @@ def test_models_all_includes_skipped_endpoints_with_reasons(emulator: EmulatorCo
     }
 
 
+def test_models_all_shows_what_the_workspace_lists_for_skipped_rows(emulator: EmulatorControl) -> None:
+    result = run_cli("models", "--all", env={**pat_env(emulator), "COLUMNS": "400"})
+    assert result.returncode == 0, output_of(result)
+    (row,) = [line for line in result.stdout.splitlines() if "databricks-gte-large-en" in line]
+    assert "embeddings model (task llm/v1/embeddings, READY)" in row
+    assert not {"chat", "128K", "tools", "other"} & set(row.replace("│", " ").split())
+    (warming,) = [line for line in result.stdout.splitlines() if "my-warming-chat" in line]
+    assert "not ready (NOT_READY) (task llm/v1/chat, NOT_READY)" in warming
+
+
+def test_models_all_json_skipped_rows_carry_no_made_up_limits(emulator: EmulatorControl) -> None:
+    result = run_cli("models", "--all", "--json", env=pat_env(emulator))
+    (gte,) = [m for m in json.loads(result.stdout) if m["id"] == "databricks-gte-large-en"]
+    assert gte == {
+        "id": "databricks-gte-large-en",
+        "ready": False,
+        "skipped_reason": "embeddings model",
+        "task": "llm/v1/embeddings",
+        "state": "READY",
+        "source": "foundation",
+        "display_name": gte["display_name"],
+    }
+
+
 def test_models_table_shows_families_and_apis(emulator: EmulatorControl) -> None:
     result = run_cli("models", env=pat_env(emulator))
     assert result.returncode == 0

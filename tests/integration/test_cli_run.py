@@ -101,6 +101,15 @@ def test_chat_from_a_stdin_script_keeps_history_and_switches_models(emulator: Em
     assert len(responses[0]["input"]) == 3
 
 
+def test_chat_help_lists_the_commands(emulator: EmulatorControl) -> None:
+    result = run_cli("chat", "-m", "gpt-5-2", env=env_for(emulator), stdin="/help\n/exit\n")
+    assert result.returncode == 0, output_of(result)
+    assert "Unknown command" not in result.stdout
+    for command in ("/model NAME", "/clear", "/exit"):
+        assert f"  {command} " in result.stdout
+    assert not [r for r in emulator.requests() if r["path"].endswith("responses")]  # nothing was sent
+
+
 def test_chat_in_a_terminal_shows_the_footer(emulator: EmulatorControl) -> None:
     child = pexpect.spawn(
         sys.executable,

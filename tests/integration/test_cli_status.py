@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from brickgate import home
 from brickgate.emulator.control_client import EmulatorControl
 from tests.cli_harness import output_of, run_cli
 
@@ -23,8 +24,25 @@ def test_status_json_reports_the_connection_and_model_count(emulator: EmulatorCo
         "profile": None,
         "source": "env",
         "models": 19,
+        "home": str(home.home()),
+        "config": str(home.config_path()),
+        "config_exists": False,
         "error": None,
     }
+
+
+def test_status_shows_where_the_home_and_config_are_even_when_not_connected() -> None:
+    home.config_path().parent.mkdir(parents=True)
+    home.config_path().write_text("usd_per_dbu = 0.07\n")
+    text = run_cli("status")
+    assert text.returncode == 2
+    assert f"home:   {home.home()}" in text.stdout and f"config: {home.config_path()}" in text.stdout
+    report = json.loads(run_cli("status", "--json").stdout)
+    assert (report["home"], report["config"], report["config_exists"]) == (
+        str(home.home()),
+        str(home.config_path()),
+        True,
+    )
 
 
 def test_status_without_credentials_exits_2_with_the_ways_to_log_in() -> None:

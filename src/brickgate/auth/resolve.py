@@ -7,6 +7,7 @@ else is handed to the SDK (`sdk_credentials`).
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 
 from brickgate.auth.config_file import (
     SETTINGS_SECTION,
@@ -14,7 +15,8 @@ from brickgate.auth.config_file import (
     missing_profile_error,
     read_sections,
 )
-from brickgate.auth.credentials import Credentials, CredentialSource
+from brickgate.auth.credentials import CredentialOrigin, Credentials, CredentialSource, pat_key
+from brickgate.auth.fingerprint import keyed_hash
 from brickgate.auth.host import normalize_host
 from brickgate.auth.sdk_credentials import sdk_credentials
 from brickgate.auth.stored_login import StoredLogin, load_login
@@ -62,55 +64,90 @@ _OTHER_AUTH_KEYS = frozenset(
 _ENV_SELECTORS = ("DATABRICKS_HOST", "DATABRICKS_CONFIG_PROFILE", "DATABRICKS_TOKEN", "DATABRICKS_CLIENT_ID")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Choice:
+    """The credentials `resolve` will use, found without the SDK, without auth and without network."""
+
+    source: CredentialSource
+    origin: CredentialOrigin
+    host: str | None  # normalised; None when only the SDK can tell
+    profile: str | None = None
+    token: str | None = field(default=None, repr=False)  # set: a plain PAT, no SDK needed
+    sdk_host: str | None = None  # the host handed to the SDK (from --host)
+    # For the SDK path: every setting that picks the credential (secrets too: only ever hashed).
+    material: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def key(self) -> str | None:
+        """The credential's keyed hash (as `Credentials.key` will be); None when the host is unknown."""
+        if self.host is None:
+            return None
+        if self.token is not None:
+            return pat_key(self.host, self.token)
+        return keyed_hash("sdk", self.host, self.profile or "", *self.material)
+
+
 def resolve(profile: str | None = None, host: str | None = None, *, timeout: float = 10) -> Credentials:
     """Find credentials. Raises NoCredentials, InvalidHost, HostUnreachable or another AuthError.
 
     `timeout` bounds any network probe the SDK makes while resolving (OAuth discovery).
     """
-    if profile or host:
-        return _from_flags(profile, host, timeout)
-    login = load_login()
-    if login is not None:
-        return _from_login(login, timeout)
-    if any(_env(name) for name in _ENV_SELECTORS):
-        return _from_env(timeout)
-    return _from_default_profile(timeout)
+    choice = choose(profile, host)
+    if choice.token is not None:
+        assert choice.host is not None
+        return Credentials.pat(
+            choice.host, choice.token, source=choice.source, profile=choice.profile, origin=choice.origin
+        )
+    return sdk_credentials(
+        source=choice.source,
+        origin=choice.origin,
+        profile=choice.profile,
+        host=choice.sdk_host,
+        key=choice.key,
+        timeout=timeout,
+    )
 
 
 def peek_host(profile: str | None = None, host: str | None = None) -> str | None:
     """The host `resolve` would use, found without the SDK, without auth and without network; or None."""
+    choice = peek(profile, host)
+    return choice.host if choice else None
+
+
+def peek(profile: str | None = None, host: str | None = None) -> Choice | None:
+    """What `resolve` would use, or None when that fails (`resolve` then says why)."""
     try:
-        if host:
-            return normalize_host(host)
-        if profile:
-            return _profile_host(profile)
-        login = load_login()
-        if login is not None:
-            return normalize_host(login.host) if login.host else _profile_host(login.profile or "")
-        if _env("DATABRICKS_HOST"):
-            return normalize_host(_env("DATABRICKS_HOST") or "")
-        if _env("DATABRICKS_CONFIG_PROFILE"):
-            return _profile_host(_env("DATABRICKS_CONFIG_PROFILE") or "")
-        name = default_profile_name(read_sections())
-        return _profile_host(name) if name else None
+        return choose(profile, host)
     except (InvalidHost, NoCredentials):
         return None
 
 
-def _from_flags(profile: str | None, host: str | None, timeout: float) -> Credentials:
+def choose(profile: str | None = None, host: str | None = None) -> Choice:
+    """The credential chain: flags > stored login > environment > default profile."""
+    if profile or host:
+        return _from_flags(profile, host)
+    login = load_login()
+    if login is not None:
+        return _from_login(login)
+    if any(_env(name) for name in _ENV_SELECTORS):
+        return _from_env()
+    return _from_default_profile()
+
+
+def _from_flags(profile: str | None, host: str | None) -> Choice:
     if profile:
-        return _from_profile(profile, "flag", timeout, host=host)
+        return _from_profile(profile, "flag", host=host)
     assert host is not None
     wanted = normalize_host(host)
     token = _env("DATABRICKS_TOKEN")
     if token and not _other_auth_in_env():
-        return Credentials.pat(wanted, token, source="flag")
+        return Choice(source="flag", origin="env", host=wanted, token=token)
     login = load_login()
     if login is not None and login.host and login.token and normalize_host(login.host) == wanted:
-        return Credentials.pat(wanted, login.token, source="flag")
+        return Choice(source="flag", origin="login", host=wanted, token=login.token)
     if (profile := _profile_for_host(wanted)) is not None:
-        return _from_profile(profile, "flag", timeout)
-    return sdk_credentials(source="flag", host=wanted, timeout=timeout)
+        return _from_profile(profile, "flag")
+    return Choice(source="flag", origin="sdk", host=wanted, sdk_host=wanted, material=_auth_env())
 
 
 def _profile_for_host(host: str) -> str | None:
@@ -132,59 +169,66 @@ def _same_host(raw: str | None, host: str) -> bool:
         return False
 
 
-def _from_login(login: StoredLogin, timeout: float) -> Credentials:
+def _from_login(login: StoredLogin) -> Choice:
     if login.profile:
-        return _from_profile(login.profile, "login", timeout)
+        return _from_profile(login.profile, "login")
     assert login.host is not None and login.token is not None
-    return Credentials.pat(login.host, login.token, source="login")
+    return Choice(source="login", origin="login", host=normalize_host(login.host), token=login.token)
 
 
-def _from_env(timeout: float) -> Credentials:
+def _from_env() -> Choice:
     profile = _env("DATABRICKS_CONFIG_PROFILE")
     if profile:
-        return _from_profile(profile, "env", timeout)
+        return _from_profile(profile, "env")
     host, token = _env("DATABRICKS_HOST"), _env("DATABRICKS_TOKEN")
     if token and not host:
         raise NoCredentials(
             "DATABRICKS_TOKEN is set but DATABRICKS_HOST is not.",
             "Set DATABRICKS_HOST to the workspace URL (e.g. https://dbc-1234.cloud.databricks.com).",
         )
-    if host and token and not _other_auth_in_env():
-        return Credentials.pat(host, token, source="env")
-    return sdk_credentials(source="env", timeout=timeout)
+    normalized = normalize_host(host) if host else None
+    if normalized and token and not _other_auth_in_env():
+        return Choice(source="env", origin="env", host=normalized, token=token)
+    return Choice(source="env", origin="env", host=normalized, material=_auth_env())
 
 
-def _from_default_profile(timeout: float) -> Credentials:
+def _from_default_profile() -> Choice:
     sections = read_sections()
     name = default_profile_name(sections)
     if name is None:
         raise NoCredentials()
-    return _from_profile(name, "config-file", timeout, sections=sections)
+    return _from_profile(name, "config-file", sections=sections)
 
 
 def _from_profile(
     name: str,
     source: CredentialSource,
-    timeout: float,
     *,
     host: str | None = None,
     sections: dict[str, dict[str, str]] | None = None,
-) -> Credentials:
+) -> Choice:
     sections = read_sections() if sections is None else sections
     section = sections.get(name) if name != SETTINGS_SECTION else None
     if section is None:
         raise missing_profile_error(name)
-    token, profile_host = section.get("token"), host or section.get("host")
+    token = section.get("token")
+    # The SDK lets DATABRICKS_HOST override a profile's host.
+    profile_host = host or _env("DATABRICKS_HOST") or section.get("host")
+    normalized = normalize_host(profile_host) if profile_host else None
     plain_pat = not (_OTHER_AUTH_KEYS & section.keys()) and section.get("auth_type", "pat") == "pat"
-    if token and profile_host and plain_pat and not _other_auth_in_env() and not _env("DATABRICKS_HOST"):
-        return Credentials.pat(profile_host, token, source=source, profile=name)
-    return sdk_credentials(source=source, profile=name, host=host, timeout=timeout)
+    if token and normalized and plain_pat and not _other_auth_in_env() and not _env("DATABRICKS_HOST"):
+        return Choice(source=source, origin="profile", host=normalized, profile=name, token=token)
+    material = (*(f"{k}={v}" for k, v in sorted(section.items())), *_auth_env())
+    sdk_host = normalize_host(host) if host else None
+    return Choice(
+        source=source, origin="profile", host=normalized, profile=name, sdk_host=sdk_host, material=material
+    )
 
 
-def _profile_host(name: str) -> str | None:
-    section = read_sections().get(name)
-    raw = section.get("host") if section else None
-    return normalize_host(raw) if raw else None
+def _auth_env() -> tuple[str, ...]:
+    """The environment variables the SDK reads for credentials, as `NAME=value` (hashed, never stored)."""
+    names = (*_ENV_SELECTORS, *_OTHER_AUTH_ENV)
+    return tuple(f"{name}={value}" for name in sorted(set(names)) if (value := _env(name)))
 
 
 def _other_auth_in_env() -> bool:

@@ -11,7 +11,9 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
+from brickgate import network
 from brickgate.auth.credentials import Credentials
+from brickgate.auth.source_hints import rejection_hint
 from brickgate.errors import (
     CredentialsRejected,
     HostUnreachable,
@@ -32,7 +34,8 @@ def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
         url, headers={**creds.headers(), "Accept": "application/json", "User-Agent": USER_AGENT}
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        # Proxies come from the environment (urllib's default handlers); the CA bundle is brickgate's one.
+        with urllib.request.urlopen(request, timeout=timeout, context=network.ssl_context()) as response:
             body = response.read()
     except urllib.error.HTTPError as err:
         raise _http_error(creds, err.code, _read_body(err)) from None
@@ -65,7 +68,7 @@ def _http_error(creds: Credentials, status: int, body: str) -> UpstreamError | C
     if status in (401, 403) or (status == 400 and "invalid token" in body.lower()):
         return CredentialsRejected(
             f"{creds.host} rejected the credentials (HTTP {status}{': ' + detail if detail else ''}).",
-            _rejected_hint(creds),
+            rejection_hint(creds),
         )
     message = f"{creds.host} answered HTTP {status}{': ' + detail if detail else ''}."
     if status == 404:
@@ -78,20 +81,6 @@ def _http_error(creds: Credentials, status: int, body: str) -> UpstreamError | C
         hint = "The workspace is having trouble; try again shortly."
         return UpstreamUnavailable(message, hint, status=status)
     return UpstreamRejected(message, None, status=status, body=body)
-
-
-def _rejected_hint(creds: Credentials) -> str:
-    if creds.auth_type == "pat":
-        where = {
-            "login": "run `brickgate login` with a new token",
-            "env": "set a new DATABRICKS_TOKEN",
-            "config-file": f"update the token of profile {creds.profile!r}",
-        }.get(creds.source, "use a valid token")
-        return (
-            "The token may be expired or revoked: create one (Settings → Developer → Access tokens) "
-            f"and {where}."
-        )
-    return "Check that these credentials may use this workspace's serving endpoints, then `brickgate status`."
 
 
 def _error_message(body: str) -> str:
@@ -121,7 +110,7 @@ def _connection_error(host: str, err: BaseException, timeout: float) -> HostUnre
             return HostUnreachable(f"{host} does not speak HTTPS.", f"If it is a local server, use {plain}.")
         return HostUnreachable(
             f"TLS handshake with {host} failed: {redact(str(reason))}.",
-            "A proxy may be intercepting HTTPS; set REQUESTS_CA_BUNDLE / SSL_CERT_FILE to its certificate.",
+            network.CA_BUNDLE_HINT,
         )
     why = redact(str(reason))
     return HostUnreachable(f"Could not reach {host} (waited up to {timeout:g} s): {why}.", hint)

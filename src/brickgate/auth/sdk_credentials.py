@@ -13,9 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from brickgate import network
 from brickgate.auth.config_file import missing_profile_error, read_sections
-from brickgate.auth.credentials import Credentials, CredentialSource
+from brickgate.auth.credentials import CredentialOrigin, Credentials, CredentialSource
+from brickgate.auth.fingerprint import keyed_hash
 from brickgate.auth.host import normalize_host
+from brickgate.auth.source_hints import rejection_hint, setup_hint
 from brickgate.errors import (
     AUTH_METHODS_HINT,
     AuthError,
@@ -34,11 +37,20 @@ _CONNECTION_FAILURE = re.compile(
 
 
 def sdk_credentials(
-    *, source: CredentialSource, profile: str | None = None, host: str | None = None, timeout: float = 10
+    *,
+    source: CredentialSource,
+    origin: CredentialOrigin = "sdk",
+    profile: str | None = None,
+    host: str | None = None,
+    key: str | None = None,
+    timeout: float = 10,
 ) -> Credentials:
-    """Resolve through the SDK's unified auth chain (env, profile, OAuth M2M, CLI, Azure, ...)."""
+    """Resolve through the SDK's unified auth chain (env, profile, OAuth M2M, CLI, Azure, ...).
+
+    `key` names the credential for caches (`resolve` derives it from the settings that chose it)."""
     from databricks.sdk.core import Config
 
+    network.share_ca_bundle_with_sdk()
     kwargs: dict[str, Any] = {
         # Bounded so an unreachable host fails in seconds, not the SDK's default 300 s.
         "http_timeout_seconds": timeout,
@@ -54,15 +66,18 @@ def sdk_credentials(
             cfg = Config(**kwargs)
         except ValueError as err:
             waited = time.monotonic() - started
-            raise _config_error(str(err), _host_for_message(host, profile), warnings, waited) from None
+            failure = _config_error(str(err), _host_for_message(host, profile), warnings, waited)
+            raise _with_origin(failure, str(err), origin, profile, host) from None
     register_secret(cfg.token, cfg.client_secret, cfg.password)
     resolved_host = normalize_host(cfg.host)
+    auth_type = str(cfg.auth_type or "unknown")
+    chosen_profile = cfg.profile or profile
 
     def fresh_headers() -> dict[str, str]:
         try:
             headers: dict[str, str] = cfg.authenticate()
         except Exception as err:  # the SDK raises ValueError, requests errors, OSError, ...
-            raise _header_error(err, resolved_host) from None
+            raise _header_error(err, creds) from None
         for value in headers.values():
             register_secret(value.split(" ", 1)[-1])
         return headers
@@ -71,16 +86,19 @@ def sdk_credentials(
         try:
             cfg.init_auth()  # type: ignore[no-untyped-call]  # a new token source drops the cached token
         except Exception as err:  # the SDK raises ValueError, requests errors, OSError, ...
-            raise _header_error(err, resolved_host) from None
+            raise _header_error(err, creds) from None
 
-    return Credentials(
+    creds = Credentials(
         host=resolved_host,
-        auth_type=str(cfg.auth_type or "unknown"),
+        auth_type=auth_type,
         source=source,
-        profile=cfg.profile or profile,
+        profile=chosen_profile,
+        origin="profile" if chosen_profile and origin == "sdk" else origin,
+        _key_factory=lambda: key or keyed_hash("sdk", resolved_host, chosen_profile or "", auth_type),
         _header_factory=fresh_headers,
         _refresher=refresh,
     )
+    return creds
 
 
 @contextmanager
@@ -144,16 +162,27 @@ def _config_error(message: str, host: str, warnings: list[str], waited: float) -
     return AuthError(f"Cannot set up Databricks credentials: {_first_line(text)}", AUTH_METHODS_HINT)
 
 
-def _header_error(err: Exception, host: str) -> AuthError:
+def _with_origin(
+    failure: AuthError, sdk_message: str, origin: CredentialOrigin, profile: str | None, host: str | None
+) -> AuthError:
+    """Credentials that could not be set up get the fix for where they came from (a CLI login, ...)."""
+    if not isinstance(failure, NoCredentials):
+        return failure
+    found = re.search(r"auth_type=([\w-]+)", sdk_message)
+    auth_type = found.group(1) if found else "no method found"
+    where = _host_for_message(host, profile)
+    return NoCredentials(failure.message, setup_hint(origin, auth_type, profile, where))
+
+
+def _header_error(err: Exception, creds: Credentials) -> AuthError:
     text = redact(str(err))
     if _CONNECTION_FAILURE.search(type(err).__name__ + " " + text):
         return HostUnreachable(
-            f"Could not reach {host} to get an access token.",
+            f"Could not reach {creds.host} to get an access token.",
             "Check your network or VPN and that the workspace is running.",
         )
     return CredentialsRejected(
-        f"{host} did not issue an access token: {_first_line(text)}",
-        "Check the client id and secret (or run `databricks auth login` again), then `brickgate status`.",
+        f"{creds.host} did not issue an access token: {_first_line(text)}", rejection_hint(creds)
     )
 
 

@@ -1,4 +1,12 @@
-"""The endpoint listing cached on disk: one JSON file per workspace host, written atomically (0600)."""
+"""The endpoint listing cached on disk, per workspace host and identity (atomic writes, 0600).
+
+- `endpoints-<host>-<identity>.json`: one identity's listing (what one user may see is not another's).
+- `credentials-<host>.json`: credential key → identity key, written only after the workspace accepted that
+  credential and said whose it is. A warm start finds its listing through it without the network; a
+  credential not in it (a new, mistyped or other user's token) is cold and must prove itself first.
+
+Every name here is a keyed hash (`auth.fingerprint`): no token, user name or secret is stored.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +19,8 @@ from typing import Any
 
 from brickgate import home
 
-_FORMAT = 1
+_FORMAT = 2
+_CREDENTIALS_KEPT = 32  # per host: most recently verified first
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,36 +28,83 @@ class CachedListing:
     host: str
     fetched_at: float  # unix seconds
     endpoints: list[dict[str, Any]]
+    identity: str = ""  # the identity key it was listed for
 
     def age(self, now: float | None = None) -> float:
         return (time.time() if now is None else now) - self.fetched_at
 
 
-def cache_path(host: str) -> Path:
-    """`<home>/cache/endpoints-<hash of host>.json`."""
-    digest = hashlib.sha256(host.encode()).hexdigest()[:16]
-    return home.cache_dir() / f"endpoints-{digest}.json"
+def _host_digest(host: str) -> str:
+    return hashlib.sha256(host.encode()).hexdigest()[:16]
 
 
-def read_listing(host: str) -> CachedListing | None:
-    """The cached listing for `host`; None when absent, unreadable or for another host/format."""
-    try:
-        data = json.loads(cache_path(host).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or data.get("format") != _FORMAT or data.get("host") != host:
+def cache_path(host: str, identity: str) -> Path:
+    """`<home>/cache/endpoints-<hash of host>-<identity key>.json`."""
+    return home.cache_dir() / f"endpoints-{_host_digest(host)}-{identity[:32]}.json"
+
+
+def _credentials_path(host: str) -> Path:
+    return home.cache_dir() / f"credentials-{_host_digest(host)}.json"
+
+
+def read_listing(host: str, identity: str) -> CachedListing | None:
+    """The cached listing of `identity` on `host`; None when absent, unreadable or for another host/format."""
+    data = _read_json(cache_path(host, identity))
+    if data is None or data.get("host") != host or data.get("identity") != identity:
         return None
     fetched_at, endpoints = data.get("fetched_at"), data.get("endpoints")
     if not isinstance(fetched_at, (int, float)) or not isinstance(endpoints, list):
         return None
-    return CachedListing(host, float(fetched_at), [e for e in endpoints if isinstance(e, dict)])
+    return CachedListing(host, float(fetched_at), [e for e in endpoints if isinstance(e, dict)], identity)
 
 
 def write_listing(
-    host: str, endpoints: list[dict[str, Any]], fetched_at: float | None = None
+    host: str, identity: str, endpoints: list[dict[str, Any]], fetched_at: float | None = None
 ) -> CachedListing:
-    """Replace the cached listing for `host` (atomic rename: readers never see half a file)."""
-    listing = CachedListing(host, time.time() if fetched_at is None else fetched_at, endpoints)
-    payload = {"format": _FORMAT, "host": host, "fetched_at": listing.fetched_at, "endpoints": endpoints}
-    home.write_private(cache_path(host), json.dumps(payload, separators=(",", ":")).encode())
+    """Replace the cached listing of `identity` on `host` (atomic rename: readers never see half a file)."""
+    listing = CachedListing(host, time.time() if fetched_at is None else fetched_at, endpoints, identity)
+    payload = {
+        "format": _FORMAT,
+        "host": host,
+        "identity": identity,
+        "fetched_at": listing.fetched_at,
+        "endpoints": endpoints,
+    }
+    _write_json(cache_path(host, identity), payload)
     return listing
+
+
+def known_identity(host: str, credential: str) -> str | None:
+    """The identity key `credential` was verified as on `host`, or None (unknown: verify it first)."""
+    data = _read_json(_credentials_path(host))
+    if data is None or data.get("host") != host:
+        return None
+    found = _dict(data.get("credentials")).get(credential)
+    return found if isinstance(found, str) and found else None
+
+
+def remember_identity(host: str, credential: str, identity: str) -> None:
+    """Record that the workspace accepted `credential` as `identity` (call only after it did)."""
+    data = _read_json(_credentials_path(host))
+    known = _dict(data.get("credentials")) if data and data.get("host") == host else {}
+    if known.get(credential) == identity:
+        return
+    kept = {credential: identity, **{k: v for k, v in known.items() if k != credential}}
+    newest = dict(list(kept.items())[:_CREDENTIALS_KEPT])
+    _write_json(_credentials_path(host), {"format": _FORMAT, "host": host, "credentials": newest})
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and data.get("format") == _FORMAT else None
+
+
+def _write_json(path: Path, payload: dict[str, Any]) -> None:
+    home.write_private(path, json.dumps(payload, separators=(",", ":")).encode())
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -7,25 +7,43 @@ import logging
 import time
 
 from brickgate.auth import Credentials, peek_host, resolve
+from brickgate.auth.identity import credential_key, identity_of
+from brickgate.auth.resolve import peek
 from brickgate.auth.rest import get_json
 from brickgate.auth.verify import SERVING_ENDPOINTS_PATH
-from brickgate.catalog.cache import CachedListing, read_listing, write_listing
+from brickgate.catalog.cache import (
+    CachedListing,
+    known_identity,
+    read_listing,
+    remember_identity,
+    write_listing,
+)
 from brickgate.catalog.discovery import model_from_endpoint, slim_endpoint
 from brickgate.catalog.families import FAMILY_NAMES, bare_name
 from brickgate.catalog.model import Model
+from brickgate.catalog.names import NameIndex
 from brickgate.catalog.overrides import apply_settings
 from brickgate.catalog.settings import CatalogSettings, load_settings
-from brickgate.errors import BrickgateError, ModelNotFound, UpstreamError
+from brickgate.errors import (
+    BrickgateError,
+    HostUnreachable,
+    ModelNotFound,
+    UpstreamError,
+    UpstreamUnavailable,
+)
 
 log = logging.getLogger("brickgate.catalog")
-_NAME_PREFIXES = ("databricks/", "system.ai.")
+# A listing that failed for these reasons may fall back to the stale cache: the workspace could not be
+# asked (unreachable, 5xx). Never for rejected credentials: they must not see what they could not list.
+_WORKSPACE_DOWN = (HostUnreachable, UpstreamUnavailable)
 STALE_RETRY_SECONDS = 60.0  # after a failed listing, serve the stale list this long before asking again
 # A name missing from a listing older than this lists again (the endpoint may be new), at most this often.
 MISS_RELIST_SECONDS = 60.0
 
 
 class Catalog:
-    """Models of one workspace. A warm cache is read without credentials, the SDK or the network.
+    """Models of one workspace as one identity sees them. A warm cache is read without the SDK or the
+    network, but only for a credential the workspace already accepted (`catalog.cache`).
 
     `use_cache=False` neither reads nor writes the disk cache (demos, throwaway workspaces).
     `stale` is True when the last `models()` served an expired cache because the listing failed;
@@ -54,6 +72,7 @@ class Catalog:
         self._memo: CachedListing | None = None
         self._memo_valid_until = 0.0
         self._built: tuple[CachedListing, list[Model]] | None = None
+        self._names: tuple[list[Model], NameIndex] | None = None
         self._last_miss_relist = float("-inf")
 
     @property
@@ -79,25 +98,33 @@ class Catalog:
         return list(models) if all else [m for m in models if m.ready]
 
     def get(self, name: str) -> Model:
-        """A model by endpoint name, name without `databricks-`, `databricks/NAME`, any case.
+        """A model by any spelling `catalog.names` accepts (endpoint name, vendor name, `databricks/X`, ...).
 
         A name the cached listing lacks (or lists as not ready) lists the workspace again when that
         listing is over a minute old, so an endpoint created since is found; a failing re-listing is ignored.
         """
-        models = self._all_models(refresh=False)
-        found = _find(name, models)
+        index = self.names()
+        found = index.find(name)
         if (found is None or not found.ready) and self._may_relist_on_miss():
             self._last_miss_relist = time.monotonic()
             try:
-                models = self._all_models(refresh=True)
+                self._all_models(refresh=True)
             except BrickgateError as err:
                 log.debug("Listing again for %r failed: %s", name, err.message)
-            found = _find(name, models)
+            index = self.names()
+            found = index.find(name)
         if found is not None and found.ready:
             return found
         if found is not None:
             raise ModelNotFound(name, hint=f"{found.id} is skipped: {found.skipped_reason}.")
-        raise ModelNotFound(name, _suggestions(name, [m.id for m in models if m.ready]))
+        raise ModelNotFound(name, _suggestions(name, [m.id for m in index.models if m.ready]))
+
+    def names(self) -> NameIndex:
+        """Every spelling of every model (skipped ones included, to say why they are), from the listing."""
+        models = self._all_models(refresh=False)
+        if self._names is None or self._names[0] is not models:
+            self._names = (models, NameIndex(models))
+        return self._names[1]
 
     def _may_relist_on_miss(self) -> bool:
         listed_long_ago = time.time() - (self.fetched_at or 0.0) >= MISS_RELIST_SECONDS
@@ -113,25 +140,36 @@ class Catalog:
         return self._built[1]
 
     def _listing(self, refresh: bool) -> CachedListing:
-        """In-memory listing while valid, else the disk cache while fresh, else the workspace."""
+        """Memo while valid, else this credential's disk cache while fresh, else the workspace."""
         now = time.time()
         if self._memo is not None and not refresh and now < self._memo_valid_until:
             return self._memo
         ttl = self.settings.cache_ttl_seconds
-        host = self.host
         cached = self._memo
-        if host and self._use_cache and not refresh:
-            cached = read_listing(host) or cached
+        if self._use_cache and not refresh:
+            cached = self._cached_listing() or cached
         if cached is not None and not refresh and cached.age(now) < ttl:
             return self._remember(cached, cached.fetched_at + ttl, stale=None)
         try:
             listing = self._fetch()
-        except BrickgateError as err:
+        except _WORKSPACE_DOWN as err:
             if cached is None or refresh:
                 raise
             log.warning("Serving the cached model list: the workspace listing failed (%s)", err.message)
             return self._remember(cached, now + STALE_RETRY_SECONDS, stale=err)
         return self._remember(listing, listing.fetched_at + ttl, stale=None)
+
+    def _cached_listing(self) -> CachedListing | None:
+        """The disk cache of the identity this credential was verified as; None for an unknown credential."""
+        if self._creds is not None:
+            host, key = self._creds.host, credential_key(self._creds)
+        else:
+            choice = peek(self._profile, self._host)
+            if choice is None or choice.host is None or choice.key is None:
+                return None
+            host, key = choice.host, choice.key
+        identity = known_identity(host, key)
+        return read_listing(host, identity) if identity else None
 
     def _remember(
         self, listing: CachedListing, valid_until: float, stale: BrickgateError | None
@@ -142,6 +180,7 @@ class Catalog:
 
     def _fetch(self) -> CachedListing:
         creds = self.credentials
+        identity = identity_of(creds, timeout=self._timeout) if self._use_cache else None
         body = get_json(creds, SERVING_ENDPOINTS_PATH, timeout=self._timeout)
         endpoints = body.get("endpoints", []) if isinstance(body, dict) else None
         if not isinstance(endpoints, list):
@@ -151,26 +190,11 @@ class Catalog:
                 status=200,
             )
         slim = [slim_endpoint(e) for e in endpoints if isinstance(e, dict)]
-        if not self._use_cache:
+        if identity is None:
             return CachedListing(creds.host, time.time(), slim)
-        return write_listing(creds.host, slim)
-
-
-def _find(name: str, models: list[Model]) -> Model | None:
-    everything = {m.id.lower(): m for m in models}
-    for key in _lookup_keys(name):
-        if (model := everything.get(key)) is not None:
-            return model
-    return None
-
-
-def _lookup_keys(name: str) -> list[str]:
-    query = name.strip().lower()
-    keys = [query]
-    for prefix in _NAME_PREFIXES:
-        if query.startswith(prefix):
-            keys.append(query[len(prefix) :])
-    return [*keys, *(f"databricks-{k}" for k in keys)]
+        listing = write_listing(creds.host, identity.key, slim)
+        remember_identity(creds.host, credential_key(creds), identity.key)
+        return listing
 
 
 def _suggestions(name: str, ids: list[str]) -> list[str]:

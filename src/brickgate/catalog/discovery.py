@@ -39,9 +39,11 @@ def model_from_endpoint(endpoint: dict[str, Any], usd_per_dbu: float) -> Model |
     skipped = _skipped_reason(endpoint, task)
     model = model_for_family(name, family, api=api, source=source, usd_per_dbu=usd_per_dbu)
     priced = source == "foundation" and _pay_per_token(name, endpoint, entity)
+    state = _dict(endpoint.get("state")).get("ready")
     model = replace(
         model,
         task=task if isinstance(task, str) else None,
+        state=state if isinstance(state, str) else None,
         ready=skipped is None,
         skipped_reason=skipped,
         display_name=_dict(entity.get("foundation_model")).get("display_name") or None,

@@ -28,9 +28,11 @@ class Model:
     usd_per_dbu: float = USD_PER_DBU
     source: Source = "foundation"
     task: str | None = None
+    state: str | None = None  # the workspace's readiness (`READY`, `NOT_READY`), as listed
     ready: bool = True
     skipped_reason: str | None = None  # why discovery would not list it (only with `all=True`)
     display_name: str | None = None
+    aliases: tuple[str, ...] = ()  # more names callers may use for it (catalog/names.py reads them)
     traits: Family  # the family row: defect flags the quirks act on
 
     @property

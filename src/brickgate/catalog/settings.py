@@ -3,9 +3,11 @@
     usd_per_dbu = 0.07
     surface = "auto"              # or "serving-endpoints" / "ai-gateway"
     cache_ttl_seconds = 3600
+    ca_bundle = "/etc/ssl/corp-ca.pem"  # when a proxy inspects HTTPS (REQUESTS_CA_BUNDLE wins if set)
 
     [models."databricks-claude-sonnet-4-5"]
     api = "chat"                  # any Model field: context_window, max_output_tokens, supports_*, prices
+    aliases = ["sonnet"]          # more names for it, wherever a model name is accepted
     input_usd_per_mtok = 3.0
 
     [[endpoints]]                 # models discovery cannot see
@@ -53,6 +55,7 @@ class ModelOverride(BaseModel):
     supports_reasoning: bool | None = None
     supports_prompt_caching: bool | None = None
     display_name: str | None = None
+    aliases: tuple[str, ...] | None = None  # more names for it: `run -m sonnet`, `"model": "sonnet"`
     input_dbu_per_mtok: float | None = Field(default=None, ge=0)
     output_dbu_per_mtok: float | None = Field(default=None, ge=0)
     cache_read_dbu_per_mtok: float | None = Field(default=None, ge=0)
@@ -100,6 +103,7 @@ class CatalogSettings(BaseModel):
     usd_per_dbu: float = Field(default=USD_PER_DBU, gt=0)
     surface: SurfaceSetting = "auto"
     cache_ttl_seconds: float = Field(default=DEFAULT_CACHE_TTL_SECONDS, ge=0)
+    ca_bundle: str | None = None  # PEM file of CAs to trust (after REQUESTS_CA_BUNDLE, SSL_CERT_FILE)
     models: dict[str, ModelOverride] = Field(default_factory=dict)
     endpoints: list[CustomEndpoint] = Field(default_factory=list)
 

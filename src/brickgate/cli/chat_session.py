@@ -18,7 +18,14 @@ from brickgate.pricing import ZERO, Cost
 from brickgate.protocol import Message, Request, TextDelta, Usage
 from brickgate.workspace import Workspace
 
-HELP = "Commands: /model NAME (switch model), /clear (forget the conversation), /exit (or Ctrl-D)"
+HELP = "Commands: /model NAME, /clear, /help, /exit (or Ctrl-D)"
+COMMANDS = (
+    ("/model NAME", "switch to another model (any name `brickgate models` lists)"),
+    ("/model", "show the current model"),
+    ("/clear", "forget the conversation so far"),
+    ("/help", "this list"),
+    ("/exit", "leave (also /quit or Ctrl-D)"),
+)
 
 
 @dataclass
@@ -101,6 +108,9 @@ async def _loop(ws: Workspace, s: ChatSession, workspace: str, max_tokens: int |
             cmd = line.strip()
             if not cmd:
                 continue
+            if cmd in ("/help", "/?"):
+                console.print(_help_text(), markup=False)
+                continue
             if cmd == "/clear":
                 s.history.clear()
                 console.print("[dim]Conversation cleared.[/dim]")
@@ -130,6 +140,12 @@ async def _loop(ws: Workspace, s: ChatSession, workspace: str, max_tokens: int |
             console.print(_footer(workspace, s), highlight=False)
     finally:
         await ws.aclose()
+
+
+def _help_text() -> str:
+    width = max(len(name) for name, _ in COMMANDS)
+    lines = [f"  {name.ljust(width)}  {what}" for name, what in COMMANDS]
+    return "\n".join(["Commands:", *lines, "Anything else is sent to the model."])
 
 
 def chat(

@@ -86,10 +86,7 @@ def _login_interactively(console: Console) -> None:
     from brickgate.auth.config_file import config_file_path
 
     if not sys.stdin.isatty():
-        raise ConfigError(
-            "`brickgate login` needs a terminal to ask questions.",
-            "In scripts use `brickgate login --host URL --token-stdin` or `brickgate login --profile NAME`.",
-        )
+        raise _needs_terminal("to ask questions")
     profiles = list_profiles()
     if profiles:
         console.print(f"Profiles in {config_file_path()}:")
@@ -114,9 +111,19 @@ def _pick(choice: str, profiles: list[str]) -> str | None:
     raise ConfigError(f"{text!r} is not one of the choices.", "Run `brickgate login` again.")
 
 
+def _needs_terminal(why: str) -> ConfigError:
+    return ConfigError(
+        f"`brickgate login` needs a terminal {why}.",
+        "In scripts use `brickgate login --host URL --token-stdin < token.txt` or "
+        "`brickgate login --profile NAME`.",
+    )
+
+
 def _read_token(from_stdin: bool) -> str:
     import getpass
 
+    if not from_stdin and not sys.stdin.isatty():
+        raise _needs_terminal("to ask for the token without echoing it")
     token = sys.stdin.readline() if from_stdin else getpass.getpass("Personal access token (hidden): ")
     token = token.strip()
     if not token:

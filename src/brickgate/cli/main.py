@@ -86,18 +86,44 @@ def _configure_logging(debug: bool) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point. Every failure ends here once: message + hint on stderr, or, when the
+    command was given --json, one `{"error": {"type", "message", "hint"}}` object on stdout."""
+    as_json = json_requested(sys.argv[1:])
     try:
-        app()
+        code = app(standalone_mode=False)
     except BrickgateError as err:
         if _debug:
             raise
-        from brickgate.cli.output import print_error
-
-        print_error(err)
+        _report(err, as_json)
         sys.exit(err.exit_code)
+    except typer.TyperException as err:  # usage errors: unknown option, missing --model, bad value
+        if as_json:
+            usage = BrickgateError(err.format_message(), "Run the command with --help to see its options.")
+            _report(usage, as_json=True, kind="UsageError")
+        else:
+            err.show()  # type: ignore[attr-defined]  # every click exception typer raises has it
+        sys.exit(err.exit_code)
+    except typer.Abort:  # Ctrl-C or end of input at a prompt
+        sys.stderr.write("Aborted.\n")
+        sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def json_requested(args: list[str]) -> bool:
+    """True when the command line asks for JSON (`--json` before any `--`)."""
+    before = args[: args.index("--")] if "--" in args else args
+    return "--json" in before
+
+
+def _report(err: BrickgateError, as_json: bool, kind: str | None = None) -> None:
+    from brickgate.cli.output import error_json, print_error, print_json
+
+    if as_json:
+        print_json({"error": {**error_json(err), **({"type": kind} if kind else {})}})
+    else:
+        print_error(err)
 
 
 if __name__ == "__main__":

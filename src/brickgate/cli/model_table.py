@@ -38,10 +38,13 @@ def models_table(models: list[Model], *, title: str | None = None) -> Table:
     table.add_column("$/M out", justify="right")
     show_reason = any(not m.ready for m in models)
     if show_reason:
-        table.add_column("skipped because", style="dim")
+        table.add_column("skipped because (what the workspace lists)", style="dim", overflow="fold")
     for m in models:
+        if not m.ready:  # a family's chat defaults would be made up: show what the workspace listed
+            table.add_row(f"[dim]{m.id}[/]", *["-"] * 7, f"{m.skipped_reason} ({workspace_says(m)})")
+            continue
         row = [
-            m.id if m.ready else f"[dim]{m.id}[/]",
+            m.id,
             f"[{FAMILY_STYLES.get(m.family, 'white')}]{m.family}[/]",
             API_SHORT.get(m.api, m.api),
             tokens(m.context_window),
@@ -50,8 +53,20 @@ def models_table(models: list[Model], *, title: str | None = None) -> Table:
             dollars(m.input_usd_per_mtok),
             dollars(m.output_usd_per_mtok),
         ]
-        table.add_row(*row, *([m.skipped_reason or ""] if show_reason else []))
+        table.add_row(*row, *([""] if show_reason else []))
     return table
+
+
+def workspace_says(model: Model) -> str:
+    """The listing's own words for an endpoint: `task llm/v1/embeddings, READY`."""
+    return f"task {model.task or '(none)'}, {model.state or 'state unknown'}"
+
+
+def skipped_json(model: Model) -> dict[str, object]:
+    """A skipped endpoint for `--json`: what the workspace listed and why it is skipped, no made-up limits."""
+    keep = ("id", "ready", "skipped_reason", "task", "state", "source", "display_name")
+    data = model.to_json()
+    return {k: data[k] for k in keep}
 
 
 def tokens(count: int) -> str:

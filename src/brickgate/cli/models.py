@@ -26,11 +26,11 @@ def models(
         age = _age(catalog.fetched_at)
         why = catalog.stale_reason.message
         print_warning(f"Showing the model list cached {age} ago: listing the workspace failed ({why})")
-    if json_output:
-        print_json([m.to_json() for m in found])
-        return
-    from brickgate.cli.model_table import models_table
+    from brickgate.cli.model_table import models_table, skipped_json
 
+    if json_output:
+        print_json([m.to_json() if m.ready else skipped_json(m) for m in found])
+        return
     console = stdout_console()
     if not found:
         console.print("No chat models are served by this workspace (try --all to see skipped endpoints).")

@@ -16,6 +16,7 @@ def status(
     json_output: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Check the credentials against the workspace and count its chat models (exit 0 only if connected)."""
+    from brickgate import home
     from brickgate.auth import resolve
     from brickgate.catalog import Catalog
 
@@ -25,6 +26,9 @@ def status(
         "auth_type": None,
         "profile": None,
         "source": None,
+        "home": str(home.home()),
+        "config": str(home.config_path()),
+        "config_exists": home.config_path().is_file(),
     }
     failure: BrickgateError | None = None
     try:
@@ -55,6 +59,9 @@ def _print(report: dict[str, Any], failure: BrickgateError | None, json_output: 
         console.print(f"  auth:   {report['auth_type']}{profile}, from {_SOURCES[report['source']]}")
     if report["connected"]:
         console.print(f"  models: {report['models']} chat models (`brickgate models` lists them)")
+    missing = "" if report["config_exists"] else " (none yet: defaults apply)"
+    console.print(f"  home:   {_escape(report['home'])}")
+    console.print(f"  config: {_escape(report['config'])}{missing}")
     if failure is not None:
         console.print(f"  [red]{_escape(failure.message)}[/]")
         if failure.hint:

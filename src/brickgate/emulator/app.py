@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from brickgate.emulator import auth, control, inference, listing
+from brickgate.emulator import auth, control, inference, listing, scim
 from brickgate.emulator.config import EmulatorConfig
 from brickgate.emulator.error_bodies import invalid_path
 from brickgate.emulator.faults import fault_response, take_fault
@@ -54,6 +54,7 @@ def build_app(config: EmulatorConfig) -> Starlette:
         ),
         Route("/oidc/v1/token", _guarded(auth.oidc_token, needs_auth=False), methods=["POST"]),
         Route("/metadata-token", _guarded(auth.metadata_service_token, needs_auth=False)),
+        Route("/api/2.0/preview/scim/v2/Me", _guarded(scim.me)),
         Route("/api/2.0/serving-endpoints", _guarded(listing.list_endpoints)),
         Route("/api/2.0/serving-endpoints:foundation-models", _guarded(listing.list_foundation_models)),
         Route("/api/2.0/serving-endpoints/{name}", _guarded(listing.get_endpoint)),
