@@ -22,7 +22,7 @@ def test_status_json_reports_the_connection_and_model_count(emulator: EmulatorCo
         "auth_type": "pat",
         "profile": None,
         "source": "env",
-        "models": 19,
+        "models": 49,
         "error": None,
     }
 

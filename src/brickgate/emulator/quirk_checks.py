@@ -11,8 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from brickgate.emulator.behaviours import ANTHROPIC, CHAT, RESPONSES
+from brickgate.emulator.behaviours import ANTHROPIC, CHAT, GEMINI, RESPONSES
 from brickgate.emulator.error_bodies import bad_request, google_error, wrapped_provider_error
+from brickgate.emulator.gemini_api import INVALID_SIGNATURE, MISSING_SIGNATURE, check_gemini_request
 from brickgate.emulator.turn import as_dict, as_list, signature_is_valid
 from brickgate.emulator.workspace import Endpoint
 
@@ -37,22 +38,13 @@ CHAT_FIELDS = frozenset(
         "extra_params",
         "usage_context",
         "client_request_id",
+        "service_tier",  # 2026 §4.1: the priority-tier opt-in, a documented body field
     }
 )
 EMPTY_TEXT = "messages: text content blocks must be non-empty"
-MISSING_SIGNATURE = (
-    "Function call is missing a thought_signature in functionCall parts. This is required for tools to work "
-    "correctly, and missing thought_signature may lead to degraded model performance. Additional data, "
-    "function call `default_api:{name}` , position {position}. Please refer to "
-    "https://ai.google.dev/gemini-api/docs/thought-signatures for more details."
-)
-INVALID_SIGNATURE = "Unable to submit request because Thought signature is not valid."  # ASSUMPTION
 MULTIPLE_SYSTEM = (  # ASSUMPTION: Gemini takes one system instruction
     "Invalid JSON payload received. Multiple system messages are not supported: only one system instruction "
     "can be set, at the start of the conversation."
-)
-RESPONSES_ONLY = (
-    "Model {name} only supports the Responses API. Please use /serving-endpoints/responses instead."
 )
 REF_WITH_SIBLINGS = (
     "Schema.ref '{ref}' was set alongside unsupported fields. If a schema node has Schema.ref set, then only "
@@ -67,33 +59,6 @@ UNEXPECTED_TOOL_RESULT = (  # Anthropic's wording
     "Each `tool_result` block must have a corresponding `tool_use` block in the previous message."
 )
 _REF_SIBLINGS_OK = frozenset({"$ref", "description", "default"})
-
-
-def check_surface(api: str, endpoint: Endpoint) -> None:
-    """Which endpoint may be queried through which API, and whether it is ready."""
-    if not endpoint.ready:  # ASSUMPTION: text and status not confirmed
-        raise bad_request(
-            f"Endpoint {endpoint.name} is not ready (state: NOT_READY). Retry once it is READY."
-        )
-    if api in endpoint.behaviour.surfaces:
-        return
-    if endpoint.task == "llm/v1/embeddings":
-        raise bad_request(
-            f"Endpoint {endpoint.name} serves task llm/v1/embeddings and cannot answer {api} requests."
-        )
-    if api == CHAT:
-        raise bad_request(RESPONSES_ONLY.format(name=endpoint.name))
-    if api == ANTHROPIC:
-        raise bad_request(f"API type 'anthropic/v1/messages' is not supported for endpoint {endpoint.name}.")
-    raise bad_request(  # ASSUMPTION: Responses passthrough serves OpenAI models only (§2.1)
-        f"API type 'openai/v1/responses' is not supported for endpoint {endpoint.name}. "
-        "Use /serving-endpoints/chat/completions instead."
-    )
-
-
-def _check_temperature(endpoint: Endpoint, body: Mapping[str, Any]) -> None:
-    if endpoint.behaviour.rejects_temperature and "temperature" in body:
-        raise bad_request(f"Model {endpoint.upstream_model} does not support the temperature parameter.")
 
 
 def _has_empty_text(content: object) -> bool:
@@ -193,7 +158,6 @@ def check_chat(endpoint: Endpoint, body: Mapping[str, Any], signing_key: bytes) 
     messages = [as_dict(m) for m in as_list(body.get("messages"))]
     if not messages:
         raise bad_request("Bad request: messages must be a non-empty list")
-    _check_temperature(endpoint, body)
     if behaviour.strict_fields:
         _check_strict_fields(body)
     if behaviour.claude:
@@ -226,8 +190,7 @@ def _check_tool_pairing(messages: list[tuple[int, Mapping[str, Any]]]) -> None:
 
 
 def check_messages(endpoint: Endpoint, body: Mapping[str, Any]) -> None:
-    """Anthropic Messages rejections (Claude only reaches here)."""
-    _check_temperature(endpoint, body)
+    """Anthropic Messages rejections (Claude's wording; GLM and Kimi share the checks, ASSUMPTION)."""
     messages = [(i, as_dict(m)) for i, m in enumerate(as_list(body.get("messages")))]
     if not messages:
         raise wrapped_provider_error("messages: at least one message is required")
@@ -260,12 +223,13 @@ def check_responses(body: Mapping[str, Any]) -> None:
         raise bad_request("Unsupported parameter: 'store' must be false; responses are not stored.")
 
 
-def check_request(api: str, endpoint: Endpoint, body: Mapping[str, Any], signing_key: bytes) -> None:
-    """Every rejection for one request, in the order the upstream would notice them."""
-    check_surface(api, endpoint)
-    if api == CHAT:
+def check_request(wire: str, endpoint: Endpoint, body: Mapping[str, Any], signing_key: bytes) -> None:
+    """Every wire-level rejection for one request, in the order the upstream would notice them."""
+    if wire == CHAT:
         check_chat(endpoint, body, signing_key)
-    elif api == ANTHROPIC:
+    elif wire == ANTHROPIC:
         check_messages(endpoint, body)
-    elif api == RESPONSES:
+    elif wire == RESPONSES:
         check_responses(body)
+    elif wire == GEMINI:
+        check_gemini_request(body, signing_key, signatures=endpoint.behaviour.needs_thought_signature)
