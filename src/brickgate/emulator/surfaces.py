@@ -116,11 +116,15 @@ def check_served(surface: Surface, endpoint: Endpoint) -> None:
         )
     if surface.wire == EMBEDDINGS:  # ASSUMPTION: text
         raise bad_request(f"Endpoint {name} serves task {endpoint.task}, not llm/v1/embeddings.")
-    if surface.wire == CHAT and declared & {OPENAI_RESPONSES, CODEX_RESPONSES, MLFLOW_RESPONSES}:
+    responses_only = not behaviour.speaks_chat and declared & {
+        OPENAI_RESPONSES,
+        CODEX_RESPONSES,
+        MLFLOW_RESPONSES,
+    }
+    if surface.wire == CHAT and responses_only:
         raise bad_request(RESPONSES_ONLY.format(name=name))  # api §3.6, documented for codex models
-    suffix = (
-        " Use /serving-endpoints/chat/completions instead." if surface.path.endswith("/responses") else ""
-    )
+    classic_responses = surface.path == "/serving-endpoints/responses"
+    suffix = " Use /serving-endpoints/chat/completions instead." if classic_responses else ""
     # api §2.1: "API type 'anthropic/v1/messages' is not supported"; ASSUMPTION: same wording elsewhere
     raise bad_request(f"API type '{surface.api_type}' is not supported for endpoint {name}.{suffix}")
 
