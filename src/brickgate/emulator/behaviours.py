@@ -47,6 +47,8 @@ class Behaviour:
     claude: bool = False  # partial usage on chat chunks; cache_control; empty text blocks rejected
     gemini: bool = False  # array content with thoughtSignature; Google-shaped errors
     needs_thought_signature: bool = False  # Gemini 3: replayed tool calls need a valid signature
+    developer_is_system: bool = False  # Gemini: `developer` messages count as the one system instruction
+    rejects_schema_unions: bool = False  # Gemini: `anyOf`, `type: [..]`, typeless array items refused
     strict_fields: bool = False  # Go decoder: `json: unknown field "<name>"`
     single_tool_call: bool = False  # gpt-oss: "Multiple tool calls are not supported."
     kimi_tools: bool = False  # tool messages need a resolvable name; ids `functions.<name>:<idx>`
@@ -103,6 +105,10 @@ _GEMINI3 = replace(
     reasoning="summary",  # ASSUMPTION: as `type: "reasoning"` content parts (the form LiteLLM reads)
     needs_thought_signature=True,
     efforts=("minimal", "low", "medium", "high"),  # 3-1-pro [KAS]; "none" rejected (api §3.9)
+    # issue 13 (Codex sends two developer messages; api §3.3 unions). ASSUMPTION: only the 2026 rows, so the
+    # 2025 rows brickgate's e2e matrix uses keep their behaviour until brickgate repairs both
+    developer_is_system=True,
+    rejects_schema_unions=True,
 )
 _OPEN = Behaviour(name="llama", family="llama", strict_fields=True)
 # 2026 §1.3-§1.5: GLM 5.3 / Kimi K3 speak four APIs natively and return `reasoning_content`
@@ -152,7 +158,13 @@ BEHAVIOURS: dict[str, Behaviour] = {
             refused_params=(),
         ),
         _GEMINI,
-        replace(_GEMINI3, name="gemini3-legacy", api_types=_GEMINI.api_types),  # gemini-3-pro (2025 row)
+        replace(  # gemini-3-pro (2025 row)
+            _GEMINI3,
+            name="gemini3-legacy",
+            api_types=_GEMINI.api_types,
+            developer_is_system=False,
+            rejects_schema_unions=False,
+        ),
         _GEMINI3,
         replace(_GEMINI3, name="gemini3-quiet", reasoning="none"),  # 3-5-flash-lite: knob, no text [KAS]
         replace(  # 3-8-flash: `supports_sampling_params: false` [KAS][LL]; rejects `minimal` [DIGEST]

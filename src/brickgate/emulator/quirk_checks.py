@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from brickgate.emulator.behaviours import ANTHROPIC, CHAT, GEMINI, RESPONSES
+from brickgate.emulator.behaviours import ANTHROPIC, CHAT, GEMINI, RESPONSES, Behaviour
 from brickgate.emulator.error_bodies import bad_request, google_error, wrapped_provider_error
 from brickgate.emulator.gemini_api import INVALID_SIGNATURE, MISSING_SIGNATURE, check_gemini_request
 from brickgate.emulator.turn import as_dict, as_list, signature_is_valid
@@ -100,11 +100,29 @@ def _schema_ref_with_siblings(node: object) -> str | None:
     return next((name for child in children if (name := _schema_ref_with_siblings(child)) is not None), None)
 
 
-def _check_gemini_tools(body: Mapping[str, Any]) -> None:
+def _schema_union(node: object, where: str) -> str | None:
+    """The refusal for the first `anyOf`, union `type` list or typeless array `items` in a schema (api §3.3:
+    Gemini rejects them; the texts are Google's protobuf-JSON wording, ASSUMPTION)."""
+    if isinstance(node, list):
+        return next((m for i, n in enumerate(node) if (m := _schema_union(n, f"{where}[{i}]"))), None)
+    if not isinstance(node, Mapping):
+        return None
+    invalid = "Invalid JSON payload received."
+    if "anyOf" in node:
+        return f"{invalid} Unknown name \"anyOf\" at '{where}': Cannot find field."
+    if isinstance(node.get("type"), list):
+        return f"{invalid} Proto field is not repeating, cannot start list at '{where}.type'."
+    if node.get("type") == "array" and "type" not in as_dict(node.get("items")):
+        return f"* GenerateContentRequest.{where}.items: missing field.\n"
+    children = (_schema_union(v, f"{where}.{k}") for k, v in node.items() if isinstance(v, (Mapping, list)))
+    return next((m for m in children if m), None)
+
+
+def _check_gemini_tools(body: Mapping[str, Any], *, unions: bool) -> None:
     for index, tool in enumerate(as_list(body.get("tools"))):
         params = as_dict(as_dict(as_dict(tool).get("function")).get("parameters"))
+        where = f"tools[0].function_declarations[{index}].parameters"
         if "$schema" in params:
-            where = f"tools[0].function_declarations[{index}].parameters"
             raise google_error(
                 f"Invalid JSON payload received. Unknown name \"$schema\" at '{where}': Cannot find field.",
                 field=f"{where}.$schema",
@@ -112,6 +130,9 @@ def _check_gemini_tools(body: Mapping[str, Any]) -> None:
         ref = _schema_ref_with_siblings(params)
         if ref is not None:
             raise google_error(REF_WITH_SIBLINGS.format(ref=ref))
+        refusal = _schema_union(params, where) if unions else None
+        if refusal is not None:
+            raise google_error(refusal)
 
 
 def _replayed_signatures(message: Mapping[str, Any]) -> list[object]:
@@ -137,7 +158,7 @@ def _check_thought_signatures(messages: list[Mapping[str, Any]], key: bytes) -> 
 
 
 def _check_gemini_chat(
-    body: Mapping[str, Any], messages: list[Mapping[str, Any]], key: bytes, *, signatures: bool
+    body: Mapping[str, Any], messages: list[Mapping[str, Any]], key: bytes, behaviour: Behaviour
 ) -> None:
     if "stream_options" in body:
         raise google_error(
@@ -145,10 +166,12 @@ def _check_gemini_chat(
             "Cannot find field.",
             field="generation_config.stream_options",
         )
-    if sum(1 for m in messages if m.get("role") == "system") > 1:
+    # issue 13: a `developer` message is a system instruction too (ASSUMPTION: on the 2026 Gemini rows)
+    system_roles = ("system", "developer") if behaviour.developer_is_system else ("system",)
+    if sum(1 for m in messages if m.get("role") in system_roles) > 1:
         raise google_error(MULTIPLE_SYSTEM)
-    _check_gemini_tools(body)
-    if signatures:
+    _check_gemini_tools(body, unions=behaviour.rejects_schema_unions)
+    if behaviour.needs_thought_signature:
         _check_thought_signatures(messages, key)
 
 
@@ -163,7 +186,7 @@ def check_chat(endpoint: Endpoint, body: Mapping[str, Any], signing_key: bytes) 
     if behaviour.claude:
         _check_claude_chat(messages)
     if behaviour.gemini:
-        _check_gemini_chat(body, messages, signing_key, signatures=behaviour.needs_thought_signature)
+        _check_gemini_chat(body, messages, signing_key, behaviour)
     if behaviour.single_tool_call:
         _check_single_tool_call(messages)
 

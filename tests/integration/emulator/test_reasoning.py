@@ -8,21 +8,11 @@ from typing import Any
 
 from brickgate.emulator.control_client import EmulatorControl
 from tests.integration.emulator.http_calls import Reply, post
+from tests.integration.emulator.test_chat import BASH_TOOL as BASH
 
 CHAT = "/ai-gateway/mlflow/v1/chat/completions"
 MESSAGES = "/ai-gateway/anthropic/v1/messages"
 THINK = "think it through, then reply"
-BASH = {
-    "type": "function",
-    "function": {
-        "name": "bash",
-        "parameters": {
-            "type": "object",
-            "properties": {"command": {"type": "string"}},
-            "required": ["command"],
-        },
-    },
-}
 
 
 def chat(emulator: EmulatorControl, model: str, text: str = THINK, **extra: Any) -> Reply:

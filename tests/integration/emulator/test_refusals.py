@@ -217,3 +217,42 @@ def test_image_model_takes_no_tools(emulator: EmulatorControl) -> None:
 
 def test_strict_decoders_accept_service_tier(emulator: EmulatorControl) -> None:
     assert chat(emulator, "databricks-qwen35-122b-a10b", service_tier="priority").status == 200
+
+
+def test_gemini_3_counts_developer_messages_as_its_one_system_instruction(emulator: EmulatorControl) -> None:
+    history = [
+        {"role": "developer", "content": "You are Codex."},
+        {"role": "developer", "content": "Sandbox: workspace-write."},
+        {"role": "user", "content": "hi"},
+    ]
+    reply = chat(emulator, "databricks-gemini-3-5-flash", history)
+    assert reply.status == 400 and reply.json()["error"]["message"].startswith(
+        "Invalid JSON payload received."
+    )
+    merged = [{"role": "system", "content": "You are Codex.\n\nSandbox: workspace-write."}, history[2]]
+    assert chat(emulator, "databricks-gemini-3-5-flash", merged).status == 200
+
+
+def schema_tool(parameters: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"type": "function", "function": {"name": "edit", "parameters": parameters}}]
+
+
+UNION_SCHEMAS = {
+    "anyOf": {"type": "object", "properties": {"x": {"anyOf": [{"type": "string"}, {"type": "integer"}]}}},
+    "type list": {"type": "object", "properties": {"x": {"type": ["string", "null"]}}},
+    "typeless items": {"type": "object", "properties": {"x": {"type": "array", "items": {}}}},
+}
+
+
+@pytest.mark.parametrize("schema", UNION_SCHEMAS.values(), ids=UNION_SCHEMAS)
+def test_gemini_3_refuses_union_types_and_typeless_items(
+    emulator: EmulatorControl, schema: dict[str, Any]
+) -> None:
+    reply = chat(emulator, "databricks-gemini-3-1-pro", tools=schema_tool(schema))
+    assert reply.status == 400 and reply.json()["error"]["status"] == "INVALID_ARGUMENT"
+    assert "parameters.properties.x" in reply.json()["error"]["message"]
+
+
+def test_gemini_3_accepts_plain_typed_schemas(emulator: EmulatorControl) -> None:
+    schema = {"type": "object", "properties": {"x": {"type": "array", "items": {"type": "string"}}}}
+    assert chat(emulator, "databricks-gemini-3-1-pro", tools=schema_tool(schema)).status == 200
