@@ -9,7 +9,6 @@ and returns no reasoning text; GLM/Kimi/Inkling/Qwen 3.5 put reasoning in `reaso
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Mapping
 from typing import Any
@@ -19,12 +18,7 @@ from brickgate.emulator.turn import Turn, as_dict, as_list, text_of
 
 ENABLING_EFFORTS = ("low", "medium", "high", "xhigh", "max")
 # ASSUMPTION: what an image-output model's answer carries (a 1x1 PNG as a data URL)
-_PIXEL = base64.b64encode(
-    bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
-    )
-).decode()
+_PIXEL = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
 
 
 def chat_conversation(body: Mapping[str, Any]) -> Conversation:
@@ -120,8 +114,12 @@ def _message_content(turn: Turn) -> Any:
 
 
 def _common(turn: Turn, obj: str) -> dict[str, Any]:
-    head: dict[str, Any] = {"id": f"chatcmpl_{turn.reply.seed}", "object": obj, "created": turn.created}
-    head["model"] = turn.model
+    head: dict[str, Any] = {
+        "id": f"chatcmpl_{turn.reply.seed}",
+        "object": obj,
+        "created": turn.created,
+        "model": turn.model,
+    }
     if turn.service_tier is not None:  # 2026 §4.1 [LLc]: the tier is read back from answers and chunks
         head["service_tier"] = turn.service_tier
     return head

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -178,3 +179,12 @@ def test_request_tags_header_is_recorded_parsed(emulator: EmulatorControl) -> No
     [record] = emulator.requests()
     assert record["request_tags"] == tags
     assert record["headers"]["databricks-ai-gateway-request-tags"] == '{"client":"brickgate","agent":"codex"}'
+
+
+def test_image_output_model_answers_with_a_png_part(emulator: EmulatorControl) -> None:
+    content = chat(emulator, "databricks-gemini-3-1-flash-image", "draw a cat").json()["choices"][0][
+        "message"
+    ]
+    image = next(p for p in content["content"] if p["type"] == "image_url")
+    prefix, data = image["image_url"]["url"].split(",", 1)
+    assert prefix == "data:image/png;base64" and base64.b64decode(data).startswith(b"\x89PNG\r\n\x1a\n")
