@@ -67,6 +67,7 @@ class EmulatorState:
 
     def expire_tokens(self) -> None:
         self.issued_tokens.clear()
+        self.token_scopes.clear()
 
     def seen_prefix(self, digest: str) -> bool:
         """Record a cache_control prefix; True when it was already cached (a cache read)."""
