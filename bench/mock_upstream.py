@@ -39,11 +39,10 @@ _NOT_FOUND = orjson.dumps({"error_code": "ENDPOINT_NOT_FOUND", "message": "Inval
 
 def listing_body(extra_endpoints: int = 0) -> bytes:
     """The serving-endpoint listing the emulator would give for its default workspace."""
-    from brickgate.emulator.listing import endpoint_summary
-    from brickgate.emulator.workspace import default_workspace, parse_endpoint, synthetic_endpoints
+    from brickgate.emulator.listing import serving_listing
+    from brickgate.emulator.workspace import default_workspace, synthetic_endpoints
 
-    specs = default_workspace() + synthetic_endpoints(extra_endpoints)
-    return orjson.dumps({"endpoints": [endpoint_summary(parse_endpoint(s)) for s in specs]})
+    return orjson.dumps(serving_listing(default_workspace() + synthetic_endpoints(extra_endpoints)))
 
 
 def api_of(path: bytes) -> Api | None:

@@ -36,4 +36,4 @@ def test_claude_code_settings_reach_the_gateway(configure_agent: ConfigureAgent,
         max_tokens=64,
         messages=[{"role": "user", "content": "hi"}],
     )
-    assert message.content[0].text.startswith("Hello from databricks-claude-haiku-4-5")
+    assert message.content[0].text.startswith("Hello from databricks-claude-haiku-5-5")

@@ -67,6 +67,7 @@ def test_all_lists_skipped_endpoints_with_their_reason(emulator: EmulatorControl
     skipped = {m.id: m.skipped_reason for m in catalog_for(emulator).models(all=True) if not m.ready}
     assert skipped == {
         "databricks-gte-large-en": "embeddings model",
+        "databricks-qwen3-embedding-0-6b": "embeddings model",
         "my-warming-chat": "not ready (NOT_READY)",
     }
 
@@ -224,4 +225,4 @@ def test_an_unknown_name_with_a_failing_listing_is_still_model_not_found(emulato
 def test_unknown_model_suggests_names_that_contain_it(emulator: EmulatorControl) -> None:
     with pytest.raises(ModelNotFound) as caught:
         catalog_for(emulator).get("haiku")
-    assert caught.value.suggestions == ("databricks-claude-haiku-4-5",)
+    assert caught.value.suggestions == ("databricks-claude-haiku-4-5", "databricks-claude-haiku-5-5")

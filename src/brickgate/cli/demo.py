@@ -25,9 +25,10 @@ def run_demo(console: Console) -> None:
     from brickgate.auth import Credentials
     from brickgate.catalog import Catalog, CatalogSettings
     from brickgate.cli.model_table import API_LABELS, models_table
-    from brickgate.emulator import EmulatorConfig, start_in_thread
+    from brickgate.emulator import EmulatorConfig, start_in_thread, workspace_2025
 
-    with start_in_thread(EmulatorConfig(), port=0) as emu:
+    # The 2025 line-up until discovery reads what the 2026 workspace declares (issue 12).
+    with start_in_thread(EmulatorConfig(endpoints=workspace_2025()), port=0) as emu:
         console.print(
             Panel.fit(f"Emulated Databricks workspace at [bold]{emu.url}[/]", title="brickgate demo")
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from brickgate.emulator.config import EmulatorConfig, load_config
 from brickgate.emulator.server import RunningEmulator, serve, start_in_thread
-from brickgate.emulator.workspace import default_workspace, synthetic_endpoints
+from brickgate.emulator.workspace import default_workspace, synthetic_endpoints, workspace_2025
 
 __all__ = [
     "EmulatorConfig",
@@ -20,4 +20,5 @@ __all__ = [
     "serve",
     "start_in_thread",
     "synthetic_endpoints",
+    "workspace_2025",
 ]

@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from brickgate.emulator import auth, control, inference, listing, scim
+from brickgate.emulator import auth, control, inference, listing, model_services, scim
 from brickgate.emulator.config import EmulatorConfig
 from brickgate.emulator.error_bodies import invalid_path
 from brickgate.emulator.faults import fault_response, take_fault
@@ -58,6 +58,8 @@ def build_app(config: EmulatorConfig) -> Starlette:
         Route("/api/2.0/serving-endpoints", _guarded(listing.list_endpoints)),
         Route("/api/2.0/serving-endpoints:foundation-models", _guarded(listing.list_foundation_models)),
         Route("/api/2.0/serving-endpoints/{name}", _guarded(listing.get_endpoint)),
+        Route(model_services.PATH, _guarded(model_services.list_model_services)),
+        Route(model_services.PATH + "/{full_name}", _guarded(model_services.get_model_service)),
         *inference.routes(ai_gateway=config.ai_gateway),
         Route("/ai-gateway/{rest:path}", _unknown_gateway_path, methods=["GET", "POST"]),
     ]

@@ -10,7 +10,7 @@ import urllib.parse
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from brickgate.emulator.error_bodies import unauthenticated
+from brickgate.emulator.error_bodies import databricks_error, unauthenticated
 from brickgate.emulator.state import EmulatorState
 
 
@@ -49,6 +49,19 @@ def check_auth(request: Request, *, gateway: bool) -> Response | None:
     if token is not None and _state(request).token_is_valid(token):
         return None
     return unauthenticated(gateway, credential_sent=bool(header))
+
+
+def check_scope(request: Request) -> Response | None:
+    """403 for an OAuth token without the `model-serving` scope on an inference call (2026 §3.2: the Apps
+    text, find_string id 70127760323; the error_code is an ASSUMPTION)."""
+    token = presented_token(request.headers.get("authorization", ""))
+    if token is None or _state(request).may_invoke(token):
+        return None
+    return databricks_error(
+        403,
+        "PERMISSION_DENIED",
+        "Provided OAuth token does not have required scopes: model-serving, model-serving-inference",
+    )
 
 
 async def host_metadata(request: Request) -> Response:
@@ -103,7 +116,7 @@ async def oidc_token(request: Request) -> Response:
     scope = str(form.get("scope") or "all-apis")
     return JSONResponse(
         {
-            "access_token": state.issue_token(),
+            "access_token": state.issue_token(scope),
             "token_type": "Bearer",
             "expires_in": state.config.token_ttl,
             "scope": scope,

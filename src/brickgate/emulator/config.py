@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import json
 import sys
@@ -10,6 +11,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from brickgate.emulator.lineup import TODAY
 from brickgate.emulator.workspace import EndpointSpec, default_workspace, parse_workspace, synthetic_endpoints
 
 # tomllib is 3.11+; mypy targets 3.10 where only tomli exists, so import by name.
@@ -31,11 +33,16 @@ class EmulatorConfig:
     token_ttl: int = 3600  # OAuth access-token lifetime, seconds
     workspace_id: str = WORKSPACE_ID
     account_id: str = ACCOUNT_ID
+    today: str = TODAY  # ISO date of the emulator's clock: endpoints retire on it (research 2026 §1.6)
 
     def endpoint_specs(self) -> list[EndpointSpec]:
         """The startup endpoint list (validated, so a bad spec fails before the server starts)."""
         specs = list(default_workspace() if self.endpoints is None else self.endpoints)
         parse_workspace(specs)
+        try:
+            datetime.date.fromisoformat(self.today)
+        except (TypeError, ValueError):
+            raise ValueError(f"today must be a YYYY-MM-DD date, got {self.today!r}") from None
         return specs
 
 

@@ -40,8 +40,13 @@ class EmulatorControl:
         """Replace the workspace's endpoint list."""
         self._call("POST", "workspace", specs)
 
+    def set_today(self, today: str) -> None:
+        """Move the emulator's clock (ISO date); endpoints past their retirement date disappear."""
+        self._call("POST", "clock", {"today": today})
+
     def requests(self) -> list[dict[str, Any]]:
-        """Inference requests received since the last reset (authorization redacted)."""
+        """Inference requests received since the last reset (authorization redacted; each with
+        `request_tags`, the parsed `Databricks-Ai-Gateway-Request-Tags` header)."""
         result: list[dict[str, Any]] = self._call("GET", "requests")
         return result
 

@@ -65,6 +65,31 @@ def invalid_path() -> Response:
     return databricks_error(404, "ENDPOINT_NOT_FOUND", "Invalid path")
 
 
+def uc_model_not_found(name: str) -> UpstreamError:
+    """2026 §1.1 [UGdoc]: a name with no Unity Catalog registration answers 404 `NOT_FOUND` on the gateway
+    (message: ASSUMPTION)."""
+    return UpstreamError(
+        databricks_error(
+            404,
+            "NOT_FOUND",
+            f"Model service '{name}' does not exist or you do not have permission to use it.",
+        )
+    )
+
+
+def unroutable(name: str) -> UpstreamError:
+    """2026 §1.1 [UGdoc]: listed READY in the catalog, yet 404 `ENDPOINT_NOT_FOUND` (message: ASSUMPTION,
+    deliberately not "Invalid path": the path exists, this model is not routable)."""
+    return UpstreamError(
+        databricks_error(404, "ENDPOINT_NOT_FOUND", f"No route to model '{name}' on this workspace.")
+    )
+
+
+def empty_response(status: int) -> Response:
+    """499 / 504 with an empty body, as the model-services listing answers them (2026 §2.3 [UG])."""
+    return Response(b"", status_code=status)
+
+
 def unauthenticated(gateway: bool, credential_sent: bool) -> Response:
     """Gateway: 400 `Invalid Token` (plain body, §2.2). Elsewhere unconfirmed: 401 in Databricks shape."""
     if gateway:

@@ -12,9 +12,23 @@ from typing import Any
 
 from starlette.responses import HTMLResponse, Response
 
-from brickgate.emulator.error_bodies import databricks_error, invalid_path
+from brickgate.emulator.error_bodies import databricks_error, empty_response, invalid_path
 
-RESPONSE_KINDS = ("400", "429", "500", "502", "503", "html_error", "invalid_path")
+RESPONSE_KINDS = (
+    "400",
+    "403",
+    "429",
+    "499",
+    "500",
+    "502",
+    "503",
+    "504",
+    "html_error",
+    "invalid_path",
+    "budget_block",
+    "guardrail_input",
+    "guardrail_output",
+)
 STREAM_KINDS = ("cut_stream", "malformed_sse", "long_stream")
 KINDS = (*RESPONSE_KINDS, *STREAM_KINDS, "slow_first_byte", "expire_tokens")
 TRAITS = ("tools", "images")  # what `when` can ask of a request
@@ -25,6 +39,19 @@ _SERVER_ERRORS = {
     "503": ("TEMPORARILY_UNAVAILABLE", "The service is temporarily unavailable. Please retry later."),
 }
 _BAD_REQUEST = "Bad request: the model could not process this request."
+# ASSUMPTION: the text of a Unity Catalog permission failure (2026 §2.3 names only the grants needed)
+_NO_PERMISSION = "User does not have USE SCHEMA and EXECUTE on Schema 'system.ai'."
+# ASSUMPTION (2026 §3.2/§3.3: status and text UNCONFIRMED): a BLOCK_USAGE budget answers 429 without
+# Retry-After, naming the budget; a client must not retry it
+_BUDGET = (
+    "Request blocked: the AI Gateway budget 'Monthly coding-agent budget' (BLOCK_USAGE) is exhausted for "
+    "this user until the next month."
+)
+# api §2.10 (fieldkit doc): "Request blocked by input guardrail '<name>'." / "Response blocked by output ..."
+_GUARDRAILS = {
+    "guardrail_input": "Request blocked by input guardrail '{name}'.",
+    "guardrail_output": "Response blocked by output guardrail '{name}'.",
+}
 
 
 @dataclass(slots=True, kw_only=True)
@@ -39,7 +66,7 @@ class Fault:
     after_events: int = 1  # cut_stream; long_stream: the event repeated
     mid_event: bool = False  # cut_stream: send half of the next event before cutting
     repeat: int = 0  # long_stream: extra copies of that event
-    status: int = 502  # html_error
+    status: int | None = None  # html_error (default 502), budget_block (default 429)
     message: str | None = None  # 400 and 5xx: replaces the default error message
     when: str | None = None  # one of TRAITS: only requests offering tools / carrying an image
     until_reset: bool = False  # never used up: every matching request fails until the next reset
@@ -89,7 +116,7 @@ def parse_fault(spec: Mapping[str, Any]) -> Fault:
         seconds=float(spec.get("seconds", 0.0)),
         after_events=int(spec.get("after_events", 1)),
         repeat=int(spec.get("repeat", 0)),
-        status=int(spec.get("status", 502)),
+        status=None if spec.get("status") is None else int(spec["status"]),
         message=None if message is None else str(message),
         when=when,
         until_reset=bool(spec.get("until_reset", False)),
@@ -148,13 +175,23 @@ def fault_response(fault: Fault, model: str | None) -> Response | None:
         return databricks_error(429, "REQUEST_LIMIT_EXCEEDED", message, headers)
     if fault.kind == "400":
         return databricks_error(400, "BAD_REQUEST", fault.message or _BAD_REQUEST)
+    if fault.kind == "403":
+        return databricks_error(403, "PERMISSION_DENIED", fault.message or _NO_PERMISSION)
+    if fault.kind in ("499", "504"):  # 2026 §2.3 [UG]: empty body (504: ASSUMPTION)
+        return empty_response(int(fault.kind))
+    if fault.kind == "budget_block":
+        return databricks_error(fault.status or 429, "RESOURCE_EXHAUSTED", fault.message or _BUDGET)
+    if fault.kind in _GUARDRAILS:  # error_code ASSUMPTION
+        text = fault.message or _GUARDRAILS[fault.kind].format(name="emulator-guardrail")
+        return databricks_error(400, "BAD_REQUEST", text)
     if fault.kind in _SERVER_ERRORS:
         code, message = _SERVER_ERRORS[fault.kind]
         return databricks_error(int(fault.kind), code, fault.message or message)
     if fault.kind == "invalid_path":  # what a workspace without (or that lost) the AI Gateway answers
         return invalid_path()
     if fault.kind == "html_error":
-        title = f"{fault.status} Error"
+        status = fault.status or 502
+        title = f"{status} Error"
         html = f"<html><head><title>{title}</title></head><body><h1>{title}</h1></body></html>"
-        return HTMLResponse(html, status_code=fault.status)
+        return HTMLResponse(html, status_code=status)
     return None

@@ -1,6 +1,8 @@
-"""Inference routes: auth → faults → endpoint → documented rejections → scripted reply → wire rendering.
+"""Inference routes: auth → faults → model name → path served? → documented rejections → scripted reply →
+wire rendering.
 
-Every request is recorded (authorization redacted) so tests can assert what the upstream received.
+Every request is recorded (authorization redacted, request tags parsed) so tests can assert what the
+upstream received.
 """
 
 from __future__ import annotations
@@ -17,18 +19,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from brickgate.emulator import chat, messages, responses_api
-from brickgate.emulator.auth import check_auth
-from brickgate.emulator.behaviours import ANTHROPIC, CHAT, RESPONSES
-from brickgate.emulator.error_bodies import StreamCut, UpstreamError, bad_request, not_found
+from brickgate.emulator import chat, gemini_api, messages, responses_api
+from brickgate.emulator.auth import check_auth, check_scope
+from brickgate.emulator.behaviours import ANTHROPIC, CHAT, GEMINI, RESPONSES
+from brickgate.emulator.error_bodies import StreamCut, UpstreamError, bad_request, invalid_path
 from brickgate.emulator.faults import Fault, fault_response, request_traits, take_fault
 from brickgate.emulator.quirk_checks import check_request
-from brickgate.emulator.script import Conversation, decide_reply
+from brickgate.emulator.refusals import check_model, output_limit, served_tier
+from brickgate.emulator.script import Conversation, decide_reply, limit_output
 from brickgate.emulator.state import EmulatorState
+from brickgate.emulator.surfaces import CLASSIC, EMBEDDINGS, GATEWAY, Surface, check_served, resolve
 from brickgate.emulator.turn import CacheUsage, Turn, as_list, cache_prefix
 from brickgate.emulator.workspace import Endpoint
 
-EMBEDDINGS = "embeddings"
+TAGS_HEADER = "databricks-ai-gateway-request-tags"  # 2026 §4.2
+GEMINI_METHODS = ("generateContent", "streamGenerateContent")
 _SECRET_HEADERS = ("authorization", "x-api-key", "cookie")
 _LONG_STREAM_BATCH = 256  # copies per write: megabytes of stream without a write per event
 _MALFORMED_EVENT = b'data: {"id": "chatcmpl-broken", "choices": [{"delta": {"content": "unterminated\n\n'
@@ -49,7 +54,18 @@ WIRES = {
         responses_api.render_response_stream,
     ),
     ANTHROPIC: Wire(messages.messages_conversation, messages.render_message, messages.render_message_stream),
+    GEMINI: Wire(gemini_api.gemini_conversation, gemini_api.render_generate, gemini_api.render_generate_sse),
 }
+
+
+def _request_tags(raw: str | None) -> Any:
+    """The parsed tags header (a compact JSON object); the raw text when it is not JSON, None when absent."""
+    if raw is None:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
 
 
 def _record(request: Request, body: Any) -> dict[str, Any]:
@@ -59,19 +75,20 @@ def _record(request: Request, body: Any) -> dict[str, Any]:
         "path": request.url.path,
         "query": request.url.query,
         "headers": headers,
+        "request_tags": _request_tags(request.headers.get(TAGS_HEADER)),
         "body": body,
         "status": None,
     }
 
 
 def _cache_usage(
-    state: EmulatorState, endpoint: Endpoint, api: str, body: Mapping[str, Any], input_tokens: int
+    state: EmulatorState, endpoint: Endpoint, wire: str, body: Mapping[str, Any], input_tokens: int
 ) -> CacheUsage:
     """Claude prompt caching: the prefix up to the last `cache_control` mark, remembered in a small LRU."""
     if not endpoint.behaviour.claude:
         return CacheUsage()
     segments = [*as_list(body.get("tools"))]
-    if api == ANTHROPIC:
+    if wire == ANTHROPIC:
         system = body.get("system")
         segments += as_list(system) if isinstance(system, list) else [system]
     segments += as_list(body.get("messages"))
@@ -135,71 +152,98 @@ async def _repeated(event: bytes, fault: Fault) -> AsyncIterator[bytes]:
 
 
 def _answer(
-    state: EmulatorState, api: str, endpoint: Endpoint, body: Mapping[str, Any], fault: Fault | None
+    state: EmulatorState,
+    surface: Surface,
+    endpoint: Endpoint,
+    body: Mapping[str, Any],
+    stream: str | None,
+    fault: Fault | None,
 ) -> Response:
+    """Check, script and render one answer; `stream` is None, "sse" or (Gemini without alt=sse) "json"."""
     headers = {"served-model-name": endpoint.served_entity}
-    is_embedding = endpoint.task == "llm/v1/embeddings"
-    if api == EMBEDDINGS and not is_embedding:  # ASSUMPTION: text not confirmed
-        raise bad_request(f"Endpoint {endpoint.name} serves task {endpoint.task}, not llm/v1/embeddings.")
-    if api == EMBEDDINGS or (is_embedding and "input" in body):
+    if surface.wire == EMBEDDINGS or endpoint.task == "llm/v1/embeddings":
         return JSONResponse(_embeddings(endpoint, body), headers=headers)
-    check_request(api, endpoint, body, state.signing_key)
-    wire = WIRES[api]
+    check_request(surface.wire, endpoint, body, state.signing_key)
+    check_model(endpoint, surface.wire, body)
+    wire = WIRES[surface.wire]
     conversation = wire.read(body)
+    behaviour = endpoint.behaviour
     reply = decide_reply(
         conversation,
         endpoint=endpoint.name,
-        family=endpoint.behaviour.family,
-        can_reason=endpoint.behaviour.reasoning,
+        family=behaviour.family,
+        can_reason=behaviour.can_reason,
+        always_reason=behaviour.reasoning_always,
     )
+    limit = output_limit(surface.wire, body)
     turn = Turn(
         endpoint=endpoint,
-        reply=reply,
+        reply=limit_output(reply, limit if isinstance(limit, int) else None),
         created=int(time.time()),
         signing_key=state.signing_key,
-        cache=_cache_usage(state, endpoint, api, body, reply.input_tokens),
+        cache=_cache_usage(state, endpoint, surface.wire, body, reply.input_tokens),
+        service_tier=served_tier(endpoint, body),
+        prior_tool_calls=conversation.prior_tool_calls,
     )
-    if body.get("stream") is True:
+    if stream == "sse":
         return StreamingResponse(
             _stream(wire.render_stream(turn), fault),
             media_type="text/event-stream",
             headers={**headers, "Cache-Control": "no-cache"},
         )
+    if stream == "json":  # Gemini's streamGenerateContent without alt=sse: one JSON array of chunks
+        return JSONResponse(gemini_api.stream_chunks(turn), headers=headers)
     return JSONResponse(wire.render(turn), headers=headers)
 
 
-async def _respond(request: Request, state: EmulatorState, api: str, gateway: bool, body: Any) -> Response:
-    denied = check_auth(request, gateway=gateway)
+def _target(request: Request, surface: Surface, body: Mapping[str, Any]) -> tuple[object, str | None]:
+    """The model a request names and how it wants its answer (None, "sse", "json"); a Gemini method other
+    than generateContent/streamGenerateContent raises (countTokens: ASSUMPTION, 2026 §6 says UNCONFIRMED)."""
+    params = request.path_params
+    if surface.wire != GEMINI:
+        return params.get("name") or body.get("model"), "sse" if body.get("stream") is True else None
+    model, _, method = str(params.get("target", "")).rpartition(":")
+    if method not in GEMINI_METHODS:
+        raise UpstreamError(invalid_path())
+    if method == "generateContent":
+        return model, None
+    return model, "sse" if request.query_params.get("alt") == "sse" else "json"
+
+
+async def _respond(request: Request, state: EmulatorState, surface: Surface, body: Any) -> Response:
+    denied = check_auth(request, gateway=surface.gateway) or check_scope(request)
     if denied is not None:
         return denied
     if not isinstance(body, dict):
         return bad_request("Bad request: the request body must be a JSON object").response
-    name = request.path_params.get("name") or body.get("model")
-    streaming = body.get("stream") is True
+    try:
+        named, stream = _target(request, surface, body)
+    except UpstreamError as error:
+        return error.response
+    name = named if isinstance(named, str) else None
     fault = take_fault(
         state.faults,
         path=request.url.path,
         model=name,
         inference=True,
-        streaming=streaming,
+        streaming=stream is not None,
         traits=request_traits(body),
     )
     if fault is not None and fault.kind == "slow_first_byte":
         await asyncio.sleep(fault.seconds)
     if fault is not None and (response := fault_response(fault, name)) is not None:
         return response
-    if not isinstance(name, str) or not name:
+    if not name:
         return bad_request("Bad request: the request must name a model").response
-    endpoint = state.endpoint(name)
     try:
-        if endpoint is None:
-            raise not_found(name)
-        return _answer(state, api, endpoint, body, fault)
+        endpoint = resolve(state.endpoints, name, gateway=surface.gateway, today=state.today)
+        check_served(surface, endpoint)
+        return _answer(state, surface, endpoint, body, stream, fault)
     except UpstreamError as error:
         return error.response
 
 
-def _handler(api: str, *, gateway: bool) -> Callable[[Request], Any]:
+def _handler(surface: Surface) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> Response:
         state: EmulatorState = request.app.state.emulator
         state.stats["inference"] += 1
@@ -210,7 +254,7 @@ def _handler(api: str, *, gateway: bool) -> Callable[[Request], Any]:
             body = None
         record = _record(request, body)
         state.requests.append(record)
-        response = await _respond(request, state, api, gateway, body)
+        response = await _respond(request, state, surface, body)
         record["status"] = response.status_code
         return response
 
@@ -218,20 +262,6 @@ def _handler(api: str, *, gateway: bool) -> Callable[[Request], Any]:
 
 
 def routes(*, ai_gateway: bool) -> list[Route]:
-    """Serving-endpoint routes, plus the AI Gateway mirrors when the workspace has the gateway."""
-    table = [
-        ("/serving-endpoints/chat/completions", CHAT, False),
-        ("/serving-endpoints/embeddings", EMBEDDINGS, False),
-        ("/serving-endpoints/responses", RESPONSES, False),
-        ("/serving-endpoints/anthropic/v1/messages", ANTHROPIC, False),
-        ("/serving-endpoints/{name}/invocations", CHAT, False),
-    ]
-    if ai_gateway:
-        table += [
-            ("/ai-gateway/mlflow/v1/chat/completions", CHAT, True),
-            ("/ai-gateway/mlflow/v1/embeddings", EMBEDDINGS, True),
-            ("/ai-gateway/openai/v1/responses", RESPONSES, True),
-            ("/ai-gateway/codex/v1/responses", RESPONSES, True),
-            ("/ai-gateway/anthropic/v1/messages", ANTHROPIC, True),
-        ]
-    return [Route(path, _handler(api, gateway=gateway), methods=["POST"]) for path, api, gateway in table]
+    """Serving-endpoint routes, plus the AI Gateway ones when the workspace has the gateway."""
+    surfaces = CLASSIC + (GATEWAY if ai_gateway else ())
+    return [Route(s.path, _handler(s), methods=["POST"]) for s in surfaces]

@@ -1,4 +1,7 @@
-"""Anthropic Messages as Databricks serves it for Claude (research §2.8): request reading and rendering."""
+"""Anthropic Messages as Databricks serves it (research api §2.8; GLM 5.3 and Kimi K3 too, 2026 §1.3):
+request reading and rendering. Adaptive Claude thinking comes back empty with a signature (2026 §1.4), a
+truncated answer stops with `max_tokens`, and current Claude streams carry Bedrock's invocation metrics in
+`message_stop` (2026 §1.5 [LLc])."""
 
 from __future__ import annotations
 
@@ -43,16 +46,26 @@ def messages_conversation(body: Mapping[str, Any]) -> Conversation:
         input_chars=len(json.dumps(body.get("messages") or []))
         + len(json.dumps(body.get("system") or ""))
         + len(json.dumps(body.get("tools") or [])),
+        prior_tool_calls=sum(
+            1
+            for m in messages
+            if m.get("role") == "assistant"
+            for b in as_list(m.get("content"))
+            if as_dict(b).get("type") == "tool_use"
+        ),
     )
 
 
 def _usage(turn: Turn, output_tokens: int) -> dict[str, Any]:
-    return {
+    usage: dict[str, Any] = {
         "input_tokens": turn.prompt_tokens,
         "output_tokens": output_tokens,
         "cache_creation_input_tokens": turn.cache.write,
         "cache_read_input_tokens": turn.cache.read,
     }
+    if turn.service_tier is not None:  # Anthropic reports the tier in usage ("standard" | "priority")
+        usage["service_tier"] = "priority" if turn.service_tier == "priority" else "standard"
+    return usage
 
 
 def _blocks(turn: Turn) -> list[dict[str, Any]]:
@@ -60,7 +73,7 @@ def _blocks(turn: Turn) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
     if reply.reasoning:
         blocks.append(
-            {"type": "thinking", "thinking": reply.reasoning, "signature": turn.sign(reply.reasoning)}
+            {"type": "thinking", "thinking": turn.shown_reasoning, "signature": turn.reasoning_signature}
         )
     if reply.text:
         blocks.append({"type": "text", "text": reply.text})
@@ -68,7 +81,7 @@ def _blocks(turn: Turn) -> list[dict[str, Any]]:
         blocks.append(
             {
                 "type": "tool_use",
-                "id": f"toolu_{reply.tool_call.call_id}",
+                "id": turn.call_id("toolu_"),
                 "name": reply.tool_call.name,
                 "input": json.loads(reply.tool_call.arguments),
             }
@@ -77,6 +90,8 @@ def _blocks(turn: Turn) -> list[dict[str, Any]]:
 
 
 def _stop_reason(turn: Turn) -> str:
+    if turn.reply.truncated:
+        return "max_tokens"
     return "tool_use" if turn.reply.tool_call else "end_turn"
 
 
@@ -103,7 +118,8 @@ def _block_events(turn: Turn, index: int, block: dict[str, Any]) -> list[bytes]:
     kind = block["type"]
     if kind == "thinking":
         start = {**block, "thinking": "", "signature": ""}
-        deltas = [{"type": "thinking_delta", "thinking": p} for p in turn.reply.reasoning_chunks()]
+        pieces = turn.reply.reasoning_chunks() if block["thinking"] else []
+        deltas = [{"type": "thinking_delta", "thinking": p} for p in pieces]
         deltas.append({"type": "signature_delta", "signature": block["signature"]})
     elif kind == "text":
         start = {"type": "text", "text": ""}
@@ -136,5 +152,13 @@ def render_message_stream(turn: Turn) -> list[bytes]:
             },
         )
     )
-    events.append(_event("message_stop", {}))
+    stop: dict[str, Any] = {}
+    if turn.endpoint.behaviour.bedrock_metrics:
+        stop["amazon-bedrock-invocationMetrics"] = {
+            "inputTokenCount": turn.prompt_tokens,
+            "outputTokenCount": turn.reply.output_tokens,
+            "invocationLatency": 412,
+            "firstByteLatency": 180,
+        }
+    events.append(_event("message_stop", stop))
     return events

@@ -11,8 +11,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from brickgate.emulator.behaviours import ANTHROPIC, CHAT, RESPONSES
+from brickgate.emulator.behaviours import ANTHROPIC, CHAT, GEMINI, RESPONSES, Behaviour
 from brickgate.emulator.error_bodies import bad_request, google_error, wrapped_provider_error
+from brickgate.emulator.gemini_api import INVALID_SIGNATURE, MISSING_SIGNATURE, check_gemini_request
 from brickgate.emulator.turn import as_dict, as_list, signature_is_valid
 from brickgate.emulator.workspace import Endpoint
 
@@ -37,22 +38,13 @@ CHAT_FIELDS = frozenset(
         "extra_params",
         "usage_context",
         "client_request_id",
+        "service_tier",  # 2026 §4.1: the priority-tier opt-in, a documented body field
     }
 )
 EMPTY_TEXT = "messages: text content blocks must be non-empty"
-MISSING_SIGNATURE = (
-    "Function call is missing a thought_signature in functionCall parts. This is required for tools to work "
-    "correctly, and missing thought_signature may lead to degraded model performance. Additional data, "
-    "function call `default_api:{name}` , position {position}. Please refer to "
-    "https://ai.google.dev/gemini-api/docs/thought-signatures for more details."
-)
-INVALID_SIGNATURE = "Unable to submit request because Thought signature is not valid."  # ASSUMPTION
 MULTIPLE_SYSTEM = (  # ASSUMPTION: Gemini takes one system instruction
     "Invalid JSON payload received. Multiple system messages are not supported: only one system instruction "
     "can be set, at the start of the conversation."
-)
-RESPONSES_ONLY = (
-    "Model {name} only supports the Responses API. Please use /serving-endpoints/responses instead."
 )
 REF_WITH_SIBLINGS = (
     "Schema.ref '{ref}' was set alongside unsupported fields. If a schema node has Schema.ref set, then only "
@@ -67,33 +59,6 @@ UNEXPECTED_TOOL_RESULT = (  # Anthropic's wording
     "Each `tool_result` block must have a corresponding `tool_use` block in the previous message."
 )
 _REF_SIBLINGS_OK = frozenset({"$ref", "description", "default"})
-
-
-def check_surface(api: str, endpoint: Endpoint) -> None:
-    """Which endpoint may be queried through which API, and whether it is ready."""
-    if not endpoint.ready:  # ASSUMPTION: text and status not confirmed
-        raise bad_request(
-            f"Endpoint {endpoint.name} is not ready (state: NOT_READY). Retry once it is READY."
-        )
-    if api in endpoint.behaviour.surfaces:
-        return
-    if endpoint.task == "llm/v1/embeddings":
-        raise bad_request(
-            f"Endpoint {endpoint.name} serves task llm/v1/embeddings and cannot answer {api} requests."
-        )
-    if api == CHAT:
-        raise bad_request(RESPONSES_ONLY.format(name=endpoint.name))
-    if api == ANTHROPIC:
-        raise bad_request(f"API type 'anthropic/v1/messages' is not supported for endpoint {endpoint.name}.")
-    raise bad_request(  # ASSUMPTION: Responses passthrough serves OpenAI models only (§2.1)
-        f"API type 'openai/v1/responses' is not supported for endpoint {endpoint.name}. "
-        "Use /serving-endpoints/chat/completions instead."
-    )
-
-
-def _check_temperature(endpoint: Endpoint, body: Mapping[str, Any]) -> None:
-    if endpoint.behaviour.rejects_temperature and "temperature" in body:
-        raise bad_request(f"Model {endpoint.upstream_model} does not support the temperature parameter.")
 
 
 def _has_empty_text(content: object) -> bool:
@@ -135,11 +100,29 @@ def _schema_ref_with_siblings(node: object) -> str | None:
     return next((name for child in children if (name := _schema_ref_with_siblings(child)) is not None), None)
 
 
-def _check_gemini_tools(body: Mapping[str, Any]) -> None:
+def _schema_union(node: object, where: str) -> str | None:
+    """The refusal for the first `anyOf`, union `type` list or typeless array `items` in a schema (api §3.3:
+    Gemini rejects them; the texts are Google's protobuf-JSON wording, ASSUMPTION)."""
+    if isinstance(node, list):
+        return next((m for i, n in enumerate(node) if (m := _schema_union(n, f"{where}[{i}]"))), None)
+    if not isinstance(node, Mapping):
+        return None
+    invalid = "Invalid JSON payload received."
+    if "anyOf" in node:
+        return f"{invalid} Unknown name \"anyOf\" at '{where}': Cannot find field."
+    if isinstance(node.get("type"), list):
+        return f"{invalid} Proto field is not repeating, cannot start list at '{where}.type'."
+    if node.get("type") == "array" and "type" not in as_dict(node.get("items")):
+        return f"* GenerateContentRequest.{where}.items: missing field.\n"
+    children = (_schema_union(v, f"{where}.{k}") for k, v in node.items() if isinstance(v, (Mapping, list)))
+    return next((m for m in children if m), None)
+
+
+def _check_gemini_tools(body: Mapping[str, Any], *, unions: bool) -> None:
     for index, tool in enumerate(as_list(body.get("tools"))):
         params = as_dict(as_dict(as_dict(tool).get("function")).get("parameters"))
+        where = f"tools[0].function_declarations[{index}].parameters"
         if "$schema" in params:
-            where = f"tools[0].function_declarations[{index}].parameters"
             raise google_error(
                 f"Invalid JSON payload received. Unknown name \"$schema\" at '{where}': Cannot find field.",
                 field=f"{where}.$schema",
@@ -147,6 +130,9 @@ def _check_gemini_tools(body: Mapping[str, Any]) -> None:
         ref = _schema_ref_with_siblings(params)
         if ref is not None:
             raise google_error(REF_WITH_SIBLINGS.format(ref=ref))
+        refusal = _schema_union(params, where) if unions else None
+        if refusal is not None:
+            raise google_error(refusal)
 
 
 def _replayed_signatures(message: Mapping[str, Any]) -> list[object]:
@@ -172,7 +158,7 @@ def _check_thought_signatures(messages: list[Mapping[str, Any]], key: bytes) -> 
 
 
 def _check_gemini_chat(
-    body: Mapping[str, Any], messages: list[Mapping[str, Any]], key: bytes, *, signatures: bool
+    body: Mapping[str, Any], messages: list[Mapping[str, Any]], key: bytes, behaviour: Behaviour
 ) -> None:
     if "stream_options" in body:
         raise google_error(
@@ -180,10 +166,12 @@ def _check_gemini_chat(
             "Cannot find field.",
             field="generation_config.stream_options",
         )
-    if sum(1 for m in messages if m.get("role") == "system") > 1:
+    # issue 13: a `developer` message is a system instruction too (ASSUMPTION: on the 2026 Gemini rows)
+    system_roles = ("system", "developer") if behaviour.developer_is_system else ("system",)
+    if sum(1 for m in messages if m.get("role") in system_roles) > 1:
         raise google_error(MULTIPLE_SYSTEM)
-    _check_gemini_tools(body)
-    if signatures:
+    _check_gemini_tools(body, unions=behaviour.rejects_schema_unions)
+    if behaviour.needs_thought_signature:
         _check_thought_signatures(messages, key)
 
 
@@ -193,13 +181,12 @@ def check_chat(endpoint: Endpoint, body: Mapping[str, Any], signing_key: bytes) 
     messages = [as_dict(m) for m in as_list(body.get("messages"))]
     if not messages:
         raise bad_request("Bad request: messages must be a non-empty list")
-    _check_temperature(endpoint, body)
     if behaviour.strict_fields:
         _check_strict_fields(body)
     if behaviour.claude:
         _check_claude_chat(messages)
     if behaviour.gemini:
-        _check_gemini_chat(body, messages, signing_key, signatures=behaviour.needs_thought_signature)
+        _check_gemini_chat(body, messages, signing_key, behaviour)
     if behaviour.single_tool_call:
         _check_single_tool_call(messages)
 
@@ -226,8 +213,7 @@ def _check_tool_pairing(messages: list[tuple[int, Mapping[str, Any]]]) -> None:
 
 
 def check_messages(endpoint: Endpoint, body: Mapping[str, Any]) -> None:
-    """Anthropic Messages rejections (Claude only reaches here)."""
-    _check_temperature(endpoint, body)
+    """Anthropic Messages rejections (Claude's wording; GLM and Kimi share the checks, ASSUMPTION)."""
     messages = [(i, as_dict(m)) for i, m in enumerate(as_list(body.get("messages")))]
     if not messages:
         raise wrapped_provider_error("messages: at least one message is required")
@@ -260,12 +246,13 @@ def check_responses(body: Mapping[str, Any]) -> None:
         raise bad_request("Unsupported parameter: 'store' must be false; responses are not stored.")
 
 
-def check_request(api: str, endpoint: Endpoint, body: Mapping[str, Any], signing_key: bytes) -> None:
-    """Every rejection for one request, in the order the upstream would notice them."""
-    check_surface(api, endpoint)
-    if api == CHAT:
+def check_request(wire: str, endpoint: Endpoint, body: Mapping[str, Any], signing_key: bytes) -> None:
+    """Every wire-level rejection for one request, in the order the upstream would notice them."""
+    if wire == CHAT:
         check_chat(endpoint, body, signing_key)
-    elif api == ANTHROPIC:
+    elif wire == ANTHROPIC:
         check_messages(endpoint, body)
-    elif api == RESPONSES:
+    elif wire == RESPONSES:
         check_responses(body)
+    elif wire == GEMINI:
+        check_gemini_request(body, signing_key, signatures=endpoint.behaviour.needs_thought_signature)

@@ -3,6 +3,8 @@
 Streams reproduce the documented id defects: `response.id` is ~192 chars; `output_item.added/.done`
 carry a 54-char `item.id` while the part/delta events of the same output carry a different ~192-char
 `item_id`; `response.completed.response.usage` has no `total_tokens`. Non-streaming ids stay <= 55 chars.
+An answer cut at `max_output_tokens` is `status: "incomplete"` with `incomplete_details` and its stream ends
+with `response.incomplete` (OpenAI's shape; issue 9 item 7).
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from brickgate.emulator.script import Conversation, ToolOffer
+from brickgate.emulator.script import Conversation, ToolOffer, split_in_chunks
 from brickgate.emulator.turn import Turn, as_dict, as_list, text_of
 
-_EFFORTS = ("low", "medium", "high", "xhigh")
+_EFFORTS = ("low", "medium", "high", "xhigh", "max")
 _TOOL_OUTPUTS = ("function_call_output", "custom_tool_call_output")
 
 
@@ -59,10 +61,12 @@ def responses_conversation(body: Mapping[str, Any]) -> Conversation:
         ),
         "",
     )
+    calls = ("function_call", "custom_tool_call")
     return Conversation(
         last_user_text=user_text,
         tool_output=tool_output,
         tools=tuple(_offers(as_list(body.get("tools")))),
+        prior_tool_calls=sum(1 for i in items if i.get("type") in calls),
         reasoning_enabled=as_dict(body.get("reasoning")).get("effort") in _EFFORTS,
         input_chars=len(json.dumps(items))
         + len(json.dumps(body.get("instructions") or ""))
@@ -74,13 +78,12 @@ def _output_items(turn: Turn, id_length: int) -> list[dict[str, Any]]:
     reply, seed = turn.reply, turn.reply.seed
     items: list[dict[str, Any]] = []
     if reply.reasoning:
-        items.append(
-            {
-                "type": "reasoning",
-                "id": _long_id("rs_", seed + "rs", id_length),
-                "summary": [{"type": "summary_text", "text": reply.reasoning}],
-            }
-        )
+        reasoning: dict[str, Any] = {"type": "reasoning", "id": _long_id("rs_", seed + "rs", id_length)}
+        if turn.endpoint.behaviour.reasoning == "encrypted":  # Grok: not readable (2026 §1.4)
+            reasoning.update(summary=[], encrypted_content=turn.reasoning_signature)
+        else:
+            reasoning["summary"] = [{"type": "summary_text", "text": turn.shown_reasoning}]
+        items.append(reasoning)
     if reply.text:
         items.append(
             {
@@ -97,7 +100,7 @@ def _output_items(turn: Turn, id_length: int) -> list[dict[str, Any]]:
             {
                 "type": "custom_tool_call",
                 "id": _long_id("ctc_", seed + "ctc", id_length),
-                "call_id": f"call_{call.call_id}",
+                "call_id": turn.call_id("call_"),
                 "name": call.name,
                 "input": call.arguments,
                 "status": "completed",
@@ -108,7 +111,7 @@ def _output_items(turn: Turn, id_length: int) -> list[dict[str, Any]]:
             {
                 "type": "function_call",
                 "id": _long_id("fc_", seed + "fc", id_length),
-                "call_id": f"call_{call.call_id}",
+                "call_id": turn.call_id("call_"),
                 "name": call.name,
                 "arguments": call.arguments,
                 "status": "completed",
@@ -130,8 +133,14 @@ def _usage(turn: Turn, *, with_total: bool) -> dict[str, Any]:
     return usage
 
 
+def _status(turn: Turn) -> tuple[str, dict[str, str] | None]:
+    if turn.reply.truncated:
+        return "incomplete", {"reason": "max_output_tokens"}
+    return "completed", None
+
+
 def _response(turn: Turn, response_id: str, output: list[dict[str, Any]], status: str) -> dict[str, Any]:
-    return {
+    body = {
         "id": response_id,
         "object": "response",
         "created_at": turn.created,
@@ -150,11 +159,16 @@ def _response(turn: Turn, response_id: str, output: list[dict[str, Any]], status
         "text": {"format": {"type": "text"}},
         "usage": None,
     }
+    if turn.service_tier is not None:  # 2026 §4.1: the tier that served the request
+        body["service_tier"] = turn.service_tier
+    return body
 
 
 def render_response(turn: Turn) -> dict[str, Any]:
     """A non-streaming `response` (short ids, usage with `total_tokens`)."""
-    body = _response(turn, f"resp_{turn.reply.seed}", _output_items(turn, 54), "completed")
+    status, incomplete = _status(turn)
+    body = _response(turn, f"resp_{turn.reply.seed}", _output_items(turn, 54), status)
+    body["incomplete_details"] = incomplete
     body["usage"] = _usage(turn, with_total=True)
     return body
 
@@ -188,12 +202,12 @@ def _item_events(emit: _EventWriter, turn: Turn, index: int, item: dict[str, Any
         emit("response.content_part.done", **where, content_index=0, part=part)
     elif kind == "reasoning":
         emit("response.output_item.added", output_index=index, item={**item, "summary": []})
-        part = item["summary"][0]
-        emit("response.reasoning_summary_part.added", **where, summary_index=0, part={**part, "text": ""})
-        for piece in turn.reply.reasoning_chunks():
-            emit("response.reasoning_summary_text.delta", **where, summary_index=0, delta=piece)
-        emit("response.reasoning_summary_text.done", **where, summary_index=0, text=part["text"])
-        emit("response.reasoning_summary_part.done", **where, summary_index=0, part=part)
+        for part in item["summary"]:  # none when the reasoning is encrypted
+            emit("response.reasoning_summary_part.added", **where, summary_index=0, part={**part, "text": ""})
+            for piece in split_in_chunks(part["text"]):
+                emit("response.reasoning_summary_text.delta", **where, summary_index=0, delta=piece)
+            emit("response.reasoning_summary_text.done", **where, summary_index=0, text=part["text"])
+            emit("response.reasoning_summary_part.done", **where, summary_index=0, part=part)
     else:
         field, event = (
             ("input", "custom_tool_call_input")
@@ -222,7 +236,9 @@ def render_response_stream(turn: Turn) -> list[bytes]:
     emit("response.in_progress", response=_response(turn, response_id, [], "in_progress"))
     for index, item in enumerate(items):
         _item_events(emit, turn, index, item)
-    completed = _response(turn, response_id, items, "completed")
+    status, incomplete = _status(turn)
+    completed = _response(turn, response_id, items, status)
+    completed["incomplete_details"] = incomplete
     completed["usage"] = _usage(turn, with_total=False)
-    emit("response.completed", response=completed)
+    emit(f"response.{status}", response=completed)
     return emit.events

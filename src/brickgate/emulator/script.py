@@ -4,7 +4,8 @@
   → a call of the most shell-like tool, arguments built from its JSON schema.
 - A conversation ending in a tool result → "The command printed: <output>".
 - Otherwise → "Hello from <endpoint> (<family>)! You said: <first 60 chars>".
-Reasoning comes first when the request enables it and the prompt mentions thinking or reasoning.
+Reasoning comes first when the request enables it and the prompt mentions thinking or reasoning (or always,
+for a model that reasons unasked). `limit_output` then stops the reply at the request's output-token limit.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 MARKER_COMMAND = "echo brickgate-tool-ok"
@@ -38,6 +39,7 @@ class Conversation:
     tools: tuple[ToolOffer, ...] = ()
     reasoning_enabled: bool = False
     input_chars: int = 0
+    prior_tool_calls: int = 0  # tool calls already made in the history
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class Reply:
     input_tokens: int = 1
     output_tokens: int = 1
     seed: str = field(default="0" * 24)  # stable per request; ids derive from it
+    truncated: bool = False  # stopped at the request's output-token limit
 
     def text_chunks(self) -> list[str]:
         return split_in_chunks(self.text)
@@ -129,12 +132,15 @@ def _seed(endpoint: str, conversation: Conversation) -> str:
     return hashlib.sha256(basis.encode()).hexdigest()[:24]
 
 
-def decide_reply(conversation: Conversation, *, endpoint: str, family: str, can_reason: bool) -> Reply:
+def decide_reply(
+    conversation: Conversation, *, endpoint: str, family: str, can_reason: bool, always_reason: bool = False
+) -> Reply:
     """The scripted answer to one request."""
     seed = _seed(endpoint, conversation)
     user = conversation.last_user_text.strip()
     reasoning = ""
-    if can_reason and conversation.reasoning_enabled and _WANTS_REASONING.search(user):
+    asked = conversation.reasoning_enabled and _WANTS_REASONING.search(user)
+    if can_reason and (asked or always_reason):
         reasoning = f"The user wrote {len(user)} characters. I should answer briefly and plainly."
     tool_call = None
     text = ""
@@ -155,4 +161,17 @@ def decide_reply(conversation: Conversation, *, endpoint: str, family: str, can_
         input_tokens=estimate_tokens(conversation.input_chars),
         output_tokens=estimate_tokens(produced),
         seed=seed,
+    )
+
+
+def limit_output(reply: Reply, max_tokens: int | None) -> Reply:
+    """The reply cut at `max_tokens` output tokens (issue 9 item 7): reasoning first, then text; a tool
+    call that no longer fits is dropped (ASSUMPTION: a real model would emit a broken prefix of it)."""
+    if max_tokens is None or reply.output_tokens <= max_tokens:
+        return reply
+    budget = max(1, max_tokens) * 4  # estimate_tokens counts four characters a token
+    reasoning = reply.reasoning[:budget]
+    text = reply.text[: budget - len(reasoning)]
+    return replace(
+        reply, reasoning=reasoning, text=text, tool_call=None, output_tokens=max_tokens, truncated=True
     )

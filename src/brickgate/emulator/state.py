@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import time
 from collections import Counter, OrderedDict
@@ -21,6 +22,8 @@ class EmulatorState:
     url: str = ""
     endpoints: dict[str, Endpoint] = field(default_factory=dict)
     issued_tokens: dict[str, float] = field(default_factory=dict)  # OAuth access token -> expiry (epoch s)
+    token_scopes: dict[str, frozenset[str]] = field(default_factory=dict)  # OAuth access token -> scopes
+    today: datetime.date = datetime.date(2000, 1, 1)  # the clock retirements are judged against
     faults: list[Fault] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
     stats: Counter[str] = field(default_factory=Counter)
@@ -36,6 +39,7 @@ class EmulatorState:
         Issued OAuth tokens survive: a client holding one should not be logged out by a test reset.
         """
         self.endpoints = parse_workspace(self.config.endpoint_specs())
+        self.today = datetime.date.fromisoformat(self.config.today)
         self.faults.clear()
         self.requests.clear()
         self.stats.clear()
@@ -44,10 +48,16 @@ class EmulatorState:
     def replace_endpoints(self, specs: list[EndpointSpec]) -> None:
         self.endpoints = parse_workspace(specs)
 
-    def issue_token(self) -> str:
+    def issue_token(self, scope: str = "all-apis") -> str:
         token = "eyJhbGciOiJSUzI1NiJ9." + secrets.token_urlsafe(24) + "." + secrets.token_urlsafe(16)
         self.issued_tokens[token] = time.time() + self.config.token_ttl
+        self.token_scopes[token] = frozenset(scope.split())
         return token
+
+    def may_invoke(self, token: str) -> bool:
+        """2026 §5: invoking a model needs the `model-serving` scope (or `all-apis`); PATs have all."""
+        scopes = self.token_scopes.get(token)
+        return scopes is None or bool(scopes & {"all-apis", "model-serving"})
 
     def token_is_valid(self, token: str) -> bool:
         if token in self.config.tokens:
@@ -57,6 +67,7 @@ class EmulatorState:
 
     def expire_tokens(self) -> None:
         self.issued_tokens.clear()
+        self.token_scopes.clear()
 
     def seen_prefix(self, digest: str) -> bool:
         """Record a cache_control prefix; True when it was already cached (a cache read)."""
@@ -67,12 +78,3 @@ class EmulatorState:
         if len(self.cached_prefixes) > PROMPT_CACHE_SIZE:
             self.cached_prefixes.popitem(last=False)
         return False
-
-    def endpoint(self, name: str) -> Endpoint | None:
-        """Look up an endpoint by name; AI Gateway UC names (`system.ai.x`) map to `databricks-x` too."""
-        if name in self.endpoints:
-            return self.endpoints[name]
-        if name.startswith("system.ai."):
-            bare = name.removeprefix("system.ai.")
-            return self.endpoints.get(bare) or self.endpoints.get(f"databricks-{bare}")
-        return None

@@ -40,6 +40,8 @@ class Turn:
     created: int
     signing_key: bytes
     cache: CacheUsage = CacheUsage()
+    service_tier: str | None = None  # echoed when the request named one (2026 §4.1)
+    prior_tool_calls: int = 0  # tool calls already in the history (Kimi numbers its call ids)
 
     @property
     def model(self) -> str:
@@ -47,6 +49,23 @@ class Turn:
 
     def sign(self, value: str) -> str:
         return sign(self.signing_key, value)
+
+    def call_id(self, prefix: str) -> str:
+        """The id of the reply's tool call: `<prefix><seed>`, or Kimi's `functions.<name>:<idx>` ([HALO])."""
+        call = self.reply.tool_call
+        assert call is not None
+        if self.endpoint.behaviour.kimi_tools:
+            return f"functions.{call.name}:{self.prior_tool_calls}"
+        return prefix + call.call_id
+
+    @property
+    def reasoning_signature(self) -> str:
+        return self.sign(self.reply.reasoning)
+
+    @property
+    def shown_reasoning(self) -> str:
+        """Claude adaptive thinking comes back as an empty summary with a signature (2026 §1.4 [KAS])."""
+        return "" if self.endpoint.behaviour.adaptive_thinking else self.reply.reasoning
 
     @property
     def prompt_tokens(self) -> int:

@@ -23,9 +23,9 @@ class Reply:
         return json.loads(self.raw)
 
     def sse(self) -> list[tuple[str | None, str]]:
-        """(event name, data) pairs in order."""
+        """(event name, data) pairs in order (LF or CRLF line ends)."""
         events: list[tuple[str | None, str]] = []
-        for block in self.raw.decode().split("\n\n"):
+        for block in self.raw.decode().replace("\r\n", "\n").split("\n\n"):
             name, data = None, []
             for line in block.splitlines():
                 if line.startswith("event:"):

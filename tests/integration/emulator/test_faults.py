@@ -131,3 +131,25 @@ def test_without_ai_gateway_gateway_paths_are_404_invalid_path() -> None:
 def test_unserved_gateway_path_is_404_invalid_path(emulator: EmulatorControl) -> None:
     reply = post(emulator.url + "/ai-gateway/open-responses", {"model": MODEL}, emulator.token)
     assert (reply.status, reply.json()["error_code"]) == (404, "ENDPOINT_NOT_FOUND")
+
+
+def test_budget_block_is_a_429_that_names_the_budget_without_retry_after(emulator: EmulatorControl) -> None:
+    emulator.fault({"kind": "budget_block"})
+    reply = ask(emulator)
+    assert (reply.status, reply.json()["error_code"]) == (429, "RESOURCE_EXHAUSTED")
+    assert "budget" in reply.json()["message"] and "retry-after" not in reply.headers
+
+
+def test_budget_block_status_can_be_chosen(emulator: EmulatorControl) -> None:
+    emulator.fault({"kind": "budget_block", "status": 403})
+    assert ask(emulator).status == 403
+
+
+def test_guardrail_refusals_use_the_documented_texts(emulator: EmulatorControl) -> None:
+    emulator.fault({"kind": "guardrail_input"}, {"kind": "guardrail_output"})
+    first, second = ask(emulator).json(), ask(emulator).json()
+    assert first == {
+        "error_code": "BAD_REQUEST",
+        "message": "Request blocked by input guardrail 'emulator-guardrail'.",
+    }
+    assert second["message"] == "Response blocked by output guardrail 'emulator-guardrail'."

@@ -26,13 +26,24 @@ def test_default_workspace_lists_pay_per_token_chat_endpoints(emulator: Emulator
     } <= names
 
 
-def test_foundation_endpoint_has_sdk_fields_and_no_creator(emulator: EmulatorControl) -> None:
+def test_foundation_endpoint_has_the_real_listing_fields_and_no_creator(emulator: EmulatorControl) -> None:
     ep = _by_name(emulator)["databricks-claude-sonnet-4-5"]
     assert ep["endpoint_type"] == "FOUNDATION_MODEL_API"
     assert ep["task"] == "llm/v1/chat"
     assert ep["state"] == {"ready": "READY", "config_update": "NOT_UPDATING"}
-    model = ep["config"]["served_entities"][0]["foundation_model"]
-    assert set(model) == {"name", "display_name", "docs", "description"}
+    entity = ep["config"]["served_entities"][0]
+    assert (entity["type"], entity["entity_name"]) == (
+        "FOUNDATION_MODEL",
+        "system.ai.databricks-claude-sonnet-4-5",
+    )
+    model = entity["foundation_model"]
+    assert set(model) == {
+        "name", "display_name", "docs", "description", "price", "input_price", "price_unit", "pricing_model",
+        "model_class", "api_types", "ai_gateway_model_profile", "ai_gateway_v2_supported",
+    }  # fmt: skip
+    assert (model["price"], model["input_price"]) == ("321.429", "42.857")
+    assert (model["price_unit"], model["model_class"]) == ("DBUs per 1M tokens", "claude")
+    assert ep["capabilities"]["function_calling"] is True
     assert "creator" not in ep
 
 
@@ -67,7 +78,7 @@ def test_one_endpoint_is_not_ready(emulator: EmulatorControl) -> None:
 
 def test_single_get_adds_capabilities_and_permission(emulator: EmulatorControl) -> None:
     detail = get(f"{emulator.url}{LIST}/databricks-gpt-5-2", emulator.token).json()
-    assert detail["capabilities"] == {"function_calling": True}
+    assert detail["capabilities"]["function_calling"] is True
     assert detail["permission_level"] == "CAN_QUERY"
     assert detail["config"]["traffic_config"]["routes"][0]["traffic_percentage"] == 100
 
@@ -81,7 +92,11 @@ def test_foundation_models_listing_carries_api_types(emulator: EmulatorControl) 
     reply = get(f"{emulator.url}/api/2.0/serving-endpoints:foundation-models", emulator.token).json()
     models = {e["name"]: e["config"]["served_entities"][0]["foundation_model"] for e in reply["endpoints"]}
     assert "my-openai-proxy" not in models
-    assert models["databricks-claude-sonnet-4-5"]["api_types"][0] == "anthropic/v1/messages"
+    assert models["databricks-claude-sonnet-4-5"]["api_types"] == [
+        "mlflow/v1/chat/completions",
+        "anthropic/v1/messages",
+        "cursor/v1/chat/completions",
+    ]
     assert models["databricks-gpt-5-2-codex"]["ai_gateway_v2_supported"] is True
 
 

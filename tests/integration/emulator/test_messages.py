@@ -141,7 +141,7 @@ def test_opus_5_rejects_temperature(emulator: EmulatorControl) -> None:
     reply = send(emulator, [user("hi")], model="databricks-claude-opus-5", temperature=0.2)
     assert reply.json() == {
         "error_code": "BAD_REQUEST",
-        "message": "Model claude-opus-5 does not support the temperature parameter.",
+        "message": "Model global.anthropic.claude-opus-5 does not support the temperature parameter.",
     }
 
 

@@ -241,4 +241,6 @@ def test_gpt_oss_accepts_one_tool_call_per_turn(emulator: EmulatorControl) -> No
 
 def test_claude_opus_5_rejects_temperature_on_chat(emulator: EmulatorControl) -> None:
     reply = chat(emulator, "databricks-claude-opus-5", temperature=0.5)
-    assert reply.json()["message"] == "Model claude-opus-5 does not support the temperature parameter."
+    assert reply.json()["message"] == (
+        "Model global.anthropic.claude-opus-5 does not support the temperature parameter."
+    )
