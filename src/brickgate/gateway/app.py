@@ -4,6 +4,7 @@ bytes); everything else (model list, health, 404/405 answers, lifespan) is a sma
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import TYPE_CHECKING
 
 import orjson
@@ -15,7 +16,7 @@ from starlette.routing import Route
 from brickgate.catalog.families import Api
 from brickgate.gateway.asgi_io import ASGIApp, Message, Receive, Scope, Send
 from brickgate.gateway.error_shapes import GatewayError
-from brickgate.gateway.inference import CountTokensRoute, Exchange, Gateway, InferenceRoute
+from brickgate.gateway.inference import CountTokensRoute, Exchange, Gateway, InferenceRoute, access_log
 from brickgate.gateway.local_answers import model_entry, models_list_body
 from brickgate.gateway.local_auth import is_authorized
 
@@ -34,6 +35,26 @@ _INFERENCE_PATHS: dict[str, Api] = {
     "/v1/messages": "messages",
     "/messages": "messages",
 }
+
+
+class EscapeUnprintable(logging.Filter):
+    """Access-log fields come from the request (path, model, headers) and are logged before the key check:
+    a control character there could forge a log line or drive the terminal (OSC 52 sets the clipboard),
+    so every non-printable character of a string field is written as an escape (``\\x1b``, ``\\n``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(escape_unprintable(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def escape_unprintable(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+_ESCAPE_UNPRINTABLE = EscapeUnprintable()
 
 
 class GatewayApp:
@@ -73,6 +94,7 @@ def create_app(
     ws: Workspace, *, api_key: str | None = None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 ) -> GatewayApp:
     """The gateway for one workspace. ``api_key=None`` (or empty) accepts any client (loopback use)."""
+    access_log.addFilter(_ESCAPE_UNPRINTABLE)  # on the logger, so every handler gets escaped lines
     return GatewayApp(Gateway(workspace=ws, api_key=api_key or None, max_body_bytes=max_body_bytes))
 
 
