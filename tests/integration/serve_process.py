@@ -12,11 +12,18 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from brickgate.emulator.control_client import EmulatorControl
 from tests.cli_harness import CLI
 
 READY_LINE = "Ctrl-C stops it."
+
+
+class Upstream(Protocol):
+    """The emulator, as a test fixture hands it out (the control client or the running server)."""
+
+    url: str
+    token: str
 
 
 def free_port() -> int:
@@ -63,7 +70,7 @@ class Served:
 
 @contextmanager
 def serving(
-    emulator: EmulatorControl,
+    emulator: Upstream,
     *args: str,
     env: dict[str, str] | None = None,
     preexec_fn: Callable[[], None] | None = None,

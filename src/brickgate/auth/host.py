@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from urllib.parse import urlsplit
 
@@ -46,3 +47,13 @@ def _invalid(raw: str, why: str) -> InvalidHost:
         f"Invalid workspace host {raw.strip()!r}: {why}.",
         f"Use the workspace URL as shown in your browser, e.g. {_EXAMPLE}.",
     )
+
+
+def is_loopback(hostname: str) -> bool:
+    """True for ``localhost``, 127.0.0.0/8 and ::1 (with or without IPv6 brackets)."""
+    if hostname.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(hostname.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -32,16 +32,26 @@ def serve(
     max_body_mb: Annotated[
         float, typer.Option("--max-body-mb", help="Largest request body accepted.")
     ] = 32.0,
+    allow_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-origin",
+            help="Accept requests carrying this browser Origin (scheme://host[:port]; repeatable). "
+            "Requests from web pages are refused otherwise.",
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="No access log lines.")] = False,
 ) -> None:
     """Serve every model of the workspace to local agents and SDKs."""
     from brickgate.errors import ConfigError
-    from brickgate.gateway.local_auth import check_bind
+    from brickgate.gateway.local_auth import check_bind, check_origins
     from brickgate.gateway.server import serve_forever
     from brickgate.workspace import Workspace
 
     api_key = api_key or None  # `--api-key ""` asks for no key, as `brickgate setup` reads it
     check_bind(bind, api_key)
+    origins = allow_origin or []
+    check_origins(origins)
     if max_body_mb <= 0:
         raise ConfigError(
             f"--max-body-mb must be positive, got {max_body_mb:g}.", "For example: --max-body-mb 32"
@@ -61,6 +71,7 @@ def serve(
             port=port,
             api_key=api_key,
             max_body_bytes=int(max_body_mb * 1024 * 1024),
+            allowed_origins=origins,
             on_ready=ready,
         )
     except OSError as exc:

@@ -11,14 +11,15 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import uvicorn
 
+from brickgate.auth.host import is_loopback
 from brickgate.gateway.app import DEFAULT_MAX_BODY_BYTES, GatewayApp, create_app
-from brickgate.gateway.local_auth import check_bind
+from brickgate.gateway.local_auth import BrowserGuard, check_bind, check_origins
 
 if TYPE_CHECKING:
     from brickgate.workspace import Workspace
@@ -40,6 +41,15 @@ def uvicorn_config(app: GatewayApp, *, log_level: str = "warning") -> uvicorn.Co
         timeout_graceful_shutdown=5,
         proxy_headers=False,  # a local gateway sits behind no proxy; skips X-Forwarded-* work per request
     )
+
+
+def _checked_app(
+    ws: Workspace, host: str, api_key: str | None, max_body_bytes: int, allowed_origins: Collection[str]
+) -> GatewayApp:
+    check_bind(host, api_key)
+    check_origins(allowed_origins)
+    guard = BrowserGuard(loopback_host_only=is_loopback(host), allowed_origins=frozenset(allowed_origins))
+    return create_app(ws, api_key=api_key, max_body_bytes=max_body_bytes, guard=guard)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -90,10 +100,10 @@ def start_in_thread(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     host: str = "127.0.0.1",
     port: int = 0,
+    allowed_origins: Collection[str] = (),
 ) -> RunningGateway:
     """Serve ``ws`` from a daemon thread; returns once the gateway accepts connections."""
-    check_bind(host, api_key)
-    app = create_app(ws, api_key=api_key, max_body_bytes=max_body_bytes)
+    app = _checked_app(ws, host, api_key, max_body_bytes, allowed_origins)
     sock = bind_socket(host, port)
     server = uvicorn.Server(uvicorn_config(app))
     thread = threading.Thread(
@@ -117,11 +127,11 @@ def serve_forever(
     port: int,
     api_key: str | None,
     max_body_bytes: int,
+    allowed_origins: Collection[str] = (),
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
     """Serve in the foreground until Ctrl-C. ``on_ready(url)`` runs once the socket is bound."""
-    check_bind(host, api_key)
-    app = create_app(ws, api_key=api_key, max_body_bytes=max_body_bytes)
+    app = _checked_app(ws, host, api_key, max_body_bytes, allowed_origins)
     sock = bind_socket(host, port)
     if on_ready is not None:
         on_ready(url_of(sock))
