@@ -25,6 +25,7 @@ def serve(
         str | None,
         typer.Option(
             "--api-key",
+            metavar="KEY",
             envvar="BRICKGATE_API_KEY",
             help="Require this key (Bearer or x-api-key) from clients.",
         ),
@@ -36,14 +37,37 @@ def serve(
         list[str] | None,
         typer.Option(
             "--allow-origin",
+            metavar="ORIGIN",
             help="Accept requests carrying this browser Origin (scheme://host[:port]; repeatable). "
             "Requests from web pages are refused otherwise.",
         ),
     ] = None,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout",
+            metavar="SECONDS",
+            help="Close a connection that has not sent its request line and headers in this time.",
+        ),
+    ] = 10.0,  # the defaults of gateway.connection_limits.ConnectionLimits (a test compares)
+    max_header_kb: Annotated[
+        int,
+        typer.Option("--max-header-kb", metavar="KB", help="Largest request head (line + headers) accepted."),
+    ] = 64,
+    max_connections: Annotated[
+        int,
+        typer.Option(
+            "--max-connections",
+            metavar="N",
+            help="Client connections at once; at the limit the longest-idle one is closed, and if all "
+            "are busy new requests get 503.",
+        ),
+    ] = 1024,
     quiet: Annotated[bool, typer.Option("--quiet", help="No access log lines.")] = False,
 ) -> None:
     """Serve every model of the workspace to local agents and SDKs."""
     from brickgate.errors import ConfigError
+    from brickgate.gateway.connection_limits import ConnectionLimits
     from brickgate.gateway.local_auth import check_bind, check_origins
     from brickgate.gateway.server import serve_forever
     from brickgate.workspace import Workspace
@@ -52,10 +76,15 @@ def serve(
     check_bind(bind, api_key)
     origins = allow_origin or []
     check_origins(origins)
-    if max_body_mb <= 0:
-        raise ConfigError(
-            f"--max-body-mb must be positive, got {max_body_mb:g}.", "For example: --max-body-mb 32"
-        )
+    for flag, value, example in (
+        ("--max-body-mb", max_body_mb, 32),
+        ("--header-timeout", header_timeout, 10),
+        ("--max-header-kb", max_header_kb, 64),
+        ("--max-connections", max_connections, 1024),
+    ):
+        if value <= 0:
+            raise ConfigError(f"{flag} must be positive, got {value:g}.", f"For example: {flag} {example}")
+    limits = ConnectionLimits(header_timeout, max_header_kb * 1024, max_connections)
     _configure_access_log(quiet)
     ws = Workspace(profile=ctx.obj.profile, host=ctx.obj.host, surface=ctx.obj.surface)
     models = ws.models()  # fails early (no credentials, unreachable host) and warms the catalog
@@ -72,6 +101,7 @@ def serve(
             api_key=api_key,
             max_body_bytes=int(max_body_mb * 1024 * 1024),
             allowed_origins=origins,
+            limits=limits,
             on_ready=ready,
         )
     except OSError as exc:

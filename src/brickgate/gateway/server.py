@@ -19,6 +19,7 @@ import uvicorn
 
 from brickgate.auth.host import is_loopback
 from brickgate.gateway.app import DEFAULT_MAX_BODY_BYTES, GatewayApp, create_app
+from brickgate.gateway.connection_limits import ConnectionLimits, fit_to_descriptor_limit, protocol_class
 from brickgate.gateway.local_auth import BrowserGuard, check_bind, check_origins
 
 if TYPE_CHECKING:
@@ -27,12 +28,14 @@ if TYPE_CHECKING:
 STARTUP_TIMEOUT = 10.0
 
 
-def uvicorn_config(app: GatewayApp, *, log_level: str = "warning") -> uvicorn.Config:
+def uvicorn_config(
+    app: GatewayApp, limits: ConnectionLimits, *, log_level: str = "warning"
+) -> uvicorn.Config:
     """The server settings every gateway run uses."""
     return uvicorn.Config(
         app,
         loop="uvloop",
-        http="httptools",
+        http=protocol_class(limits),  # httptools, with a head deadline, a head size cap, idle eviction
         ws="none",
         lifespan="on",
         access_log=False,  # brickgate.access logs each request with model, tokens and latency
@@ -101,11 +104,12 @@ def start_in_thread(
     host: str = "127.0.0.1",
     port: int = 0,
     allowed_origins: Collection[str] = (),
+    limits: ConnectionLimits | None = None,
 ) -> RunningGateway:
     """Serve ``ws`` from a daemon thread; returns once the gateway accepts connections."""
     app = _checked_app(ws, host, api_key, max_body_bytes, allowed_origins)
     sock = bind_socket(host, port)
-    server = uvicorn.Server(uvicorn_config(app))
+    server = uvicorn.Server(uvicorn_config(app, limits or ConnectionLimits()))
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="brickgate-gateway", daemon=True
     )
@@ -128,14 +132,24 @@ def serve_forever(
     api_key: str | None,
     max_body_bytes: int,
     allowed_origins: Collection[str] = (),
+    limits: ConnectionLimits | None = None,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve in the foreground until Ctrl-C. ``on_ready(url)`` runs once the socket is bound."""
+    """Serve in the foreground until Ctrl-C. ``on_ready(url)`` runs once the socket is bound. This process
+    is the gateway's own, so its open-files limit is raised to fit ``limits.max_connections``."""
     app = _checked_app(ws, host, api_key, max_body_bytes, allowed_origins)
+    wanted = limits or ConnectionLimits()
+    fitted = fit_to_descriptor_limit(wanted)
+    if fitted.max_connections < wanted.max_connections:
+        logging.getLogger("brickgate.gateway").warning(
+            "The open-files limit (ulimit -n) allows %d client connections, not %d; raise it to serve more.",
+            fitted.max_connections,
+            wanted.max_connections,
+        )
     sock = bind_socket(host, port)
     if on_ready is not None:
         on_ready(url_of(sock))
-    server = uvicorn.Server(uvicorn_config(app))
+    server = uvicorn.Server(uvicorn_config(app, fitted))
     try:
         server.run(sockets=[sock])
     finally:
