@@ -18,16 +18,17 @@ AGENTS = ("claude-code", "codex", "opencode", "aider", "llm")
 def serve(
     ctx: typer.Context,
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8787,
-    bind: Annotated[
-        str, typer.Option("--bind", help="Address to listen on (non-loopback needs --api-key).")
-    ] = ("127.0.0.1"),
+    bind: Annotated[str, typer.Option("--bind", help="Address to listen on (non-loopback needs a key).")] = (
+        "127.0.0.1"
+    ),
     api_key: Annotated[
         str | None,
         typer.Option(
             "--api-key",
             metavar="KEY",
             envvar="BRICKGATE_API_KEY",
-            help="Require this key (Bearer or x-api-key) from clients.",
+            help="Require this key (Bearer or x-api-key) from clients. Prefer setting BRICKGATE_API_KEY: "
+            "a key on the command line shows in `ps` to every user of the machine.",
         ),
     ] = None,
     max_body_mb: Annotated[
@@ -86,6 +87,11 @@ def serve(
             raise ConfigError(f"{flag} must be positive, got {value:g}.", f"For example: {flag} {example}")
     limits = ConnectionLimits(header_timeout, max_header_kb * 1024, max_connections)
     _configure_access_log(quiet)
+    source = ctx.get_parameter_source("api_key")
+    if api_key and source is not None and source.name == "COMMANDLINE":
+        logging.getLogger("brickgate.cli").warning(
+            "--api-key shows in `ps` to every user of this machine; set BRICKGATE_API_KEY instead."
+        )
     ws = Workspace(profile=ctx.obj.profile, host=ctx.obj.host, surface=ctx.obj.surface)
     models = ws.models()  # fails early (no credentials, unreachable host) and warms the catalog
     host = ws.credentials.host
@@ -125,14 +131,18 @@ def _print_banner(url: str, host: str, models: list[Model], port: int, keyed: bo
     from brickgate.cli.output import stderr_console
 
     port_flag = "" if port == 8787 else f" --port {port}"
-    key_flag = " --api-key KEY" if keyed else ""
     lines = [
         f"[bold]brickgate gateway[/] on {url} → {host} ({len(models)} models)",
         f"  OpenAI Chat Completions  {url}/v1/chat/completions",
         f"  OpenAI Responses         {url}/v1/responses",
         f"  Anthropic Messages       {url}/v1/messages",
         "Point an agent at it (add --write to update its config file):",
-        *(f"  brickgate setup {agent}{port_flag}{key_flag}" for agent in AGENTS),
+        *(f"  brickgate setup {agent}{port_flag}" for agent in AGENTS),
+        *(
+            ["  (where BRICKGATE_API_KEY holds this gateway's key: setup reads it from there)"]
+            if keyed
+            else []
+        ),
         "Ctrl-C stops it.",
     ]
     stderr_console().print("\n".join(lines), highlight=False, soft_wrap=True)
