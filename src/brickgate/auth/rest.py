@@ -11,6 +11,7 @@ import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
+from brickgate.answer_limits import MAX_JSON_BYTES, redirect_refused, too_large
 from brickgate.auth.credentials import Credentials
 from brickgate.errors import (
     CredentialsRejected,
@@ -25,6 +26,16 @@ from brickgate.redact import redact
 USER_AGENT = "brickgate/0.1"
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx is returned as an HTTPError instead of being followed with the Authorization header."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
+
+
 def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
     """GET `creds.host + path` with fresh auth headers; the decoded JSON body."""
     url = creds.host + path
@@ -32,9 +43,11 @@ def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
         url, headers={**creds.headers(), "Accept": "application/json", "User-Agent": USER_AGENT}
     )
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            body = response.read()
+        with _OPENER.open(request, timeout=timeout) as response:
+            body = response.read(MAX_JSON_BYTES + 1)
     except urllib.error.HTTPError as err:
+        if 300 <= err.code < 400:
+            raise redirect_refused(url, err.code, err.headers.get("Location")) from None
         raise _http_error(creds, err.code, _read_body(err)) from None
     except (urllib.error.URLError, OSError) as err:
         raise _connection_error(creds.host, err, timeout) from None
@@ -43,6 +56,8 @@ def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
             f"{creds.host} did not answer in HTTP ({type(err).__name__}).",
             "Check the host URL and port: it should be the workspace URL as shown in your browser.",
         ) from None
+    if len(body) > MAX_JSON_BYTES:
+        raise too_large(url, "an answer", MAX_JSON_BYTES)
     try:
         return json.loads(body)
     except ValueError:
