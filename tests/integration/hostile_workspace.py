@@ -95,8 +95,8 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def hostile_workspace(upstream: str) -> Iterator[HostileWorkspace]:
-    server = _Server(("127.0.0.1", 0), Handler)
+def hostile_workspace(upstream: str, bind: str = "127.0.0.1") -> Iterator[HostileWorkspace]:
+    server = _Server((bind, 0), Handler)
     workspace = HostileWorkspace(upstream, server)
     server.workspace = workspace
     thread = threading.Thread(target=server.serve_forever, daemon=True)
