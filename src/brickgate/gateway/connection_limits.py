@@ -37,7 +37,7 @@ _TOO_LARGE = (
 @dataclass(frozen=True, slots=True)
 class ConnectionLimits:
     header_timeout: float = 10.0  # seconds to send the request line and headers
-    max_header_bytes: int = 64 * 1024  # Claude Code's largest heads are ~2 KiB
+    max_header_bytes: int = 64 * 1024  # 4x Node's own server default (16 KiB)
     max_connections: int = 1024  # client connections open at once
 
 
@@ -46,9 +46,11 @@ def fit_to_descriptor_limit(limits: ConnectionLimits) -> ConnectionLimits:
     ``max_connections`` to what the hard limit allows, so evicting idle sockets happens before accept()
     runs out of descriptors. For `brickgate serve`, which owns its process."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return limits
     wanted = limits.max_connections * _FDS_PER_CONNECTION + _FDS_RESERVED
     ceiling = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-    if soft != resource.RLIM_INFINITY and soft < ceiling:
+    if soft < ceiling:
         resource.setrlimit(resource.RLIMIT_NOFILE, (ceiling, hard))
         soft = ceiling
     fits = max(1, (soft - _FDS_RESERVED) // _FDS_PER_CONNECTION)
