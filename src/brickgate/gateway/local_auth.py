@@ -16,6 +16,7 @@ ANTHROPIC_AUTH_TOKEN) or ``x-api-key: KEY`` (Claude Code with ANTHROPIC_API_KEY,
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
 from collections.abc import Iterable
@@ -124,12 +125,14 @@ class BrowserGuard:
         return origin == b"http://" + (host or b"") or origin.decode("latin-1") in self.allowed_origins
 
 
+@functools.lru_cache(maxsize=64)  # a client sends the same Host and Content-Type on every request
 def _is_loopback_host(host: bytes) -> bool:
     name = host[: host.find(b"]") + 1] if host.startswith(b"[") else host.split(b":", 1)[0]
     name = name.lower()
     return name in _LOOPBACK_HOSTS or is_loopback(name.decode("latin-1"))
 
 
+@functools.lru_cache(maxsize=64)
 def _is_json(content_type: bytes | None) -> bool:
     if content_type is None:
         return False
