@@ -37,9 +37,27 @@ def is_private(path: Path) -> bool:
     return not (path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO))
 
 
+def make_private_dir(path: Path) -> None:
+    """Create ``path`` and every missing parent as 0700. ``mkdir(parents=True, mode=...)`` gives the mode
+    to the last directory only, and the umask trims it; directories that already exist are left alone."""
+    missing: list[Path] = []
+    while not path.is_dir():
+        missing.append(path)
+        if path.parent == path:
+            break
+        path = path.parent
+    for directory in reversed(missing):
+        try:
+            directory.mkdir(mode=0o700)
+        except FileExistsError:  # created meanwhile by another brickgate process
+            continue
+        directory.chmod(0o700)
+
+
 def write_private(path: Path, data: bytes) -> None:
-    """Atomically write ``data`` readable by the owner only (0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Atomically write ``data`` readable by the owner only (0600). A link already at ``path`` is replaced,
+    never followed: the data goes to a new file (O_EXCL|O_NOFOLLOW) renamed over it."""
+    make_private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         os.fchmod(fd, 0o600)

@@ -22,6 +22,13 @@ import aiohttp
 import orjson
 
 from brickgate import network
+from brickgate.answer_limits import (
+    MAX_ERROR_BYTES,
+    MAX_EVENT_BYTES,
+    MAX_JSON_BYTES,
+    redirect_refused,
+    too_large,
+)
 from brickgate.errors import (
     CredentialsRejected,
     StreamInterrupted,
@@ -70,9 +77,15 @@ class UpstreamResponse:
         self.headers: Mapping[str, str] = resp.headers
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        """Body bytes as they arrive: never re-chunked, so SSE events flow through at once."""
+        """Body bytes as they arrive: never re-chunked, so SSE events flow through at once. An event still
+        unfinished after ``MAX_EVENT_BYTES`` ends the stream (the caller would buffer it whole)."""
+        pending = 0  # bytes since the last event boundary
         try:
             async for chunk in self._resp.content.iter_any():
+                pending = _unfinished_event_bytes(chunk, pending)
+                if pending > MAX_EVENT_BYTES:
+                    self._resp.close()
+                    raise too_large(str(self._resp.url), "one stream event", MAX_EVENT_BYTES, streaming=True)
                 yield chunk
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise StreamInterrupted(
@@ -84,7 +97,11 @@ class UpstreamResponse:
 
     async def read(self) -> bytes:
         try:
-            return await self._resp.read()
+            body, more = await _read_at_most(self._resp, MAX_JSON_BYTES)
+            if more:
+                self._resp.close()
+                raise too_large(str(self._resp.url), "an answer", MAX_JSON_BYTES)
+            return body
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise StreamInterrupted(
                 f"Reading the upstream response failed: {type(exc).__name__}", "Retry the request."
@@ -215,7 +232,9 @@ class Upstream:
             try:
                 auth = await self._auth_headers()
                 session = await self._session_for_loop()
-                resp = await session.request(method, url, data=data, headers={**headers, **auth})
+                resp = await session.request(
+                    method, url, data=data, headers={**headers, **auth}, allow_redirects=False
+                )
             except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
                 # Nothing reached the server: always safe to retry.
                 failure = UpstreamUnavailable(
@@ -238,6 +257,9 @@ class Upstream:
             else:
                 if 200 <= resp.status < 300:
                     return UpstreamResponse(resp)
+                if 300 <= resp.status < 400:  # followed, it would take the prompt to another host
+                    resp.close()
+                    raise redirect_refused(url, resp.status, resp.headers.get("Location"))
                 failure = error_from_response(resp.status, await _error_body(resp), resp.headers)
                 if isinstance(failure, CredentialsRejected) and not refreshed and self._refresh_auth:
                     # A token revoked or expired early (clock skew): the SDK still thinks it is fresh.
@@ -267,13 +289,41 @@ def _connect_failure(exc: aiohttp.ClientError, connect_timeout: float | None) ->
 
 
 async def _error_body(resp: aiohttp.ClientResponse) -> bytes:
-    """The body of an error answer; empty when it broke off (the status still says what happened)."""
+    """The body of an error answer (its first MiB); empty when it broke off (the status still says what
+    happened)."""
     try:
-        return await resp.read()
+        body, more = await _read_at_most(resp, MAX_ERROR_BYTES)
     except (aiohttp.ClientError, asyncio.TimeoutError):
-        return b""
-    finally:
         resp.release()
+        return b""
+    if more:
+        resp.close()  # not worth reading the rest to reuse the connection
+    else:
+        resp.release()
+    return body
+
+
+async def _read_at_most(resp: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:
+    """Up to ``limit`` bytes of the body, counted after decompression (aiohttp inflates in bounded
+    steps, so a gzip bomb is never inflated whole), and whether there was more."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_any():
+        size += len(chunk)
+        if size > limit:
+            parts.append(chunk[: len(chunk) - (size - limit)])
+            return b"".join(parts), True
+        parts.append(chunk)
+    return b"".join(parts), False
+
+
+def _unfinished_event_bytes(chunk: bytes, pending: int) -> int:
+    """Bytes of the SSE event still open after ``chunk``, given ``pending`` open before it. A boundary
+    split across two chunks is missed, which only delays the count's reset to the next one."""
+    end = chunk.rfind(b"\n\n")
+    if end < 0:
+        end = chunk.rfind(b"\r\n\r\n")
+    return pending + len(chunk) if end < 0 else len(chunk) - end
 
 
 def _backoff(policy: RetryPolicy, attempt: int, retry_after: float | None) -> float:

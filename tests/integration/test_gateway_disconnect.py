@@ -25,7 +25,10 @@ def gateway(emulator_server: Any) -> Iterator[RunningGateway]:
 def start_request_and_hang_up(url: str, path: str, body: dict[str, Any], after: float) -> None:
     parts = urlsplit(url)
     data = json.dumps(body).encode()
-    head = f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(data)}\r\n"
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: {parts.netloc}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(data)}\r\n"
+    )
     with socket.create_connection((parts.hostname, parts.port)) as sock:
         sock.sendall(head.encode() + b"\r\n" + data)
         time.sleep(after)

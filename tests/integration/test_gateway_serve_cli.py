@@ -17,12 +17,7 @@ import pytest
 from brickgate.emulator.control_client import EmulatorControl
 from tests.cli_harness import CLI, output_of, run_cli
 from tests.gateway_harness import DIALECTS, call
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.integration.serve_process import free_port
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import http.client
 import json
 import socket
@@ -12,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from brickgate import network
+from brickgate.answer_limits import MAX_JSON_BYTES, redirect_refused, too_large
 from brickgate.auth.credentials import Credentials
 from brickgate.auth.source_hints import rejection_hint
 from brickgate.errors import (
@@ -27,6 +29,21 @@ from brickgate.redact import redact
 USER_AGENT = "brickgate/0.1"
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx is returned as an HTTPError instead of being followed with the Authorization header."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+@functools.lru_cache(maxsize=4)
+def _opener(context: ssl.SSLContext | None) -> urllib.request.OpenerDirector:
+    """Redirects refused; proxies from the environment (urllib's default handlers); brickgate's CA bundle."""
+    if context is None:
+        return urllib.request.build_opener(_RefuseRedirects)
+    return urllib.request.build_opener(_RefuseRedirects, urllib.request.HTTPSHandler(context=context))
+
+
 def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
     """GET `creds.host + path` with fresh auth headers; the decoded JSON body."""
     url = creds.host + path
@@ -34,10 +51,11 @@ def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
         url, headers={**creds.headers(), "Accept": "application/json", "User-Agent": USER_AGENT}
     )
     try:
-        # Proxies come from the environment (urllib's default handlers); the CA bundle is brickgate's one.
-        with urllib.request.urlopen(request, timeout=timeout, context=network.ssl_context()) as response:
-            body = response.read()
+        with _opener(network.ssl_context()).open(request, timeout=timeout) as response:
+            body = response.read(MAX_JSON_BYTES + 1)
     except urllib.error.HTTPError as err:
+        if 300 <= err.code < 400:
+            raise redirect_refused(url, err.code, err.headers.get("Location")) from None
         raise _http_error(creds, err.code, _read_body(err)) from None
     except (urllib.error.URLError, OSError) as err:
         raise _connection_error(creds.host, err, timeout) from None
@@ -46,6 +64,8 @@ def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
             f"{creds.host} did not answer in HTTP ({type(err).__name__}).",
             "Check the host URL and port: it should be the workspace URL as shown in your browser.",
         ) from None
+    if len(body) > MAX_JSON_BYTES:
+        raise too_large(url, "an answer", MAX_JSON_BYTES)
     try:
         return json.loads(body)
     except ValueError:

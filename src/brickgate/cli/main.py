@@ -44,6 +44,13 @@ def global_options(
         str | None, typer.Option("--host", help="Workspace URL (overrides the stored login).")
     ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks and debug logs.")] = False,
+    insecure_http: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-http",
+            help="Accept a plain http:// workspace host on another machine (token in clear).",
+        ),
+    ] = False,
     surface: Annotated[
         str | None,
         typer.Option(
@@ -59,6 +66,10 @@ def global_options(
         from brickgate.routing import check_surface_setting
 
         check_surface_setting(surface)
+    if insecure_http:
+        from brickgate.auth.host import allow_insecure_http
+
+        allow_insecure_http()
     ctx.obj = GlobalOptions(profile=profile, host=host, debug=debug, surface=surface)
     _configure_logging(debug)
 

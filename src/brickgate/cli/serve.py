@@ -18,35 +18,80 @@ AGENTS = ("claude-code", "codex", "opencode", "aider", "llm")
 def serve(
     ctx: typer.Context,
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8787,
-    bind: Annotated[
-        str, typer.Option("--bind", help="Address to listen on (non-loopback needs --api-key).")
-    ] = ("127.0.0.1"),
+    bind: Annotated[str, typer.Option("--bind", help="Address to listen on (non-loopback needs a key).")] = (
+        "127.0.0.1"
+    ),
     api_key: Annotated[
         str | None,
         typer.Option(
             "--api-key",
+            metavar="KEY",
             envvar="BRICKGATE_API_KEY",
-            help="Require this key (Bearer or x-api-key) from clients.",
+            help="Require this key (Bearer or x-api-key) from clients. Prefer setting BRICKGATE_API_KEY: "
+            "a key on the command line shows in `ps` to every user of the machine.",
         ),
     ] = None,
     max_body_mb: Annotated[
         float, typer.Option("--max-body-mb", help="Largest request body accepted.")
     ] = 32.0,
+    allow_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allow-origin",
+            metavar="ORIGIN",
+            help="Accept requests carrying this browser Origin (scheme://host[:port]; repeatable). "
+            "Requests from web pages are refused otherwise.",
+        ),
+    ] = None,
+    header_timeout: Annotated[
+        float,
+        typer.Option(
+            "--header-timeout",
+            metavar="SECONDS",
+            help="Close a connection that has not sent its request line and headers in this time.",
+        ),
+    ] = 10.0,  # the defaults of gateway.connection_limits.ConnectionLimits (a test compares)
+    max_header_kb: Annotated[
+        int,
+        typer.Option("--max-header-kb", metavar="KB", help="Largest request head (line + headers) accepted."),
+    ] = 64,
+    max_connections: Annotated[
+        int,
+        typer.Option(
+            "--max-connections",
+            metavar="N",
+            help="Client connections at once; at the limit the longest-idle one is closed, and if all "
+            "are busy new requests get 503.",
+        ),
+    ] = 1024,
     quiet: Annotated[bool, typer.Option("--quiet", help="No access log lines.")] = False,
 ) -> None:
     """Serve every model of the workspace to local agents and SDKs."""
     from brickgate.errors import ConfigError
-    from brickgate.gateway.local_auth import check_bind
+    from brickgate.gateway.connection_limits import ConnectionLimits
+    from brickgate.gateway.local_auth import check_bind, check_origins
     from brickgate.gateway.server import serve_forever
     from brickgate.workspace import Workspace
 
     api_key = api_key or None  # `--api-key ""` asks for no key, as `brickgate setup` reads it
     check_bind(bind, api_key)
-    if max_body_mb <= 0:
-        raise ConfigError(
-            f"--max-body-mb must be positive, got {max_body_mb:g}.", "For example: --max-body-mb 32"
-        )
+    origins = allow_origin or []
+    check_origins(origins)
+    for flag, value, example in (
+        ("--max-body-mb", max_body_mb, 32),
+        ("--header-timeout", header_timeout, 10),
+        ("--max-header-kb", max_header_kb, 64),
+        ("--max-connections", max_connections, 1024),
+    ):
+        if value <= 0:
+            raise ConfigError(f"{flag} must be positive, got {value:g}.", f"For example: {flag} {example}")
+    limits = ConnectionLimits(header_timeout, max_header_kb * 1024, max_connections)
     _configure_access_log(quiet)
+    source = ctx.get_parameter_source("api_key")
+    if api_key and source is not None and source.name == "COMMANDLINE":
+        logging.getLogger("brickgate.cli").warning(
+            "--api-key shows in `ps` to every user of this machine; set BRICKGATE_API_KEY instead."
+        )
     ws = Workspace(profile=ctx.obj.profile, host=ctx.obj.host, surface=ctx.obj.surface)
     models = ws.models()  # fails early (no credentials, unreachable host) and warms the catalog
     host = ws.credentials.host
@@ -61,6 +106,8 @@ def serve(
             port=port,
             api_key=api_key,
             max_body_bytes=int(max_body_mb * 1024 * 1024),
+            allowed_origins=origins,
+            limits=limits,
             on_ready=ready,
         )
     except OSError as exc:
@@ -84,14 +131,18 @@ def _print_banner(url: str, host: str, models: list[Model], port: int, keyed: bo
     from brickgate.cli.output import stderr_console
 
     port_flag = "" if port == 8787 else f" --port {port}"
-    key_flag = " --api-key KEY" if keyed else ""
     lines = [
         f"[bold]brickgate gateway[/] on {url} → {host} ({len(models)} models)",
         f"  OpenAI Chat Completions  {url}/v1/chat/completions",
         f"  OpenAI Responses         {url}/v1/responses",
         f"  Anthropic Messages       {url}/v1/messages",
         "Point an agent at it (add --write to update its config file):",
-        *(f"  brickgate setup {agent}{port_flag}{key_flag}" for agent in AGENTS),
+        *(f"  brickgate setup {agent}{port_flag}" for agent in AGENTS),
+        *(
+            ["  (where BRICKGATE_API_KEY holds this gateway's key: setup reads it from there)"]
+            if keyed
+            else []
+        ),
         "Ctrl-C stops it.",
     ]
     stderr_console().print("\n".join(lines), highlight=False, soft_wrap=True)

@@ -4,6 +4,7 @@ bytes); everything else (model list, health, 404/405 answers, lifespan) is a sma
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import TYPE_CHECKING
 
 import orjson
@@ -13,11 +14,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from brickgate.catalog.families import Api
-from brickgate.gateway.asgi_io import ASGIApp, Message, Receive, Scope, Send
+from brickgate.gateway.asgi_io import ASGIApp, Message, Receive, Scope, Send, header, send_bytes
 from brickgate.gateway.error_shapes import GatewayError
-from brickgate.gateway.inference import CountTokensRoute, Exchange, Gateway, InferenceRoute
+from brickgate.gateway.inference import CountTokensRoute, Exchange, Gateway, InferenceRoute, access_log
 from brickgate.gateway.local_answers import model_entry, models_list_body
-from brickgate.gateway.local_auth import is_authorized
+from brickgate.gateway.local_auth import BrowserGuard, is_authorized, unauthorized
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -36,11 +37,33 @@ _INFERENCE_PATHS: dict[str, Api] = {
 }
 
 
-class GatewayApp:
-    """Top-level ASGI callable: a dict lookup for the hot routes, Starlette for the rest."""
+class EscapeUnprintable(logging.Filter):
+    """Access-log fields come from the request (path, model, headers) and are logged before the key check:
+    a control character there could forge a log line or drive the terminal (OSC 52 sets the clipboard),
+    so every non-printable character of a string field is written as an escape (``\\x1b``, ``\\n``)."""
 
-    def __init__(self, gateway: Gateway) -> None:
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(escape_unprintable(a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+def escape_unprintable(text: str) -> str:
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
+_ESCAPE_UNPRINTABLE = EscapeUnprintable()
+
+
+class GatewayApp:
+    """Top-level ASGI callable: the browser-request rules, then a dict lookup for the hot routes, Starlette
+    for the rest."""
+
+    def __init__(self, gateway: Gateway, guard: BrowserGuard) -> None:
         self.gateway = gateway
+        self.guard = guard
         self.post_routes: dict[str, ASGIApp] = {
             path: InferenceRoute(gateway, api) for path, api in _INFERENCE_PATHS.items()
         }
@@ -50,15 +73,20 @@ class GatewayApp:
         self.rest = _rest_app(gateway, self.post_routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST":
-            route = self.post_routes.get(scope["path"])
-            if route is not None:
-                await route(scope, receive, send)
-                return
         if scope["type"] != "http":
             await self.rest(scope, receive, send)  # lifespan
             return
+        route = self.post_routes.get(scope["path"]) if scope["method"] == "POST" else None
+        refusal = self.guard.refusal(scope, json_body=route is not None)
+        if refusal is None and route is not None:
+            await route(scope, receive, send)
+            return
         ex = Exchange(scope["method"], scope["path"], route="local")
+        if refusal is not None:
+            ex.status = refusal.status
+            await send_bytes(send, refusal.status, refusal.body(_api_of(scope)), refusal.headers())
+            ex.log()
+            return
 
         async def noting_status(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -70,23 +98,34 @@ class GatewayApp:
 
 
 def create_app(
-    ws: Workspace, *, api_key: str | None = None, max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    ws: Workspace,
+    *,
+    api_key: str | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+    guard: BrowserGuard | None = None,
 ) -> GatewayApp:
-    """The gateway for one workspace. ``api_key=None`` (or empty) accepts any client (loopback use)."""
-    return GatewayApp(Gateway(workspace=ws, api_key=api_key or None, max_body_bytes=max_body_bytes))
+    """The gateway for one workspace. ``api_key=None`` (or empty) accepts any client (loopback use);
+    ``guard`` defaults to a loopback gateway's rules."""
+    access_log.addFilter(_ESCAPE_UNPRINTABLE)  # on the logger, so every handler gets escaped lines
+    gateway = Gateway(workspace=ws, api_key=api_key or None, max_body_bytes=max_body_bytes)
+    return GatewayApp(gateway, guard or BrowserGuard())
 
 
-def _error_api(request: Request) -> Api:
-    """The error shape for routes both SDK families call: Anthropic's when its version header is sent."""
-    return "messages" if "anthropic-version" in request.headers else "chat"
+def _api_of(scope: Scope) -> Api:
+    """The error shape a caller reads: its route's API, else Anthropic's when it sends that SDK's version
+    header (both SDK families call /v1/models), else OpenAI's."""
+    path: str = scope["path"]
+    api = _INFERENCE_PATHS.get(path)
+    if api is not None:
+        return api
+    if path.endswith("/messages/count_tokens") or header(scope, b"anthropic-version") is not None:
+        return "messages"
+    return "chat"
 
 
-def _error_response(error: GatewayError, api: Api) -> Response:
-    return Response(error.body(api), error.status, dict((k.decode(), v.decode()) for k, v in error.headers()))
-
-
-def _unauthorized() -> GatewayError:
-    return GatewayError(401, "Invalid API key for the brickgate gateway.", "invalid_api_key")
+def _error_response(error: GatewayError, request: Request) -> Response:
+    headers = dict((k.decode(), v.decode()) for k, v in error.headers())
+    return Response(error.body(_api_of(request.scope)), error.status, headers)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
@@ -96,26 +135,38 @@ async def _not_found(request: Request, exc: Exception) -> Response:
         "and GET /v1/models; point the client's base URL at http://HOST:PORT/v1 (Claude Code and the "
         "anthropic SDK: without /v1)."
     )
-    return _error_response(GatewayError(404, message, "not_found"), _error_api(request))
+    return _error_response(GatewayError(404, message, "not_found"), request)
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    allowed = getattr(exc, "headers", None) or {}
+    methods = allowed.get("Allow", "")
+    message = (
+        f"The brickgate gateway has no {request.method} {request.url.path}: it answers {methods} there.\n"
+        "Inference routes take POST with a JSON body; GET /v1/models lists the models."
+    )
+    response = _error_response(GatewayError(405, message, "method_not_allowed"), request)
+    response.headers.update(allowed)
+    return response
 
 
 def _rest_app(gateway: Gateway, post_routes: dict[str, ASGIApp]) -> Starlette:
     async def list_models(request: Request) -> Response:
         if not is_authorized(request.scope, gateway.api_key):
-            return _error_response(_unauthorized(), _error_api(request))
+            return _error_response(unauthorized(), request)
         try:
             models = await gateway.directory.models()
         except Exception as exc:  # credentials or listing failed: say so in the caller's shape
-            return _error_response(GatewayError.of(exc), _error_api(request))
+            return _error_response(GatewayError.of(exc), request)
         return Response(orjson.dumps(models_list_body(models)), media_type="application/json")
 
     async def get_model(request: Request) -> Response:
         if not is_authorized(request.scope, gateway.api_key):
-            return _error_response(_unauthorized(), _error_api(request))
+            return _error_response(unauthorized(), request)
         try:
             model = await gateway.directory.resolve(request.path_params["name"])
         except Exception as exc:  # ModelNotFound (404) or a listing failure
-            return _error_response(GatewayError.of(exc), _error_api(request))
+            return _error_response(GatewayError.of(exc), request)
         return Response(orjson.dumps(model_entry(model)), media_type="application/json")
 
     async def health(request: Request) -> Response:
@@ -130,7 +181,9 @@ def _rest_app(gateway: Gateway, post_routes: dict[str, ASGIApp]) -> Starlette:
         Route("/health", health, methods=["GET"]),
         Route("/v1/models", list_models, methods=["GET"]),
         Route("/v1/models/{name:path}", get_model, methods=["GET"]),
-        # Registered again here only so that other methods (e.g. Codex's WebSocket GET) get a fast 405.
+        # Registered again here only so that other methods (e.g. Codex's WebSocket GET) get a fast 405,
+        # in the route's own error shape.
         *(Route(path, route, methods=["POST"]) for path, route in post_routes.items()),
     ]
-    return Starlette(routes=routes, lifespan=lifespan, exception_handlers={404: _not_found})
+    handlers = {404: _not_found, 405: _method_not_allowed}
+    return Starlette(routes=routes, lifespan=lifespan, exception_handlers=handlers)

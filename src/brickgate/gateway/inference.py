@@ -33,7 +33,7 @@ from brickgate.gateway.asgi_io import (
 )
 from brickgate.gateway.error_shapes import GatewayError
 from brickgate.gateway.local_answers import estimate_input_tokens
-from brickgate.gateway.local_auth import is_authorized
+from brickgate.gateway.local_auth import is_authorized, unauthorized
 from brickgate.gateway.model_names import ModelDirectory
 from brickgate.gateway.request_shape import FIELD_TYPES, shape_problem
 from brickgate.protocol import Usage, UsageReport
@@ -109,14 +109,7 @@ def wire_module(api: Api) -> Any:
 async def parse_request(gateway: Gateway, scope: Scope, receive: Receive, api: Api) -> dict[str, Any]:
     """Authorize, read, parse and shape-check the JSON body; ``Rejected`` with the local error otherwise."""
     if not is_authorized(scope, gateway.api_key):
-        raise Rejected(
-            GatewayError(
-                401,
-                "Invalid API key for the brickgate gateway.\n"
-                "Send the key given to `brickgate serve --api-key` as a Bearer token or x-api-key.",
-                "invalid_api_key",
-            )
-        )
+        raise Rejected(unauthorized())
     try:
         raw = await read_body(scope, receive, gateway.max_body_bytes)
     except BodyTooLarge as exc:

@@ -11,14 +11,16 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import uvicorn
 
+from brickgate.auth.host import is_loopback
 from brickgate.gateway.app import DEFAULT_MAX_BODY_BYTES, GatewayApp, create_app
-from brickgate.gateway.local_auth import check_bind
+from brickgate.gateway.connection_limits import ConnectionLimits, fit_to_descriptor_limit, protocol_class
+from brickgate.gateway.local_auth import BrowserGuard, check_bind, check_origins
 
 if TYPE_CHECKING:
     from brickgate.workspace import Workspace
@@ -26,12 +28,14 @@ if TYPE_CHECKING:
 STARTUP_TIMEOUT = 10.0
 
 
-def uvicorn_config(app: GatewayApp, *, log_level: str = "warning") -> uvicorn.Config:
+def uvicorn_config(
+    app: GatewayApp, limits: ConnectionLimits, *, log_level: str = "warning"
+) -> uvicorn.Config:
     """The server settings every gateway run uses."""
     return uvicorn.Config(
         app,
         loop="uvloop",
-        http="httptools",
+        http=protocol_class(limits),  # httptools, with a head deadline, a head size cap, idle eviction
         ws="none",
         lifespan="on",
         access_log=False,  # brickgate.access logs each request with model, tokens and latency
@@ -40,6 +44,15 @@ def uvicorn_config(app: GatewayApp, *, log_level: str = "warning") -> uvicorn.Co
         timeout_graceful_shutdown=5,
         proxy_headers=False,  # a local gateway sits behind no proxy; skips X-Forwarded-* work per request
     )
+
+
+def _checked_app(
+    ws: Workspace, host: str, api_key: str | None, max_body_bytes: int, allowed_origins: Collection[str]
+) -> GatewayApp:
+    check_bind(host, api_key)
+    check_origins(allowed_origins)
+    guard = BrowserGuard(loopback_host_only=is_loopback(host), allowed_origins=frozenset(allowed_origins))
+    return create_app(ws, api_key=api_key, max_body_bytes=max_body_bytes, guard=guard)
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -90,12 +103,13 @@ def start_in_thread(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     host: str = "127.0.0.1",
     port: int = 0,
+    allowed_origins: Collection[str] = (),
+    limits: ConnectionLimits | None = None,
 ) -> RunningGateway:
     """Serve ``ws`` from a daemon thread; returns once the gateway accepts connections."""
-    check_bind(host, api_key)
-    app = create_app(ws, api_key=api_key, max_body_bytes=max_body_bytes)
+    app = _checked_app(ws, host, api_key, max_body_bytes, allowed_origins)
     sock = bind_socket(host, port)
-    server = uvicorn.Server(uvicorn_config(app))
+    server = uvicorn.Server(uvicorn_config(app, limits or ConnectionLimits()))
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name="brickgate-gateway", daemon=True
     )
@@ -117,15 +131,25 @@ def serve_forever(
     port: int,
     api_key: str | None,
     max_body_bytes: int,
+    allowed_origins: Collection[str] = (),
+    limits: ConnectionLimits | None = None,
     on_ready: Callable[[str], None] | None = None,
 ) -> None:
-    """Serve in the foreground until Ctrl-C. ``on_ready(url)`` runs once the socket is bound."""
-    check_bind(host, api_key)
-    app = create_app(ws, api_key=api_key, max_body_bytes=max_body_bytes)
+    """Serve in the foreground until Ctrl-C. ``on_ready(url)`` runs once the socket is bound. This process
+    is the gateway's own, so its open-files limit is raised to fit ``limits.max_connections``."""
+    app = _checked_app(ws, host, api_key, max_body_bytes, allowed_origins)
+    wanted = limits or ConnectionLimits()
+    fitted = fit_to_descriptor_limit(wanted)
+    if fitted.max_connections < wanted.max_connections:
+        logging.getLogger("brickgate.gateway").warning(
+            "The open-files limit (ulimit -n) allows %d client connections, not %d; raise it to serve more.",
+            fitted.max_connections,
+            wanted.max_connections,
+        )
     sock = bind_socket(host, port)
     if on_ready is not None:
         on_ready(url_of(sock))
-    server = uvicorn.Server(uvicorn_config(app))
+    server = uvicorn.Server(uvicorn_config(app, fitted))
     try:
         server.run(sockets=[sock])
     finally:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -88,7 +87,8 @@ def apply(edit: ConfigEdit) -> Path | None:
     backup = None
     if edit.path.exists():
         backup = edit.path.with_name(edit.path.name + ".bak")
-        shutil.copy2(edit.path, backup)
+        # Through the private-write helper: a link planted at the .bak is replaced, never written through.
+        write_private(backup, edit.path.read_bytes())
     # 0600: these files carry the gateway's key when one is set.
     write_private(edit.path, render(merged, edit.format).encode("utf-8"))
     return backup
