@@ -6,9 +6,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
-from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.errors import StreamInterrupted, UpstreamUnavailable
 from brickgate.pricing import Cost, cost_of
@@ -28,14 +25,10 @@ from brickgate.quirks import StreamRepair
 from brickgate.redact import redact
 from brickgate.routing import Surface
 from brickgate.upstream import UpstreamResponse
-from brickgate.wire import anthropic_messages, openai_chat, openai_responses
+from brickgate.wire.contract import Api
+from brickgate.wire.fields import json_object
+from brickgate.wire.registry import WIRES
 from brickgate.wire.sse import SSEDecoder, SSEEvent
-
-WIRE: dict[Api, Any] = {
-    "chat": openai_chat,
-    "responses": openai_responses,
-    "messages": anthropic_messages,
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,8 +84,8 @@ class EventStream:
         self._upstream = upstream
         self._body = body
         self._repair = StreamRepair(model, api)
-        self._wire = WIRE[api]
-        self._decoder: Any = self._wire.StreamDecoder()
+        self._wire = WIRES[api]
+        self._decoder = self._wire.stream_decoder()
         self._prompt_chars = prompt_chars
         self._out_chars = 0
         self._saw_usage = False
@@ -194,11 +187,8 @@ class EventStream:
         yield batch + list(self._decoder.close())
 
     def _json_body(self, body: bytes) -> dict[str, Any]:
-        try:
-            doc = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            doc = None
-        if not isinstance(doc, dict):
+        doc = json_object(body)
+        if doc is None:
             raise UpstreamUnavailable(
                 f"{self.model.id} answered with a body that is not JSON: {redact(_snippet(body))}",
                 "Something between you and the workspace (a proxy or a login page) may have answered; "
@@ -208,17 +198,11 @@ class EventStream:
         return doc
 
     def _decode_sse(self, raw: SSEEvent) -> list[StreamEvent]:
-        if self._repair.needed and raw.data and raw.data != "[DONE]":
-            try:
-                doc = orjson.loads(raw.data)
-            except orjson.JSONDecodeError:
-                doc = None
-            if isinstance(doc, dict):
-                raw = SSEEvent(
-                    event=raw.event, data=orjson.dumps(self._repair.event(doc)).decode(), id=raw.id
-                )
-        result: list[StreamEvent] = self._decoder.feed(raw)
-        return result
+        """One SSE event: parsed once, repaired as a dict, decoded from that dict."""
+        doc = json_object(raw.data)
+        if doc is None:
+            return self._decoder.text(raw.data)
+        return self._decoder.event(self._repair.event(doc) if self._repair.needed else doc)
 
     async def collect(self) -> Completion:
         async for _ in self:

@@ -18,12 +18,13 @@ from typing import Any, TypeVar
 from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.errors import UpstreamRejected
-from brickgate.event_stream import WIRE, Completion, EventStream
+from brickgate.event_stream import Completion, EventStream
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
 from brickgate.quirks import Repaired, repair_after_rejection, repair_request
 from brickgate.relay import RawRelay
 from brickgate.routing import Surface, SurfaceChooser, SurfaceSetting, is_gateway_absent, upstream_path
 from brickgate.upstream import OnRetry, RetryPolicy, Upstream, UpstreamResponse
+from brickgate.wire.registry import WIRES
 
 T = TypeVar("T")
 DEFAULT_ANTHROPIC_MAX_TOKENS = 16_384  # Messages requires max_tokens; capped by the model's own limit
@@ -185,7 +186,7 @@ class Workspace:
 
     @staticmethod
     def encode(model: Model, api: Api, request: Request, *, stream: bool) -> dict[str, Any]:
-        body: dict[str, Any] = WIRE[api].encode_request(request, model.id)
+        body: dict[str, Any] = WIRES[api].encode_request(request, model.id)
         body["stream"] = stream
         if stream and api == "chat":
             body["stream_options"] = {"include_usage": True}  # quirks drop it where refused

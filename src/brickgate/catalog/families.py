@@ -11,7 +11,10 @@ import re
 from dataclasses import dataclass, replace
 from typing import Literal
 
-Api = Literal["chat", "responses", "messages"]
+from brickgate.wire.contract import (
+    Api as Api,
+)  # defined with the wire APIs; re-exported for the catalog's users
+
 Thinking = Literal["budget", "adaptive", "effort", "none"]
 USD_PER_DBU = 0.07  # Model Serving list price on AWS; configurable (`usd_per_dbu` in config.toml)
 

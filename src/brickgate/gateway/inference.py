@@ -37,6 +37,7 @@ from brickgate.gateway.local_auth import is_authorized
 from brickgate.gateway.model_names import ModelDirectory
 from brickgate.gateway.request_shape import FIELD_TYPES, shape_problem
 from brickgate.protocol import Usage, UsageReport
+from brickgate.wire.registry import WIRES
 
 if TYPE_CHECKING:
     from brickgate.workspace import Workspace
@@ -97,13 +98,6 @@ class Exchange:
             tokens_out,
         )
         access_log.info(_ACCESS_LINE, *fields, ms)
-
-
-def wire_module(api: Api) -> Any:
-    """The inbound/upstream wire module for ``api`` (imported on first use)."""
-    from brickgate.event_stream import WIRE
-
-    return WIRE[api]
 
 
 async def parse_request(gateway: Gateway, scope: Scope, receive: Receive, api: Api) -> dict[str, Any]:
@@ -229,7 +223,7 @@ class InferenceRoute:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _translate(self, model: Model, body: dict[str, Any], send: Send, ex: Exchange) -> None:
-        wire = wire_module(self.api)
+        wire = WIRES[self.api]
         try:
             request = wire.decode_request(body)
         except (ValueError, TypeError, KeyError) as exc:
@@ -243,7 +237,7 @@ class InferenceRoute:
             await send_bytes(send, 200, answer)
             return
         events = await self.gateway.workspace.stream(model, request, keep_response=False)
-        encoder = self._stream_encoder(wire, name, body)
+        encoder = wire.stream_encoder(name, body)
         ex.status = 200
         await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
         try:
@@ -263,13 +257,6 @@ class InferenceRoute:
             await self._stream_failed(send, ex, exc)
             tail = b""
         await send({"type": "http.response.body", "body": tail, "more_body": False})
-
-    def _stream_encoder(self, wire: Any, name: str, body: dict[str, Any]) -> Any:
-        if self.api == "chat":
-            options = body.get("stream_options")
-            include_usage = isinstance(options, dict) and options.get("include_usage") is True
-            return wire.StreamEncoder(name, include_usage=include_usage)
-        return wire.StreamEncoder(name)
 
     async def _stream_failed(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = GatewayError.of(exc)

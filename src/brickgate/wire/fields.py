@@ -104,12 +104,19 @@ def merge_extra(body: JSONObject, extra: Mapping[str, Any]) -> JSONObject:
     return body
 
 
-def event_object(data: str, what: str = "an event") -> tuple[dict[str, Any] | None, str]:
-    """An SSE ``data:`` payload as a JSON object, or (None, the problem in words) for a decoder to report."""
+def json_object(data: str | bytes) -> dict[str, Any] | None:
+    """``data`` parsed as a JSON object, or None when it is not one (not JSON, or another JSON value)."""
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError:
-        return None, f"the upstream sent {what} that is not JSON: {data[:200]!r}"
-    if not isinstance(doc, dict):
-        return None, f"the upstream sent {what} that is not an object: {data[:200]!r}"
-    return doc, ""
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def payload_problem(data: str, what: str = "an event") -> str:
+    """Why an SSE ``data:`` payload is not a JSON object, in words, for a decoder's StreamError."""
+    try:
+        orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return f"the upstream sent {what} that is not JSON: {data[:200]!r}"
+    return f"the upstream sent {what} that is not an object: {data[:200]!r}"

@@ -24,8 +24,7 @@ from brickgate.protocol import (
     Usage,
     UsageReport,
 )
-from brickgate.wire.fields import count, dumps, event_object, mapping, new_id, text_of
-from brickgate.wire.sse import SSEEvent
+from brickgate.wire.fields import count, dumps, mapping, new_id, payload_problem, text_of
 
 STOP_REASONS: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -60,7 +59,7 @@ class _Block:
 
 
 class StreamDecoder:
-    """Folds Messages stream events into protocol events. ``feed`` each SSE event, then ``close``."""
+    """Folds Messages stream events into protocol events. ``event`` per parsed event, then ``close``."""
 
     __slots__ = ("_blocks", "_done", "_next_call", "_started", "_stop_reason", "_usage")
 
@@ -72,19 +71,16 @@ class StreamDecoder:
         self._usage: dict[str, Any] = {}
         self._stop_reason: str | None = None
 
-    def feed(self, event: SSEEvent) -> list[StreamEvent]:
-        """One SSE event → protocol events. The event type is read from the JSON ``type`` (or ``event:``)."""
+    def event(self, data: Mapping[str, Any]) -> list[StreamEvent]:
+        """One parsed stream event; its ``type`` picks the handler (unknown types are skipped)."""
         if self._done:
             return []
-        data, problem = event_object(event.data)
-        if data is None:
-            return self._fail(problem, "invalid_json")
-        return self.event(data)
-
-    def event(self, data: Mapping[str, Any]) -> list[StreamEvent]:
-        """One parsed stream event."""
         handler = _HANDLERS.get(text_of(data.get("type")))
         return handler(self, data) if handler is not None else []
+
+    def text(self, data: str) -> list[StreamEvent]:
+        """A payload that is not a JSON object: this API has none, so the stream is broken."""
+        return [] if self._done else self._fail(payload_problem(data), "invalid_json")
 
     def close(self) -> list[StreamEvent]:
         """End of the byte stream. Without ``message_stop`` (or a stop reason) it ends in a StreamError."""
@@ -242,3 +238,7 @@ def decode_response(body: Mapping[str, Any]) -> list[StreamEvent]:
     delta = {"stop_reason": body.get("stop_reason")}
     out += decoder.event({"type": "message_delta", "delta": delta})
     return out + decoder.event({"type": "message_stop"})
+
+
+def stream_decoder() -> StreamDecoder:
+    return StreamDecoder()

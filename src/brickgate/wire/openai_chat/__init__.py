@@ -1,8 +1,8 @@
 """OpenAI Chat Completions, both directions: Databricks `/serving-endpoints/chat/completions` and agents."""
 
 from brickgate.wire.openai_chat.requests import decode_request, encode_request
-from brickgate.wire.openai_chat.stream_decoder import StreamDecoder, decode_response
-from brickgate.wire.openai_chat.stream_encoder import StreamEncoder, encode_response
+from brickgate.wire.openai_chat.stream_decoder import StreamDecoder, decode_response, stream_decoder
+from brickgate.wire.openai_chat.stream_encoder import StreamEncoder, encode_response, stream_encoder
 
 __all__ = [
     "StreamDecoder",
@@ -11,4 +11,6 @@ __all__ = [
     "decode_response",
     "encode_request",
     "encode_response",
+    "stream_decoder",
+    "stream_encoder",
 ]

@@ -25,8 +25,7 @@ from brickgate.protocol import (
     Usage,
     UsageReport,
 )
-from brickgate.wire.fields import count, event_object, mapping, new_id
-from brickgate.wire.sse import SSEEvent
+from brickgate.wire.fields import count, mapping, new_id, payload_problem
 
 FINISH_REASONS: dict[str, FinishReason] = {
     "stop": "stop",
@@ -80,7 +79,7 @@ def decode_usage(u: Mapping[str, Any]) -> tuple[Usage, bool] | None:
 
 
 class StreamDecoder:
-    """Folds chat completion chunks into protocol events. ``feed`` each SSE event, then ``close``."""
+    """Folds chat completion chunks into protocol events: ``event`` per parsed chunk, then ``close``."""
 
     __slots__ = (
         "_call_ids",
@@ -109,17 +108,13 @@ class StreamDecoder:
         self._usage_complete = False
         self._last_usage: Mapping[str, Any] | None = None  # Claude repeats one partial usage on every chunk
 
-    def feed(self, event: SSEEvent) -> list[StreamEvent]:
-        """One SSE event (``data:`` is a chunk JSON or ``[DONE]``) → protocol events."""
+    def text(self, data: str) -> list[StreamEvent]:
+        """A payload that is not a JSON object: ``[DONE]`` ends the stream, anything else breaks it."""
         if self._done:
             return []
-        data = event.data
         if data == "[DONE]":
             return self.end()
-        chunk, problem = event_object(data, "a chunk")
-        if chunk is None:
-            return self._fail(problem, "invalid_json")
-        return self.chunk(chunk)
+        return self._fail(payload_problem(data, "a chunk"), "invalid_json")
 
     def close(self) -> list[StreamEvent]:
         """End of the byte stream. A stream cut before ``finish_reason``/``[DONE]`` ends in a StreamError."""
@@ -134,8 +129,10 @@ class StreamDecoder:
         self._done = True
         return out
 
-    def chunk(self, chunk: Mapping[str, Any]) -> list[StreamEvent]:
+    def event(self, chunk: Mapping[str, Any]) -> list[StreamEvent]:
         """One parsed chunk (or a whole non-streaming body: ``message`` is read like ``delta``)."""
+        if self._done:
+            return []
         out: list[StreamEvent] = []
         if "error" in chunk and not chunk.get("choices"):
             return self._error(chunk["error"])
@@ -287,5 +284,9 @@ class StreamDecoder:
 def decode_response(body: Mapping[str, Any]) -> list[StreamEvent]:
     """A non-streaming chat completion body → the same events its stream would have produced."""
     decoder = StreamDecoder()
-    events = decoder.chunk(body)
+    events = decoder.event(body)
     return events + decoder.end()
+
+
+def stream_decoder() -> StreamDecoder:
+    return StreamDecoder()

@@ -25,9 +25,8 @@ from brickgate.protocol import (
     Usage,
     UsageReport,
 )
-from brickgate.wire.fields import count, event_object, mapping, new_id, text_of
+from brickgate.wire.fields import count, mapping, new_id, payload_problem, text_of
 from brickgate.wire.openai_responses.reasoning import unpack_encrypted
-from brickgate.wire.sse import SSEEvent
 
 INCOMPLETE_REASONS: dict[str, FinishReason] = {
     "max_output_tokens": "length",
@@ -74,7 +73,7 @@ class _Item:
 
 
 class StreamDecoder:
-    """Folds Responses stream events into protocol events. ``feed`` each SSE event, then ``close``."""
+    """Folds Responses stream events into protocol events. ``event`` per parsed event, then ``close``."""
 
     __slots__ = ("_done", "_ids", "_items", "_next_call", "_open_calls", "_started")
 
@@ -86,19 +85,16 @@ class StreamDecoder:
         self._open_calls: list[int] = []
         self._next_call = 0
 
-    def feed(self, event: SSEEvent) -> list[StreamEvent]:
-        """One SSE event → protocol events. The event type is read from the JSON ``type`` (or ``event:``)."""
+    def event(self, data: Mapping[str, Any]) -> list[StreamEvent]:
+        """One parsed stream event; its ``type`` picks the handler (unknown types are skipped)."""
         if self._done:
             return []
-        data, problem = event_object(event.data)
-        if data is None:
-            return self._fail(problem, "invalid_json")
-        return self.event(data)
-
-    def event(self, data: Mapping[str, Any]) -> list[StreamEvent]:
-        """One parsed stream event."""
         handler = _HANDLERS.get(text_of(data.get("type")))
         return handler(self, data) if handler is not None else []
+
+    def text(self, data: str) -> list[StreamEvent]:
+        """A payload that is not a JSON object: this API has none, so the stream is broken."""
+        return [] if self._done else self._fail(payload_problem(data), "invalid_json")
 
     def close(self) -> list[StreamEvent]:
         """End of the byte stream. A stream that never reached ``response.completed`` ends in an error."""
@@ -303,3 +299,7 @@ _HANDLERS: dict[str, _Handler] = {
 def decode_response(body: Mapping[str, Any]) -> list[StreamEvent]:
     """A non-streaming Responses body → the same events its stream would have produced."""
     return StreamDecoder().event({"type": "response.completed", "response": body})
+
+
+def stream_decoder() -> StreamDecoder:
+    return StreamDecoder()
