@@ -35,7 +35,7 @@ from brickgate.gateway.error_shapes import GatewayError
 from brickgate.gateway.local_answers import estimate_input_tokens
 from brickgate.gateway.local_auth import is_authorized
 from brickgate.gateway.model_names import ModelDirectory
-from brickgate.gateway.request_shape import FIELD_TYPES, shape_problem
+from brickgate.gateway.request_shape import shape_problem
 from brickgate.protocol import Usage, UsageReport
 from brickgate.wire.registry import WIRES
 
@@ -153,7 +153,7 @@ def fields_for(upstream: Api, extra: Mapping[str, Any]) -> dict[str, Any]:
     """The caller's uncanonical fields that ``upstream``'s API also defines. The rest belong to the caller's
     API (Codex's ``store``/``include``/``client_metadata``, opencode's ``stream_options``, Claude Code's
     ``context_management``) and another API's upstream refuses them as unknown fields."""
-    known = FIELD_TYPES[upstream]
+    known = WIRES[upstream].FIELDS
     return {key: value for key, value in extra.items() if key in known}
 
 

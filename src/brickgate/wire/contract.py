@@ -14,6 +14,7 @@ checks each entry against the Protocol, so adding an API is one package plus one
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from brickgate.protocol import Request, Response, StreamEvent
@@ -21,6 +22,32 @@ from brickgate.wire.fields import JSONObject, json_object
 from brickgate.wire.sse import SSEEvent
 
 Api = Literal["chat", "responses", "messages"]
+
+# The JSON types a request field may hold, as the Python types orjson decodes them to.
+JsonTypes = tuple[type, ...]
+OBJECT: JsonTypes = (dict,)
+ARRAY: JsonTypes = (list,)
+STRING: JsonTypes = (str,)
+INTEGER: JsonTypes = (int,)
+NUMBER: JsonTypes = (int, float)
+BOOLEAN: JsonTypes = (bool,)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One top-level request field of an API: what the gateway's shape check, the decoder, the field filter
+    for translated requests and the strict-field repair know about it."""
+
+    types: JsonTypes = ()  # the JSON types it may hold; () = not checked
+    canonical: bool = False  # decode_request maps it onto Request; else it travels in Request.extra
+    object_items: bool = False  # an array whose items must be JSON objects
+    documented: bool = (
+        False  # one of Databricks' documented fields for this API (strict decoders: only these)
+    )
+
+
+# Every top-level field an API defines (a field not listed is unknown to that API).
+FieldTable = Mapping[str, Field]
 
 
 class StreamDecoder(Protocol):
@@ -49,6 +76,9 @@ class StreamEncoder(Protocol):
 
 class Wire(Protocol):
     """One API in both directions; implemented by a module (``wire/openai_chat`` ...)."""
+
+    @property
+    def FIELDS(self) -> FieldTable: ...
 
     def decode_request(self, body: Mapping[str, Any]) -> Request:
         """An inbound body → canonical Request; ``InvalidRequest`` says what is wrong with it."""

@@ -55,6 +55,34 @@ def arguments_object(arguments: str) -> JSONObject:
     return value if isinstance(value, dict) else {}
 
 
+_TYPE_NAMES: dict[type, str] = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+}
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a decoded value in words (``a string``, ``null`` ...), for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return _TYPE_NAMES.get(type(value), "a value")
+
+
+def type_names(types: tuple[type, ...]) -> str:
+    """``(str, dict)`` as ``a string or an object`` (int and float together as ``a number``)."""
+    if int in types and float in types:
+        types = tuple(t for t in types if t is not int)
+    return " or ".join(_TYPE_NAMES[t] for t in types)
+
+
 def require_list(body: Mapping[str, Any], key: str, what: str) -> list[Any]:
     """``body[key]`` as a list, or a ValueError naming the field (the gateway turns it into a 400)."""
     value = body.get(key)

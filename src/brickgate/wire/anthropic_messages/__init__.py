@@ -1,10 +1,11 @@
 """Anthropic Messages, both directions: Databricks `/serving-endpoints/anthropic/v1/messages` and agents."""
 
-from brickgate.wire.anthropic_messages.requests import decode_request, encode_request
+from brickgate.wire.anthropic_messages.requests import FIELDS, decode_request, encode_request
 from brickgate.wire.anthropic_messages.stream_decoder import StreamDecoder, decode_response, stream_decoder
 from brickgate.wire.anthropic_messages.stream_encoder import StreamEncoder, encode_response, stream_encoder
 
 __all__ = [
+    "FIELDS",
     "StreamDecoder",
     "StreamEncoder",
     "decode_request",

@@ -24,6 +24,7 @@ from brickgate.protocol import (
     ToolCallPart,
     ToolResultPart,
 )
+from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, Field, FieldTable
 from brickgate.wire.fields import (
     JSONObject,
     arguments_object,
@@ -197,22 +198,23 @@ def encode_tool_choice(choice: str | None, parallel: bool | None) -> JSONObject 
 
 # ---------------------------------------------------------------- Messages → canonical
 
-_CONSUMED = frozenset(
-    {
-        "model",
-        "messages",
-        "system",
-        "tools",
-        "tool_choice",
-        "max_tokens",
-        "temperature",
-        "top_p",
-        "stop_sequences",
-        "thinking",
-        "stream",
-        "metadata",
-    }
-)
+FIELDS: FieldTable = {
+    "model": Field(STRING, canonical=True),
+    "messages": Field(ARRAY, canonical=True, object_items=True),
+    "system": Field(STRING + ARRAY, canonical=True),
+    "tools": Field(ARRAY, canonical=True, object_items=True),
+    "tool_choice": Field(OBJECT, canonical=True),
+    "max_tokens": Field(INTEGER, canonical=True),
+    "temperature": Field(NUMBER, canonical=True),
+    "top_p": Field(NUMBER, canonical=True),
+    "top_k": Field(INTEGER),
+    "stop_sequences": Field(ARRAY, canonical=True),
+    "thinking": Field(OBJECT, canonical=True),
+    "output_config": Field(),  # its `effort` is decoded with `thinking`; other keys stay in extra
+    "stream": Field(BOOLEAN, canonical=True),
+    "metadata": Field(OBJECT, canonical=True),
+}
+_CANONICAL = frozenset(name for name, field in FIELDS.items() if field.canonical)
 
 
 def decode_request(body: Mapping[str, Any]) -> Request:
@@ -229,7 +231,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
     tools = tuple(
         decode_tool(require_object(t, f"tools[{i}]"), i) for i, t in enumerate(body.get("tools") or ())
     )
-    extra = {k: v for k, v in body.items() if k not in _CONSUMED}
+    extra = {k: v for k, v in body.items() if k not in _CANONICAL}
     budget, effort = decode_thinking(mapping(body.get("thinking")), extra)
     choice = mapping(body.get("tool_choice"))
     stop = body.get("stop_sequences")

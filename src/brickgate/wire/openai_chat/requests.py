@@ -21,6 +21,7 @@ from brickgate.protocol import (
     ToolCallPart,
     ToolResultPart,
 )
+from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, Field, FieldTable
 from brickgate.wire.fields import (
     JSONObject,
     mapping,
@@ -178,24 +179,34 @@ def encode_tool_choice(choice: str) -> str | JSONObject:
 
 # ---------------------------------------------------------------- chat → canonical
 
-_CONSUMED = frozenset(
-    {
-        "model",
-        "messages",
-        "tools",
-        "tool_choice",
-        "parallel_tool_calls",
-        "max_tokens",
-        "max_completion_tokens",
-        "temperature",
-        "top_p",
-        "stop",
-        "reasoning_effort",
-        "response_format",
-        "stream",
-        "metadata",
-    }
-)
+# research/databricks-api.md §2.4 for the documented ones (SDK ``query()``; ai-bridge
+# ``call-options-to-fmapi-args.ts``); the rest are what OpenAI clients send.
+FIELDS: FieldTable = {
+    "model": Field(STRING, canonical=True, documented=True),
+    "messages": Field(ARRAY, canonical=True, object_items=True, documented=True),
+    "tools": Field(ARRAY, canonical=True, object_items=True, documented=True),
+    "tool_choice": Field(STRING + OBJECT, canonical=True, documented=True),
+    "parallel_tool_calls": Field(BOOLEAN, canonical=True),
+    "max_tokens": Field(INTEGER, canonical=True, documented=True),
+    "max_completion_tokens": Field(INTEGER, canonical=True),
+    "temperature": Field(NUMBER, canonical=True, documented=True),
+    "top_p": Field(NUMBER, canonical=True, documented=True),
+    "top_k": Field(documented=True),
+    "stop": Field(STRING + ARRAY, canonical=True, documented=True),
+    "n": Field(INTEGER, documented=True),
+    "stream": Field(BOOLEAN, canonical=True, documented=True),
+    "stream_options": Field(OBJECT),
+    "response_format": Field(OBJECT, canonical=True, documented=True),
+    "reasoning_effort": Field(STRING, canonical=True, documented=True),
+    "metadata": Field(OBJECT, canonical=True),
+    "thinking": Field(),  # Claude's, on Databricks chat too; decoded when it carries a budget
+    "logprobs": Field(documented=True),
+    "top_logprobs": Field(documented=True),
+    "extra_params": Field(documented=True),
+    "usage_context": Field(documented=True),
+    "client_request_id": Field(documented=True),
+}
+_CANONICAL = frozenset(name for name, field in FIELDS.items() if field.canonical)
 
 
 def decode_request(body: Mapping[str, Any]) -> Request:
@@ -213,7 +224,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
     max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
     stop = body.get("stop")
     thinking = mapping(body.get("thinking"))
-    extra = {k: v for k, v in body.items() if k not in _CONSUMED}
+    extra = {k: v for k, v in body.items() if k not in _CANONICAL}
     budget = thinking.get("budget_tokens") if thinking.get("type") == "enabled" else None
     if isinstance(budget, int):
         extra.pop("thinking")

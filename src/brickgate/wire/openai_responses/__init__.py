@@ -1,10 +1,11 @@
 """OpenAI Responses, both directions: Databricks `/serving-endpoints/responses` and agents (Codex CLI)."""
 
-from brickgate.wire.openai_responses.requests import decode_request, encode_request
+from brickgate.wire.openai_responses.requests import FIELDS, decode_request, encode_request
 from brickgate.wire.openai_responses.stream_decoder import StreamDecoder, decode_response, stream_decoder
 from brickgate.wire.openai_responses.stream_encoder import StreamEncoder, encode_response, stream_encoder
 
 __all__ = [
+    "FIELDS",
     "StreamDecoder",
     "StreamEncoder",
     "decode_request",

@@ -24,6 +24,7 @@ from brickgate.protocol import (
     ToolCallPart,
     ToolResultPart,
 )
+from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, Field, FieldTable
 from brickgate.wire.fields import (
     JSONObject,
     mapping,
@@ -176,23 +177,23 @@ def encode_tool(tool: Tool) -> JSONObject | None:
 
 # ---------------------------------------------------------------- Responses → canonical
 
-_CONSUMED = frozenset(
-    {
-        "model",
-        "input",
-        "instructions",
-        "tools",
-        "tool_choice",
-        "parallel_tool_calls",
-        "max_output_tokens",
-        "temperature",
-        "top_p",
-        "stream",
-        "metadata",
-        "reasoning",
-        "text",
-    }
-)
+FIELDS: FieldTable = {
+    "model": Field(STRING, canonical=True),
+    "input": Field(STRING + ARRAY, canonical=True, object_items=True),
+    "instructions": Field(STRING, canonical=True),
+    "tools": Field(ARRAY, canonical=True, object_items=True),
+    "tool_choice": Field(STRING + OBJECT, canonical=True),
+    "parallel_tool_calls": Field(BOOLEAN, canonical=True),
+    "max_output_tokens": Field(INTEGER, canonical=True),
+    "temperature": Field(NUMBER, canonical=True),
+    "top_p": Field(NUMBER, canonical=True),
+    "stream": Field(BOOLEAN, canonical=True),
+    "metadata": Field(OBJECT, canonical=True),
+    "reasoning": Field(OBJECT, canonical=True),  # `effort` is canonical; other keys go back to extra
+    "text": Field(OBJECT, canonical=True),  # likewise `format`
+    "include": Field(ARRAY),
+}
+_CANONICAL = frozenset(name for name, field in FIELDS.items() if field.canonical)
 
 
 def decode_request(body: Mapping[str, Any]) -> Request:
@@ -214,7 +215,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
     text = dict(mapping(body.get("text")))
     effort = reasoning.pop("effort", None)
     text_format = mapping(text.pop("format", None))
-    extra = {k: v for k, v in body.items() if k not in _CONSUMED}
+    extra = {k: v for k, v in body.items() if k not in _CANONICAL}
     if reasoning:
         extra["reasoning"] = reasoning
     if text:
