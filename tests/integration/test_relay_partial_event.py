@@ -11,7 +11,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from brickgate.catalog.families import family_for
+from brickgate.catalog.discovery import model_for_family
+from brickgate.catalog.families import USD_PER_DBU, family_for
 from brickgate.catalog.model import Model
 from brickgate.errors import StreamInterrupted
 from brickgate.relay import RawRelay
@@ -22,21 +23,8 @@ HALF = b'data: {"choices":[{"index":0,"del'
 
 
 def llama() -> Model:
-    fam = family_for("databricks-meta-llama-3-3-70b-instruct")
-    return Model(
-        id="databricks-meta-llama-3-3-70b-instruct",
-        family=fam.name,
-        api=fam.api,
-        context_window=fam.context_window,
-        max_output_tokens=fam.max_output_tokens,
-        supports_tools=True,
-        supports_images=False,
-        supports_reasoning=False,
-        supports_prompt_caching=False,
-        input_dbu_per_mtok=fam.input_dbu,
-        output_dbu_per_mtok=fam.output_dbu,
-        traits=fam,
-    )
+    name = "databricks-meta-llama-3-3-70b-instruct"
+    return model_for_family(name, family_for(name), usd_per_dbu=USD_PER_DBU)
 
 
 async def dying_upstream(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:

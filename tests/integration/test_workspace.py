@@ -212,6 +212,30 @@ def test_config_can_send_claude_over_chat_completions(emulator: EmulatorControl,
     assert replayed.get("content") != ""  # Claude refuses empty text next to tool calls
 
 
+def claude_request_bodies(emulator: EmulatorControl, isolated_env: Path, config: str) -> list[str]:
+    """What Claude's endpoint received for one request with a system prompt, under ``config``."""
+    isolated_env.mkdir(parents=True, exist_ok=True)
+    (isolated_env / "config.toml").write_text(config)
+    with Workspace(credentials=Credentials.pat(emulator.url, emulator.token)) as ws:
+        model = FAMILY_MODELS["claude"]
+        done = ws.complete_sync(model, Request.of(model, "Hi", system="You are terse."))
+    assert done.text
+    return [str(r["body"]) for r in emulator.requests()]
+
+
+def test_claude_gets_cache_breakpoints_by_default(emulator: EmulatorControl, isolated_env: Path) -> None:
+    (body,) = claude_request_bodies(emulator, isolated_env, "")
+    assert "cache_control" in body
+
+
+def test_a_config_override_of_prompt_caching_changes_what_is_sent(
+    emulator: EmulatorControl, isolated_env: Path
+) -> None:
+    config = '[models."databricks-claude-sonnet-4-5"]\nsupports_prompt_caching = false\n'
+    (body,) = claude_request_bodies(emulator, isolated_env, config)
+    assert "cache_control" not in body
+
+
 def test_one_workspace_serves_several_event_loops(ws: Workspace) -> None:
     """Scripts call asyncio.run more than once, and mix it with the sync helpers."""
     model = FAMILY_MODELS["llama"]

@@ -1,7 +1,7 @@
 """Which repairs apply to which family and API, and the pipeline that runs them on an upstream body.
 
-Selection is data: each row names a repair, the upstream APIs it knows, and the family flag
-(``Model.traits``, catalog/families.py) that calls for it. Rows run in table order.
+Selection is data: each row names a repair, the upstream APIs it knows, and the Model field that calls for
+it (the model's profile: its family row's flags, as config overrides them). Rows run in table order.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from brickgate.catalog.families import Api, Family
+from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.quirks import (
     caching,
@@ -36,14 +36,14 @@ class Repaired:
 
 @dataclass(frozen=True, slots=True)
 class Quirk:
-    """One documented defect: its repair per upstream API, and when a family needs it."""
+    """One documented defect: its repair per upstream API, and when a model needs it."""
 
     name: str
     repairs: Mapping[Api, Repair]
-    applies: Callable[[Family], bool]
+    applies: Callable[[Model], bool]
 
 
-def _always(_: Family) -> bool:
+def _always(_: Model) -> bool:
     return True
 
 
@@ -84,15 +84,17 @@ QUIRKS: tuple[Quirk, ...] = (
           _always),
 )  # fmt: skip
 
-_PLANS: dict[tuple[Family, Api], tuple[tuple[str, Repair], ...]] = {}
+_PLANS: dict[tuple[Model, Api], tuple[tuple[str, Repair], ...]] = {}
 
 
-def repairs_for(traits: Family, api: Api) -> tuple[tuple[str, Repair], ...]:
-    """The (name, repair) pairs that apply to a family on an upstream API, in order (memoised)."""
-    key = (traits, api)
+def repairs_for(model: Model, api: Api) -> tuple[tuple[str, Repair], ...]:
+    """The (name, repair) pairs that apply to a model on an upstream API, in order (memoised)."""
+    key = (model, api)
     plan = _PLANS.get(key)
     if plan is None:
-        plan = tuple((q.name, q.repairs[api]) for q in QUIRKS if api in q.repairs and q.applies(traits))
+        plan = tuple((q.name, q.repairs[api]) for q in QUIRKS if api in q.repairs and q.applies(model))
+        if len(_PLANS) > 4096:  # models are few; a long-running process must still not grow without bound
+            _PLANS.clear()
         _PLANS[key] = plan
     return plan
 
@@ -109,8 +111,8 @@ def run_repairs(body: JSON, plan: tuple[tuple[str, Repair], ...]) -> Repaired:
 
 
 def repair_request(body: JSON, model: Model, api: Api) -> Repaired:
-    """The upstream ``body`` (already in ``api``'s shape) with every repair ``model``'s family needs.
+    """The upstream ``body`` (already in ``api``'s shape) with every repair ``model`` needs.
 
     ``applied`` names the repairs that changed something, e.g. ``("drop_stream_options",)``.
     """
-    return run_repairs(body, repairs_for(model.traits, api))
+    return run_repairs(body, repairs_for(model, api))

@@ -37,9 +37,7 @@ class StreamRepair:
 
     def __init__(self, model: Model, api: Api) -> None:
         # Gemini over chat: array content flattened, thought signatures kept (quirks/array_content.py).
-        self._flattener = (
-            ArrayContentFlattener() if api == "chat" and model.traits.returns_array_content else None
-        )
+        self._flattener = ArrayContentFlattener() if api == "chat" and model.returns_array_content else None
         self.needed = api == "responses" or self._flattener is not None
         self._item_ids: dict[int, str] = {}
         # raw item_id → what it becomes, learned on its first event: the deltas of one item repeat it

@@ -102,4 +102,4 @@ def test_plain_gpt_responses_body_is_passed_through_untouched() -> None:
 
 
 def test_plan_is_computed_once_per_family_and_api() -> None:
-    assert repairs_for(CLAUDE.traits, "chat") is repairs_for(CLAUDE.traits, "chat")
+    assert repairs_for(CLAUDE, "chat") is repairs_for(CLAUDE, "chat")
