@@ -74,6 +74,7 @@ class EventStream:
         api: Api,
         surface: Surface,
         repairs: Sequence[str],
+        repair: StreamRepair,
         prompt_chars: int,
         on_close: Callable[[], None] | None = None,
     ) -> None:
@@ -83,7 +84,7 @@ class EventStream:
         self._request_repairs = tuple(repairs)
         self._upstream = upstream
         self._body = body
-        self._repair = StreamRepair(model, api)
+        self._repair = repair
         self._wire = WIRES[api]
         self._decoder = self._wire.stream_decoder()
         self._prompt_chars = prompt_chars

@@ -11,12 +11,12 @@ from typing import Any
 
 import orjson
 
-from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.protocol import Usage
 from brickgate.quirks import StreamRepair
 from brickgate.routing import Surface
 from brickgate.upstream import UpstreamResponse
+from brickgate.wire.contract import Api
 from brickgate.wire.sse import SSEDecoder, SSEEvent, encode_sse
 
 
@@ -48,14 +48,21 @@ class RawRelay:
     """An upstream answer relayed in the caller's own API. ``usage`` is filled in as it streams by."""
 
     def __init__(
-        self, resp: UpstreamResponse, *, model: Model, api: Api, surface: Surface, repairs: tuple[str, ...]
+        self,
+        resp: UpstreamResponse,
+        *,
+        model: Model,
+        api: Api,
+        surface: Surface,
+        repairs: tuple[str, ...],
+        repair: StreamRepair,
     ) -> None:
         self._resp = resp
         self.model = model
         self.api = api
         self.surface = surface
         self._request_repairs = repairs
-        self._repair = StreamRepair(model, api)
+        self._repair = repair
         self.usage: Usage | None = None
 
     @property
@@ -105,9 +112,9 @@ class RawRelay:
             yield pending
 
     def _relay_raw(self, event: bytes) -> bytes:
-        """One event (without its blank line): the Responses item-id fix on raw bytes when that is all it
-        needs, else parsed, repaired and re-encoded."""
-        fixed = self._repair.item_id_bytes(event) if self.api == "responses" else None
+        """One event (without its blank line): repaired on its raw bytes where the repairs can (the
+        Responses item-id fix), else parsed, repaired and re-encoded."""
+        fixed = self._repair.raw_event(event)
         if fixed is not None and b'"usage"' not in fixed:
             return fixed + b"\n\n"
         return self._reframed(event + b"\n\n")

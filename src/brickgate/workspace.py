@@ -20,7 +20,7 @@ from brickgate.catalog.model import Model
 from brickgate.errors import UpstreamRejected
 from brickgate.event_stream import Completion, EventStream
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
-from brickgate.quirks import Repaired, repair_after_rejection, repair_request
+from brickgate.quirks import Repaired, RepairMemory, repair_after_rejection, repair_request, stream_repair
 from brickgate.relay import RawRelay
 from brickgate.routing import Surface, SurfaceChooser, SurfaceSetting, is_gateway_absent, upstream_path
 from brickgate.upstream import OnRetry, RetryPolicy, Upstream, UpstreamResponse
@@ -54,8 +54,7 @@ class Workspace:
         self._chooser: SurfaceChooser | None = None
         self._sync: _SyncRunner | None = None
         self._persist = persist  # False: nothing written under the brickgate home (demos, throwaway runs)
-        # Refusals an adaptive repair fixed, per endpoint and API: later requests are repaired up front.
-        self._refusals: dict[tuple[str, Api], tuple[str, ...]] = {}
+        self._memory = RepairMemory()  # what this workspace's answers taught its repairs; never shared
 
     # -- parts, resolved lazily so constructing a Workspace costs nothing --------------------------
     @property
@@ -154,7 +153,7 @@ class Workspace:
         req = request if isinstance(request, Request) else Request.of(m.id, request)
         chosen: Api = api or m.api
         body = self.encode(m, chosen, req, stream=stream)
-        repaired = repair_request(body, m, chosen)
+        repaired = repair_request(body, m, chosen, self._memory)
         resp, surface, repairs = await self.send(m, chosen, repaired, stream=stream, on_retry=on_retry)
         return EventStream(
             upstream=resp if stream else None,
@@ -163,6 +162,7 @@ class Workspace:
             api=chosen,
             surface=surface,
             repairs=repairs,
+            repair=stream_repair(m, chosen, self._memory),
             prompt_chars=_prompt_chars(req),
         )
 
@@ -178,11 +178,12 @@ class Workspace:
     ) -> RawRelay:
         """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw.
         ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``)."""
-        repaired = repair_request({**body, "model": model.id}, model, api)
+        repaired = repair_request({**body, "model": model.id}, model, api, self._memory)
         resp, surface, repairs = await self.send(
             model, api, repaired, stream=stream, on_retry=on_retry, headers=headers
         )
-        return RawRelay(resp, model=model, api=api, surface=surface, repairs=repairs)
+        repair = stream_repair(model, api, self._memory)
+        return RawRelay(resp, model=model, api=api, surface=surface, repairs=repairs, repair=repair)
 
     @staticmethod
     def encode(model: Model, api: Api, request: Request, *, stream: bool) -> dict[str, Any]:
@@ -208,9 +209,8 @@ class Workspace:
         with an adaptive repair when the upstream names a field it refuses (remembered for the endpoint)."""
         repairs = tuple(repaired.applied)
         body = repaired.body
-        known = self._refusals.get((model.id, api), ())
-        for refusal in known:
-            if (fixed := repair_after_rejection(body, 400, refusal, model, api)) is not None:
+        for refusal in self._memory.refusals(model.id, api):
+            if (fixed := repair_after_rejection(body, 400, refusal, api)) is not None:
                 body, repairs = fixed.body, repairs + fixed.applied
         adapted: str | None = None  # the refusal this request was repaired for
         while True:
@@ -225,7 +225,7 @@ class Workspace:
                 if absent and self.surfaces.gateway_absent():
                     continue
                 if exc.status == 400 and adapted is None:
-                    fixed = repair_after_rejection(body, exc.status, detail, model, api)
+                    fixed = repair_after_rejection(body, exc.status, detail, api)
                     if fixed is not None:
                         adapted = detail
                         body = fixed.body
@@ -235,7 +235,7 @@ class Workspace:
             if surface == "ai-gateway":
                 self.surfaces.gateway_works()
             if adapted is not None:
-                self._refusals[(model.id, api)] = (*known, adapted)
+                self._memory.learn_refusal(model.id, api, adapted)
             return resp, surface, repairs
 
     async def aclose(self) -> None:

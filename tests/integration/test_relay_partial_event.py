@@ -15,6 +15,7 @@ from brickgate.catalog.discovery import model_for_family
 from brickgate.catalog.families import USD_PER_DBU, family_for
 from brickgate.catalog.model import Model
 from brickgate.errors import StreamInterrupted
+from brickgate.quirks import stream_repair
 from brickgate.relay import RawRelay
 from brickgate.upstream import Upstream
 
@@ -50,7 +51,11 @@ async def relayed_bytes() -> tuple[bytes, BaseException | None]:
     error: BaseException | None = None
     try:
         resp = await upstream.post("/serving-endpoints/chat/completions", {"stream": True}, stream=True)
-        relay = RawRelay(resp, model=llama(), api="chat", surface="serving-endpoints", repairs=())
+        model = llama()
+        repair = stream_repair(model, "chat")
+        relay = RawRelay(
+            resp, model=model, api="chat", surface="serving-endpoints", repairs=(), repair=repair
+        )
         chunks: AsyncIterator[bytes] = relay.chunks()
         try:
             async for chunk in chunks:

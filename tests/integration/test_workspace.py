@@ -17,6 +17,7 @@ from brickgate import (
     Tool,
     ToolResultPart,
     UpstreamRateLimited,
+    UpstreamRejected,
     UpstreamUnavailable,
     Workspace,
 )
@@ -234,6 +235,23 @@ def test_a_config_override_of_prompt_caching_changes_what_is_sent(
     config = '[models."databricks-claude-sonnet-4-5"]\nsupports_prompt_caching = false\n'
     (body,) = claude_request_bodies(emulator, isolated_env, config)
     assert "cache_control" not in body
+
+
+def test_two_workspaces_do_not_share_what_answers_taught_them(emulator: EmulatorControl) -> None:
+    creds = Credentials.pat(emulator.url, emulator.token)
+    model = FAMILY_MODELS["gemini3"]
+    first = Request.of(model, "Please run the marker command", tools=(BASH,))
+    with Workspace(credentials=creds) as mine, Workspace(credentials=creds) as other:
+        asked = mine.complete_sync(model, first)
+        (call,) = asked.response.tool_calls
+        result = Message(role="tool", parts=(ToolResultPart(tool_call_id=call.id, content="ok"),))
+        second = Request(
+            model=model, messages=(*first.messages, asked.response.message, result), tools=(BASH,)
+        )
+        # Gemini 3's signature came back in the answer's content array; only `mine` saw that answer.
+        with pytest.raises(UpstreamRejected, match="missing a thought_signature"):
+            other.complete_sync(model, second)
+        assert mine.complete_sync(model, second).text
 
 
 def test_one_workspace_serves_several_event_loops(ws: Workspace) -> None:
