@@ -17,31 +17,8 @@ from brickgate.quirks import StreamRepair
 from brickgate.routing import Surface
 from brickgate.upstream import UpstreamResponse
 from brickgate.wire.contract import Api
+from brickgate.wire.registry import WIRES
 from brickgate.wire.sse import SSEDecoder, SSEEvent, encode_sse
-
-
-def usage_from_payload(doc: Mapping[str, Any]) -> Usage | None:
-    """Token usage from any of the three APIs' payloads (chat chunk, Responses event, Messages event)."""
-    u = doc.get("usage")
-    if u is None:
-        inner = doc.get("response") or doc.get("message")
-        u = inner.get("usage") if isinstance(inner, dict) else None
-    if not isinstance(u, dict):
-        return None
-    cache_read = int(u.get("cache_read_input_tokens") or 0)
-    cache_write = int(u.get("cache_creation_input_tokens") or 0)
-    details = u.get("prompt_tokens_details") or u.get("input_tokens_details") or {}
-    cached = int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0
-    prompt = u.get("prompt_tokens", u.get("input_tokens"))
-    completion = u.get("completion_tokens", u.get("output_tokens"))
-    if prompt is None and completion is None:
-        return None
-    return Usage(
-        input_tokens=max(0, int(prompt or 0) - cached),
-        output_tokens=int(completion or 0),
-        cache_read_tokens=cache_read + cached,
-        cache_write_tokens=cache_write,
-    )
 
 
 class RawRelay:
@@ -63,6 +40,7 @@ class RawRelay:
         self.surface = surface
         self._request_repairs = repairs
         self._repair = repair
+        self._usage_of = WIRES[api].usage_of
         self.usage: Usage | None = None
 
     @property
@@ -149,7 +127,7 @@ class RawRelay:
         return encode_sse(data, ev.event)
 
     def _note_usage(self, doc: Mapping[str, Any]) -> None:
-        new = usage_from_payload(doc)
+        new = self._usage_of(doc)
         if new is None:
             return
         old = self.usage or Usage()
@@ -160,6 +138,7 @@ class RawRelay:
             output_tokens=new.output_tokens or old.output_tokens,
             cache_read_tokens=new.cache_read_tokens or old.cache_read_tokens,
             cache_write_tokens=new.cache_write_tokens or old.cache_write_tokens,
+            reasoning_tokens=new.reasoning_tokens or old.reasoning_tokens,
         )
 
 

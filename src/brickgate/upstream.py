@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
@@ -25,10 +24,9 @@ from brickgate.errors import (
     CredentialsRejected,
     StreamInterrupted,
     UpstreamError,
-    UpstreamRateLimited,
-    UpstreamRejected,
     UpstreamUnavailable,
 )
+from brickgate.http_errors import error_from_response, retry_after_seconds
 from brickgate.redact import redact
 
 log = logging.getLogger("brickgate.upstream")
@@ -229,7 +227,9 @@ class Upstream:
             else:
                 if 200 <= resp.status < 300:
                     return UpstreamResponse(resp)
-                failure = error_from_response(resp.status, await _error_body(resp), resp.headers)
+                failure = error_from_response(
+                    resp.status, await _error_body(resp), retry_after=resp.headers.get("Retry-After")
+                )
                 if isinstance(failure, CredentialsRejected) and not refreshed and self._refresh_auth:
                     # A token revoked or expired early (clock skew): the SDK still thinks it is fresh.
                     refreshed = True
@@ -239,7 +239,7 @@ class Upstream:
                 if resp.status not in policy.statuses:
                     raise failure
                 status, reason = resp.status, failure.message
-                retry_after = _retry_after_seconds(resp.headers.get("Retry-After"))
+                retry_after = retry_after_seconds(resp.headers.get("Retry-After"))
             delay = _backoff(policy, attempt, retry_after)
             elapsed = time.monotonic() - started
             if attempt >= policy.max_attempts or elapsed + delay > policy.max_total_seconds:
@@ -272,85 +272,3 @@ def _backoff(policy: RetryPolicy, attempt: int, retry_after: float | None) -> fl
         return float(min(retry_after, policy.max_total_seconds))
     exp: float = min(policy.max_delay, policy.base_delay * 2.0 ** (attempt - 1))
     return exp / 2 + random.uniform(0, exp / 2)  # jitter: spreads retries of concurrent callers
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None  # HTTP-date form: unconfirmed on Databricks; fall back to backoff
-    return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def parse_error_body(raw: bytes) -> tuple[str | None, str]:
-    """(error_code, message) from any error shape Databricks uses: its own, Google's, Anthropic's,
-    OpenAI's, or plain text."""
-    text = raw.decode("utf-8", "replace").strip()
-    try:
-        doc = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        if text.lstrip().lower().startswith(("<!doctype", "<html")):
-            return None, "an HTML error page instead of a JSON error"
-        return None, text[:500] or "(empty body)"
-    if not isinstance(doc, dict):
-        return None, text[:500]
-    code = doc.get("error_code")
-    message = doc.get("message")
-    err = doc.get("error")
-    if isinstance(err, dict):  # Google / OpenAI / Anthropic shapes
-        code = code or err.get("status") or err.get("type") or err.get("code")
-        message = message or err.get("message")
-    elif isinstance(err, str):
-        message = message or err
-    message = str(message) if message is not None else text[:500]
-    # Claude via Databricks nests a JSON document in `message`.
-    if message.startswith("{"):
-        try:
-            inner = orjson.loads(message)
-            if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-                message = inner["message"]
-        except orjson.JSONDecodeError:
-            pass
-    return (str(code) if code is not None else None), message.strip()
-
-
-def error_from_response(
-    status: int, raw: bytes, headers: Mapping[str, str]
-) -> UpstreamError | CredentialsRejected:
-    code, message = parse_error_body(raw)
-    message = redact(message)
-    body = redact(raw.decode("utf-8", "replace")[:2000])
-    if status in (401, 403) or (status == 400 and message == "Invalid Token"):
-        return CredentialsRejected(
-            f"Databricks rejected the credentials (HTTP {status}): {message}",
-            "Your token may have expired or lack access to this endpoint. Run `brickgate login` again.",
-        )
-    kw: dict[str, Any] = {"status": status, "error_code": code, "body": body, "detail": message}
-    if status == 429:
-        return UpstreamRateLimited(
-            f"Databricks rate limit hit (HTTP 429): {message}",
-            "Wait a moment and retry; pay-per-token endpoints have per-workspace limits "
-            "(a provisioned-throughput endpoint raises them).",
-            retry_after=_retry_after_seconds(headers.get("Retry-After")),
-            **kw,
-        )
-    if status >= 500:
-        return UpstreamUnavailable(
-            f"Databricks failed to serve the request (HTTP {status}): {message}",
-            "This is on the server side; retry shortly. `brickgate doctor` checks each model.",
-            **kw,
-        )
-    if status == 404:
-        return UpstreamRejected(
-            f"Databricks does not know this endpoint or path (HTTP 404): {message}",
-            "Run `brickgate models --refresh` to see the endpoints this workspace serves.",
-            **kw,
-        )
-    return UpstreamRejected(
-        f"Databricks rejected the request (HTTP {status}): {message}",
-        "The model refused this request as sent. If a brickgate repair should have fixed it, "
-        "rerun with --debug and report the message.",
-        **kw,
-    )

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
-from brickgate.protocol import Request, Response, StreamEvent
+from brickgate.protocol import Request, Response, StreamEvent, Usage
 from brickgate.wire.fields import JSONObject, json_object
 from brickgate.wire.sse import SSEEvent
 
@@ -97,6 +97,10 @@ class Wire(Protocol):
         ...
 
     def stream_decoder(self) -> StreamDecoder: ...
+
+    def usage_of(self, payload: Mapping[str, Any]) -> Usage | None:
+        """The token usage one parsed payload (an SSE event or a whole body) reports, if any."""
+        ...
 
     def stream_encoder(self, model: str, request: Mapping[str, Any]) -> StreamEncoder:
         """An encoder for the answer to the inbound ``request`` (whose options may shape the stream)."""

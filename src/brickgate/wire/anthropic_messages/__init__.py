@@ -1,7 +1,12 @@
 """Anthropic Messages, both directions: Databricks `/serving-endpoints/anthropic/v1/messages` and agents."""
 
 from brickgate.wire.anthropic_messages.requests import FIELDS, decode_request, encode_request
-from brickgate.wire.anthropic_messages.stream_decoder import StreamDecoder, decode_response, stream_decoder
+from brickgate.wire.anthropic_messages.stream_decoder import (
+    StreamDecoder,
+    decode_response,
+    stream_decoder,
+    usage_of,
+)
 from brickgate.wire.anthropic_messages.stream_encoder import StreamEncoder, encode_response, stream_encoder
 
 __all__ = [
@@ -14,4 +19,5 @@ __all__ = [
     "encode_response",
     "stream_decoder",
     "stream_encoder",
+    "usage_of",
 ]

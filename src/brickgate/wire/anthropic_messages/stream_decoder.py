@@ -47,6 +47,16 @@ def decode_usage(u: Mapping[str, Any]) -> Usage:
     )
 
 
+def usage_of(payload: Mapping[str, Any]) -> Usage | None:
+    """The usage of a message body, ``message_start`` (input side) or ``message_delta`` (output side)."""
+    u = payload.get("usage")
+    if not isinstance(u, dict):
+        u = mapping(payload.get("message")).get("usage")
+    if not isinstance(u, dict) or not any(count(value) is not None for value in u.values()):
+        return None
+    return decode_usage(u)
+
+
 class _Block:
     __slots__ = ("call", "initial_input", "kind", "signature", "streamed")
 

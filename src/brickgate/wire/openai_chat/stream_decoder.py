@@ -78,6 +78,13 @@ def decode_usage(u: Mapping[str, Any]) -> tuple[Usage, bool] | None:
     return usage, prompt is not None and completion is not None
 
 
+def usage_of(payload: Mapping[str, Any]) -> Usage | None:
+    """The usage of a chunk or a completion body (partial counts included)."""
+    u = payload.get("usage")
+    decoded = decode_usage(u) if isinstance(u, dict) else None
+    return decoded[0] if decoded is not None else None
+
+
 class StreamDecoder:
     """Folds chat completion chunks into protocol events: ``event`` per parsed chunk, then ``close``."""
 

@@ -1,7 +1,12 @@
 """OpenAI Responses, both directions: Databricks `/serving-endpoints/responses` and agents (Codex CLI)."""
 
 from brickgate.wire.openai_responses.requests import FIELDS, decode_request, encode_request
-from brickgate.wire.openai_responses.stream_decoder import StreamDecoder, decode_response, stream_decoder
+from brickgate.wire.openai_responses.stream_decoder import (
+    StreamDecoder,
+    decode_response,
+    stream_decoder,
+    usage_of,
+)
 from brickgate.wire.openai_responses.stream_encoder import StreamEncoder, encode_response, stream_encoder
 
 __all__ = [
@@ -14,4 +19,5 @@ __all__ = [
     "encode_response",
     "stream_decoder",
     "stream_encoder",
+    "usage_of",
 ]

@@ -49,6 +49,14 @@ def decode_usage(u: Mapping[str, Any]) -> Usage | None:
     )
 
 
+def usage_of(payload: Mapping[str, Any]) -> Usage | None:
+    """The usage of a response body or of a stream event carrying the response (``response.completed``)."""
+    u = payload.get("usage")
+    if not isinstance(u, dict):
+        u = mapping(payload.get("response")).get("usage")
+    return decode_usage(u) if isinstance(u, dict) else None
+
+
 def finish_reason(response: Mapping[str, Any], had_tool_calls: bool) -> tuple[FinishReason, str | None]:
     """(canonical reason, raw reason) from a final response's ``status`` and ``incomplete_details``."""
     status = response.get("status")
