@@ -18,7 +18,6 @@ import orjson
 
 from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
-from brickgate.errors import BrickgateError
 from brickgate.gateway.asgi_io import (
     SSE_HEADERS,
     BodyTooLarge,
@@ -149,6 +148,12 @@ async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
     return await gateway.directory.resolve(name)
 
 
+def log_internal_error(error: GatewayError, ex: Exchange, exc: Exception) -> None:
+    """A failure that is brickgate's own bug: its traceback in the log under the trace id the client got."""
+    if error.trace_id is not None:
+        access_log.error("internal error on %s (trace id %s)", ex.path, error.trace_id, exc_info=exc)
+
+
 def fields_for(upstream: Api, extra: Mapping[str, Any]) -> dict[str, Any]:
     """The caller's uncanonical fields that ``upstream``'s API also defines. The rest belong to the caller's
     API (Codex's ``store``/``include``/``client_metadata``, opencode's ``stream_options``, Claude Code's
@@ -197,8 +202,7 @@ class InferenceRoute:
 
     async def _answer_error(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
-        if not isinstance(exc, BrickgateError | Rejected):
-            access_log.error("internal error on %s", ex.path, exc_info=exc)
+        log_internal_error(error, ex, exc)
         ex.status = error.status
         await send_bytes(send, error.status, error.body(self.api), error.headers())
 
@@ -224,10 +228,7 @@ class InferenceRoute:
 
     async def _translate(self, model: Model, body: dict[str, Any], send: Send, ex: Exchange) -> None:
         wire = WIRES[self.api]
-        try:
-            request = wire.decode_request(body)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise Rejected(GatewayError(400, f"Malformed request: {exc}", "invalid_request")) from None
+        request = wire.decode_request(body)  # InvalidRequest (a 400) for a body it cannot read
         request = replace(request, extra=fields_for(model.api, request.extra))
         name = str(body["model"])
         if body.get("stream") is not True:
@@ -260,8 +261,7 @@ class InferenceRoute:
 
     async def _stream_failed(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = GatewayError.of(exc)
-        if not isinstance(exc, BrickgateError):
-            access_log.error("internal error while streaming %s", ex.path, exc_info=exc)
+        log_internal_error(error, ex, exc)
         ex.status = error.status
         await send({"type": "http.response.body", "body": error.stream_event(self.api), "more_body": True})
 
@@ -284,6 +284,7 @@ class CountTokensRoute:
             ex.status = 499
         except Exception as exc:  # answered in the Messages error shape
             error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
+            log_internal_error(error, ex, exc)
             ex.status = error.status
             await send_bytes(send, error.status, error.body("messages"), error.headers())
         ex.log()

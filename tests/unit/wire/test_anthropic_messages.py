@@ -5,6 +5,7 @@ from typing import Any
 import orjson
 import pytest
 
+from brickgate.errors import InvalidRequest
 from brickgate.protocol import (
     Finish,
     ImagePart,
@@ -432,18 +433,21 @@ def test_decode_request_reads_tool_choice_shapes_and_keeps_other_output_config()
     [
         ({"messages": []}, "`model`"),
         ({"model": "m", "messages": {}}, "`messages` must be an array"),
-        ({"model": "m", "messages": [{"role": "tool", "content": "x"}]}, "unsupported role 'tool'"),
+        (
+            {"model": "m", "messages": [{"role": "tool", "content": "x"}]},
+            r'role must be user or assistant \(got "tool"\)',
+        ),
         ({"model": "m", "messages": [{"role": "user", "content": 1}]}, "string or an array"),
         (
             {"model": "m", "messages": [{"role": "user", "content": [{"type": "document"}]}]},
-            "'document' cannot be translated",
+            '"document" cannot be translated',
         ),
         (
             {
                 "model": "m",
                 "messages": [{"role": "user", "content": [{"type": "image", "source": {"type": "file"}}]}],
             },
-            "'file' is not supported",
+            '"file" is not supported',
         ),
         ({"model": "m", "messages": [], "tools": [{"input_schema": {}}]}, "name must be"),
     ],
@@ -451,7 +455,7 @@ def test_decode_request_reads_tool_choice_shapes_and_keeps_other_output_config()
 def test_decode_request_rejects_malformed_bodies_with_a_clear_message(
     body: dict[str, Any], message: str
 ) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InvalidRequest, match=message):
         anthropic_messages.decode_request(body)
 
 

@@ -24,7 +24,7 @@ from brickgate.protocol import (
     Usage,
     UsageReport,
 )
-from brickgate.wire.fields import count, dumps, mapping, new_id, payload_problem, text_of
+from brickgate.wire.fields import count, dumps, list_of, mapping, new_id, payload_problem, text_of
 
 STOP_REASONS: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -242,7 +242,7 @@ def decode_response(body: Mapping[str, Any]) -> list[StreamEvent]:
         return StreamDecoder().event(body)
     decoder = StreamDecoder()
     out = decoder.event({"type": "message_start", "message": {**body, "content": []}})
-    for index, block in enumerate(body.get("content") or ()):
+    for index, block in enumerate(list_of(body.get("content"))):
         out += decoder.event({"type": "content_block_start", "index": index, "content_block": block})
         out += decoder.event({"type": "content_block_stop", "index": index})
     delta = {"stop_reason": body.get("stop_reason")}

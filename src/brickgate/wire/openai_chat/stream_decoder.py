@@ -25,7 +25,7 @@ from brickgate.protocol import (
     Usage,
     UsageReport,
 )
-from brickgate.wire.fields import count, mapping, new_id, payload_problem
+from brickgate.wire.fields import count, list_of, mapping, new_id, payload_problem
 
 FINISH_REASONS: dict[str, FinishReason] = {
     "stop": "stop",
@@ -149,7 +149,7 @@ class StreamDecoder:
         usage = chunk.get("usage")
         if isinstance(usage, dict):
             self._note_usage(usage)
-        for choice in chunk.get("choices") or ():
+        for choice in list_of(chunk.get("choices")):
             if not isinstance(choice, dict) or choice.get("index", 0) != 0:
                 continue
             delta = choice.get("delta") or choice.get("message")
@@ -202,7 +202,7 @@ class StreamDecoder:
                 if (isinstance(text, str) and text) or pd:
                     out.append(TextDelta(text=text if isinstance(text, str) else "", provider_data=pd))
             elif kind == "reasoning":
-                for summary in item.get("summary") or ():
+                for summary in list_of(item.get("summary")):
                     self._reasoning_summary(summary, out)
 
     @staticmethod

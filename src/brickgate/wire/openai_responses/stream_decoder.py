@@ -25,7 +25,7 @@ from brickgate.protocol import (
     Usage,
     UsageReport,
 )
-from brickgate.wire.fields import count, mapping, new_id, payload_problem, text_of
+from brickgate.wire.fields import count, list_of, mapping, new_id, payload_problem, text_of
 from brickgate.wire.openai_responses.reasoning import unpack_encrypted
 
 INCOMPLETE_REASONS: dict[str, FinishReason] = {
@@ -168,7 +168,7 @@ class StreamDecoder:
         response = mapping(data.get("response"))
         out = self._start(response)
         if not self._items:  # no item events at all (or a JSON body): take the final output list
-            for position, item in enumerate(response.get("output") or ()):
+            for position, item in enumerate(list_of(response.get("output"))):
                 self._item_done(position, mapping(item), out)
         error = mapping(response.get("error"))
         if response.get("status") == "failed" or error:
@@ -241,7 +241,7 @@ class StreamDecoder:
         if slot.kind == "message":
             if not slot.streamed:
                 pd = {"id": slot.item_id} if slot.item_id else None
-                for part in item.get("content") or ():
+                for part in list_of(item.get("content")):
                     part = mapping(part)
                     text = text_of(
                         part.get("text") if part.get("type") == "output_text" else part.get("refusal")
@@ -264,7 +264,7 @@ class StreamDecoder:
     def _reasoning_done(slot: _Item, item: Mapping[str, Any], out: list[StreamEvent]) -> None:
         text = ""
         if not slot.streamed:
-            parts = [text_of(mapping(p).get("text")) for p in item.get("summary") or ()]
+            parts = [text_of(mapping(p).get("text")) for p in list_of(item.get("summary"))]
             text = "\n\n".join(p for p in parts if p)
         signature, redacted = unpack_encrypted(item.get("encrypted_content"))
         item_id = item.get("id")
