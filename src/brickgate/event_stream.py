@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,7 +64,9 @@ def estimate_tokens(chars: int) -> int:
 
 
 class EventStream:
-    """Async iterator of protocol events for one upstream call. Iterate once, or call ``collect()``."""
+    """Async iterator of protocol events for one upstream call. Iterate once (events or ``batches()``), or
+    call ``collect()``; ``aclose()`` lets go of the upstream answer early (``async with ws.stream(...)``
+    calls it on exit)."""
 
     def __init__(
         self,
@@ -76,7 +79,6 @@ class EventStream:
         repairs: Sequence[str],
         repair: StreamRepair,
         prompt_chars: int,
-        on_close: Callable[[], None] | None = None,
     ) -> None:
         self.model = model
         self.api = api
@@ -93,7 +95,7 @@ class EventStream:
         self._builder = ResponseBuilder()
         self.keep_response = True
         self.usage_estimated = False
-        self._on_close = on_close
+        self._iterators: list[AsyncGenerator[object, None]] = []  # to close them early in aclose()
 
     @property
     def repairs(self) -> tuple[str, ...]:
@@ -102,19 +104,35 @@ class EventStream:
         )
 
     def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        return self._events()
+        events = self._events()
+        self._iterators.append(events)
+        return events
 
-    async def _events(self) -> AsyncIterator[StreamEvent]:
-        async for batch in self.batches():
-            for event in batch:
-                yield event
-
-    async def batches(self) -> AsyncIterator[list[StreamEvent]]:
+    def batches(self) -> AsyncIterator[list[StreamEvent]]:
         """The events in the groups they arrived in (one upstream read each), so a relay can write each
         group to its client at once instead of one socket write per event."""
+        batches = self._batches()
+        self._iterators.append(batches)
+        return batches
+
+    async def aclose(self) -> None:
+        """Stop reading: the upstream answer is closed (its connection dropped if the body was not read to
+        the end). Safe to call at any time, and more than once."""
+        for iterator in self._iterators:
+            await iterator.aclose()
+        if self._upstream is not None:
+            self._upstream.close()
+
+    async def _events(self) -> AsyncGenerator[StreamEvent, None]:
+        async with aclosing(self._batches()) as batches:
+            async for batch in batches:
+                for event in batch:
+                    yield event
+
+    async def _batches(self) -> AsyncGenerator[list[StreamEvent], None]:
         finish: Finish | None = None
-        try:
-            async for decoded in self._decoded():
+        async with aclosing(self._decoded()) as decoded_batches:
+            async for decoded in decoded_batches:
                 batch: list[StreamEvent] = []
                 for event in decoded:
                     if isinstance(event, Finish):
@@ -129,25 +147,22 @@ class EventStream:
                     batch.append(event)
                 if batch:
                     yield batch
-            tail: list[StreamEvent] = []
-            if not self._saw_usage:
-                self.usage_estimated = True
-                usage = UsageReport(
-                    usage=Usage(
-                        input_tokens=estimate_tokens(self._prompt_chars),
-                        output_tokens=estimate_tokens(self._out_chars),
-                    )
+        tail: list[StreamEvent] = []
+        if not self._saw_usage:
+            self.usage_estimated = True
+            usage = UsageReport(
+                usage=Usage(
+                    input_tokens=estimate_tokens(self._prompt_chars),
+                    output_tokens=estimate_tokens(self._out_chars),
                 )
-                self._builder.add(usage)
-                tail.append(usage)
-            if finish is not None:
-                self._builder.add(finish)
-                tail.append(finish)
-            if tail:
-                yield tail
-        finally:
-            if self._on_close is not None:
-                self._on_close()
+            )
+            self._builder.add(usage)
+            tail.append(usage)
+        if finish is not None:
+            self._builder.add(finish)
+            tail.append(finish)
+        if tail:
+            yield tail
 
     def _track(self, event: StreamEvent) -> None:
         if self.keep_response:
@@ -165,7 +180,7 @@ class EventStream:
                 error_code=event.code,
             )
 
-    async def _decoded(self) -> AsyncIterator[list[StreamEvent]]:
+    async def _decoded(self) -> AsyncGenerator[list[StreamEvent], None]:
         if self._body is not None:  # non-streaming JSON answer: decode as a one-shot stream
             doc = self._repair.response(self._json_body(self._body))
             yield list(self._wire.decode_response(doc))

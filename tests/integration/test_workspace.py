@@ -300,6 +300,23 @@ def test_a_refused_field_is_not_sent_again_to_that_model(ws: Workspace, emulator
     assert "temperature" not in bodies[2]
 
 
+def test_leaving_an_async_with_stream_early_closes_the_upstream_answer(
+    ws: Workspace, emulator: EmulatorControl
+) -> None:
+    emulator.fault({"kind": "long_stream", "repeat": 500, "seconds": 0.02})  # a stream of 10+ s
+
+    async def run() -> tuple[int, int]:
+        async with ws.stream(FAMILY_MODELS["llama"], "Hi") as events:
+            async for event in events:
+                if isinstance(event, TextDelta):
+                    break
+            during = ws._upstream.transport.pool_stats()["in_use"]
+        return during, ws._upstream.transport.pool_stats()["in_use"]
+
+    during, after = asyncio.run(run())
+    assert (during, after) == (1, 0)
+
+
 def test_a_stream_opened_without_keeping_the_response_still_reports_usage(ws: Workspace) -> None:
     from brickgate import UsageReport
 

@@ -1,7 +1,7 @@
 """The three inference routes as plain ASGI callables.
 
 When the caller's API is the model's own upstream API (Messages → Claude, Responses → GPT/Codex,
-Chat → the rest) the body is relayed (``Workspace.relay``: renamed, repaired, streamed back raw).
+Chat → the rest) the body is relayed (``Workspace._relay``: renamed, repaired, streamed back raw).
 Otherwise it is decoded with the caller's wire module, sent through ``Workspace.stream``/``complete``
 and encoded back in the caller's API.
 """
@@ -210,7 +210,7 @@ class InferenceRoute:
         self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str] | None
     ) -> None:
         stream = body.get("stream") is True
-        relay = await self.gateway.workspace.relay(model, self.api, body, stream=stream, headers=headers)
+        relay = await self.gateway.workspace._relay(model, self.api, body, stream=stream, headers=headers)
         if not stream:
             raw = await relay.read()
             ex.status, ex.usage = 200, relay.usage
@@ -237,27 +237,27 @@ class InferenceRoute:
             ex.status, ex.usage = 200, done.usage
             await send_bytes(send, 200, answer)
             return
-        events = await self.gateway.workspace.stream(model, request, keep_response=False)
-        encoder = wire.stream_encoder(name, body)
-        ex.status = 200
-        await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
-        try:
-            # One write per upstream read, like the fast path: a socket write per event cost more than
-            # decoding and encoding it (bench/README.md).
-            async for batch in events.batches():
-                out = []
-                for event in batch:
-                    if isinstance(event, UsageReport):
-                        ex.usage = event.usage
-                    out.append(encoder.encode(event))
-                data = b"".join(out)
-                if data:
-                    await send({"type": "http.response.body", "body": data, "more_body": True})
-            tail = encoder.finish()
-        except Exception as exc:  # reported in-stream: the status line is gone
-            await self._stream_failed(send, ex, exc)
-            tail = b""
-        await send({"type": "http.response.body", "body": tail, "more_body": False})
+        async with self.gateway.workspace.stream(model, request, keep_response=False) as events:
+            encoder = wire.stream_encoder(name, body)
+            ex.status = 200
+            await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
+            try:
+                # One write per upstream read, like the fast path: a socket write per event cost more than
+                # decoding and encoding it (bench/README.md).
+                async for batch in events.batches():
+                    out = []
+                    for event in batch:
+                        if isinstance(event, UsageReport):
+                            ex.usage = event.usage
+                        out.append(encoder.encode(event))
+                    data = b"".join(out)
+                    if data:
+                        await send({"type": "http.response.body", "body": data, "more_body": True})
+                tail = encoder.finish()
+            except Exception as exc:  # reported in-stream: the status line is gone
+                await self._stream_failed(send, ex, exc)
+                tail = b""
+            await send({"type": "http.response.body", "body": tail, "more_body": False})
 
     async def _stream_failed(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = GatewayError.of(exc)
