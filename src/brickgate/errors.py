@@ -31,7 +31,8 @@ AUTH_METHODS_HINT = (
 
 
 class BrickgateError(Exception):
-    """Base class. ``str(err)`` is the message; ``hint`` says what to do next."""
+    """Base class. ``message`` says what went wrong, ``hint`` what to do next; ``str(err)`` is both, so an
+    error nobody caught still shows its fix."""
 
     exit_code = 1
 
@@ -41,7 +42,7 @@ class BrickgateError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return self.message
+        return self.describe()
 
     def describe(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
