@@ -17,6 +17,7 @@ from brickgate.quirks import StreamRepair
 from brickgate.routing import Surface
 from brickgate.upstream import UpstreamResponse
 from brickgate.wire.contract import Api
+from brickgate.wire.fields import json_object
 from brickgate.wire.registry import WIRES
 from brickgate.wire.sse import SSEDecoder, SSEEvent, encode_sse
 
@@ -51,11 +52,8 @@ class RawRelay:
 
     async def read(self) -> bytes:
         raw = await self._resp.read()
-        try:
-            doc = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            return raw
-        if not isinstance(doc, dict):
+        doc = json_object(raw)
+        if doc is None:
             return raw
         self._note_usage(doc)
         if not self._repair.needed:
@@ -106,21 +104,15 @@ class RawRelay:
         event split across reads is not reassembled, since relaying must not wait for it)."""
         for line in chunk.splitlines():
             if line.startswith(b"data:") and b'"usage"' in line:
-                try:
-                    doc = orjson.loads(line[5:])
-                except orjson.JSONDecodeError:
-                    continue
-                if isinstance(doc, dict):
+                doc = json_object(line[5:])
+                if doc is not None:
                     self._note_usage(doc)
 
     def _relay_event(self, ev: SSEEvent) -> bytes:
         data = ev.data
         if data and data != "[DONE]" and (self._repair.needed or '"usage"' in data):
-            try:
-                doc = orjson.loads(data)
-            except orjson.JSONDecodeError:
-                doc = None
-            if isinstance(doc, dict):
+            doc = json_object(data)
+            if doc is not None:
                 self._note_usage(doc)
                 if self._repair.needed:
                     return encode_sse(orjson.dumps(self._repair.event(doc)), ev.event)

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import orjson
 
-from brickgate.catalog.families import Api
 from brickgate.errors import (
     AuthError,
     BrickgateError,
@@ -27,6 +26,7 @@ from brickgate.errors import (
     UpstreamUnavailable,
 )
 from brickgate.redact import redact
+from brickgate.wire.contract import Api
 from brickgate.wire.sse import encode_sse
 
 _ANTHROPIC_TYPES = {

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
-from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.gateway.asgi_io import (
     SSE_HEADERS,
@@ -36,6 +35,7 @@ from brickgate.gateway.local_auth import is_authorized
 from brickgate.gateway.model_names import ModelDirectory
 from brickgate.gateway.request_shape import shape_problem
 from brickgate.protocol import Usage, UsageReport
+from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
 
 if TYPE_CHECKING:
