@@ -16,6 +16,7 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     "Workspace": "brickgate.workspace",
+    "Credentials": "brickgate.auth.credentials",
     "Completion": "brickgate.event_stream",
     "EventStream": "brickgate.event_stream",
     "Model": "brickgate.catalog.model",
@@ -52,6 +53,7 @@ _EXPORTS = {
     "HostUnreachable": "brickgate.errors",
     "CredentialsRejected": "brickgate.errors",
     "ModelNotFound": "brickgate.errors",
+    "InvalidRequest": "brickgate.errors",
     "UpstreamError": "brickgate.errors",
     "UpstreamRejected": "brickgate.errors",
     "UpstreamRateLimited": "brickgate.errors",
@@ -61,6 +63,7 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:
+    from brickgate.auth.credentials import Credentials
     from brickgate.catalog.model import Model
     from brickgate.errors import (
         AuthError,
@@ -69,6 +72,7 @@ if TYPE_CHECKING:
         CredentialsRejected,
         HostUnreachable,
         InvalidHost,
+        InvalidRequest,
         ModelNotFound,
         NoCredentials,
         StreamInterrupted,

@@ -8,6 +8,7 @@ BrickgateError
 │   ├── HostUnreachable          DNS / connect / timeout to the workspace
 │   └── CredentialsRejected      the workspace said no (401/403, "Invalid Token")
 ├── ModelNotFound                unknown model name (with close matches)
+├── InvalidRequest               a request body a decoder cannot read (says what and where)
 └── UpstreamError                Databricks answered with an error
     ├── UpstreamRejected         4xx: the request is wrong for this model
     ├── UpstreamRateLimited      429 after our retries (retry_after seconds, if known)
@@ -30,7 +31,8 @@ AUTH_METHODS_HINT = (
 
 
 class BrickgateError(Exception):
-    """Base class. ``str(err)`` is the message; ``hint`` says what to do next."""
+    """Base class. ``message`` says what went wrong, ``hint`` what to do next; ``str(err)`` is both, so an
+    error nobody caught still shows its fix."""
 
     exit_code = 1
 
@@ -40,7 +42,7 @@ class BrickgateError(Exception):
         self.hint = hint
 
     def __str__(self) -> str:
-        return self.message
+        return self.describe()
 
     def describe(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
@@ -82,6 +84,10 @@ class ModelNotFound(BrickgateError):
                 else "Run `brickgate models` to see the models of this workspace."
             )
         super().__init__(f"Model {name!r} is not served by this workspace.", hint)
+
+
+class InvalidRequest(BrickgateError):
+    """A request body that does not follow its API: the message names the field and what it must be."""
 
 
 class UpstreamError(BrickgateError):

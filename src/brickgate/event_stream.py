@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
-import orjson
-
-from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.errors import StreamInterrupted, UpstreamUnavailable
 from brickgate.pricing import Cost, cost_of
@@ -28,14 +26,10 @@ from brickgate.quirks import StreamRepair
 from brickgate.redact import redact
 from brickgate.routing import Surface
 from brickgate.upstream import UpstreamResponse
-from brickgate.wire import anthropic_messages, openai_chat, openai_responses
+from brickgate.wire.contract import Api
+from brickgate.wire.fields import json_object
+from brickgate.wire.registry import WIRES
 from brickgate.wire.sse import SSEDecoder, SSEEvent
-
-WIRE: dict[Api, Any] = {
-    "chat": openai_chat,
-    "responses": openai_responses,
-    "messages": anthropic_messages,
-}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,7 +64,9 @@ def estimate_tokens(chars: int) -> int:
 
 
 class EventStream:
-    """Async iterator of protocol events for one upstream call. Iterate once, or call ``collect()``."""
+    """Async iterator of protocol events for one upstream call. Iterate once (events or ``batches()``), or
+    call ``collect()``; ``aclose()`` lets go of the upstream answer early (``async with ws.stream(...)``
+    calls it on exit)."""
 
     def __init__(
         self,
@@ -81,8 +77,8 @@ class EventStream:
         api: Api,
         surface: Surface,
         repairs: Sequence[str],
+        repair: StreamRepair,
         prompt_chars: int,
-        on_close: Callable[[], None] | None = None,
     ) -> None:
         self.model = model
         self.api = api
@@ -90,16 +86,16 @@ class EventStream:
         self._request_repairs = tuple(repairs)
         self._upstream = upstream
         self._body = body
-        self._repair = StreamRepair(model, api)
-        self._wire = WIRE[api]
-        self._decoder: Any = self._wire.StreamDecoder()
+        self._repair = repair
+        self._wire = WIRES[api]
+        self._decoder = self._wire.stream_decoder()
         self._prompt_chars = prompt_chars
         self._out_chars = 0
         self._saw_usage = False
         self._builder = ResponseBuilder()
         self.keep_response = True
         self.usage_estimated = False
-        self._on_close = on_close
+        self._iterators: list[AsyncGenerator[object, None]] = []  # to close them early in aclose()
 
     @property
     def repairs(self) -> tuple[str, ...]:
@@ -108,19 +104,35 @@ class EventStream:
         )
 
     def __aiter__(self) -> AsyncIterator[StreamEvent]:
-        return self._events()
+        events = self._events()
+        self._iterators.append(events)
+        return events
 
-    async def _events(self) -> AsyncIterator[StreamEvent]:
-        async for batch in self.batches():
-            for event in batch:
-                yield event
-
-    async def batches(self) -> AsyncIterator[list[StreamEvent]]:
+    def batches(self) -> AsyncIterator[list[StreamEvent]]:
         """The events in the groups they arrived in (one upstream read each), so a relay can write each
         group to its client at once instead of one socket write per event."""
+        batches = self._batches()
+        self._iterators.append(batches)
+        return batches
+
+    async def aclose(self) -> None:
+        """Stop reading: the upstream answer is closed (its connection dropped if the body was not read to
+        the end). Safe to call at any time, and more than once."""
+        for iterator in self._iterators:
+            await iterator.aclose()
+        if self._upstream is not None:
+            self._upstream.close()
+
+    async def _events(self) -> AsyncGenerator[StreamEvent, None]:
+        async with aclosing(self._batches()) as batches:
+            async for batch in batches:
+                for event in batch:
+                    yield event
+
+    async def _batches(self) -> AsyncGenerator[list[StreamEvent], None]:
         finish: Finish | None = None
-        try:
-            async for decoded in self._decoded():
+        async with aclosing(self._decoded()) as decoded_batches:
+            async for decoded in decoded_batches:
                 batch: list[StreamEvent] = []
                 for event in decoded:
                     if isinstance(event, Finish):
@@ -135,25 +147,22 @@ class EventStream:
                     batch.append(event)
                 if batch:
                     yield batch
-            tail: list[StreamEvent] = []
-            if not self._saw_usage:
-                self.usage_estimated = True
-                usage = UsageReport(
-                    usage=Usage(
-                        input_tokens=estimate_tokens(self._prompt_chars),
-                        output_tokens=estimate_tokens(self._out_chars),
-                    )
+        tail: list[StreamEvent] = []
+        if not self._saw_usage:
+            self.usage_estimated = True
+            usage = UsageReport(
+                usage=Usage(
+                    input_tokens=estimate_tokens(self._prompt_chars),
+                    output_tokens=estimate_tokens(self._out_chars),
                 )
-                self._builder.add(usage)
-                tail.append(usage)
-            if finish is not None:
-                self._builder.add(finish)
-                tail.append(finish)
-            if tail:
-                yield tail
-        finally:
-            if self._on_close is not None:
-                self._on_close()
+            )
+            self._builder.add(usage)
+            tail.append(usage)
+        if finish is not None:
+            self._builder.add(finish)
+            tail.append(finish)
+        if tail:
+            yield tail
 
     def _track(self, event: StreamEvent) -> None:
         if self.keep_response:
@@ -171,7 +180,7 @@ class EventStream:
                 error_code=event.code,
             )
 
-    async def _decoded(self) -> AsyncIterator[list[StreamEvent]]:
+    async def _decoded(self) -> AsyncGenerator[list[StreamEvent], None]:
         if self._body is not None:  # non-streaming JSON answer: decode as a one-shot stream
             doc = self._repair.response(self._json_body(self._body))
             yield list(self._wire.decode_response(doc))
@@ -194,11 +203,8 @@ class EventStream:
         yield batch + list(self._decoder.close())
 
     def _json_body(self, body: bytes) -> dict[str, Any]:
-        try:
-            doc = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            doc = None
-        if not isinstance(doc, dict):
+        doc = json_object(body)
+        if doc is None:
             raise UpstreamUnavailable(
                 f"{self.model.id} answered with a body that is not JSON: {redact(_snippet(body))}",
                 "Something between you and the workspace (a proxy or a login page) may have answered; "
@@ -208,17 +214,11 @@ class EventStream:
         return doc
 
     def _decode_sse(self, raw: SSEEvent) -> list[StreamEvent]:
-        if self._repair.needed and raw.data and raw.data != "[DONE]":
-            try:
-                doc = orjson.loads(raw.data)
-            except orjson.JSONDecodeError:
-                doc = None
-            if isinstance(doc, dict):
-                raw = SSEEvent(
-                    event=raw.event, data=orjson.dumps(self._repair.event(doc)).decode(), id=raw.id
-                )
-        result: list[StreamEvent] = self._decoder.feed(raw)
-        return result
+        """One SSE event: parsed once, repaired as a dict, decoded from that dict."""
+        doc = json_object(raw.data)
+        if doc is None:
+            return self._decoder.text(raw.data)
+        return self._decoder.event(self._repair.event(doc) if self._repair.needed else doc)
 
     async def collect(self) -> Completion:
         async for _ in self:

@@ -11,51 +11,37 @@ from typing import Any
 
 import orjson
 
-from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.protocol import Usage
 from brickgate.quirks import StreamRepair
 from brickgate.routing import Surface
 from brickgate.upstream import UpstreamResponse
+from brickgate.wire.contract import Api
+from brickgate.wire.fields import json_object
+from brickgate.wire.registry import WIRES
 from brickgate.wire.sse import SSEDecoder, SSEEvent, encode_sse
-
-
-def usage_from_payload(doc: Mapping[str, Any]) -> Usage | None:
-    """Token usage from any of the three APIs' payloads (chat chunk, Responses event, Messages event)."""
-    u = doc.get("usage")
-    if u is None:
-        inner = doc.get("response") or doc.get("message")
-        u = inner.get("usage") if isinstance(inner, dict) else None
-    if not isinstance(u, dict):
-        return None
-    cache_read = int(u.get("cache_read_input_tokens") or 0)
-    cache_write = int(u.get("cache_creation_input_tokens") or 0)
-    details = u.get("prompt_tokens_details") or u.get("input_tokens_details") or {}
-    cached = int(details.get("cached_tokens") or 0) if isinstance(details, dict) else 0
-    prompt = u.get("prompt_tokens", u.get("input_tokens"))
-    completion = u.get("completion_tokens", u.get("output_tokens"))
-    if prompt is None and completion is None:
-        return None
-    return Usage(
-        input_tokens=max(0, int(prompt or 0) - cached),
-        output_tokens=int(completion or 0),
-        cache_read_tokens=cache_read + cached,
-        cache_write_tokens=cache_write,
-    )
 
 
 class RawRelay:
     """An upstream answer relayed in the caller's own API. ``usage`` is filled in as it streams by."""
 
     def __init__(
-        self, resp: UpstreamResponse, *, model: Model, api: Api, surface: Surface, repairs: tuple[str, ...]
+        self,
+        resp: UpstreamResponse,
+        *,
+        model: Model,
+        api: Api,
+        surface: Surface,
+        repairs: tuple[str, ...],
+        repair: StreamRepair,
     ) -> None:
         self._resp = resp
         self.model = model
         self.api = api
         self.surface = surface
         self._request_repairs = repairs
-        self._repair = StreamRepair(model, api)
+        self._repair = repair
+        self._usage_of = WIRES[api].usage_of
         self.usage: Usage | None = None
 
     @property
@@ -66,11 +52,8 @@ class RawRelay:
 
     async def read(self) -> bytes:
         raw = await self._resp.read()
-        try:
-            doc = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            return raw
-        if not isinstance(doc, dict):
+        doc = json_object(raw)
+        if doc is None:
             return raw
         self._note_usage(doc)
         if not self._repair.needed:
@@ -105,9 +88,9 @@ class RawRelay:
             yield pending
 
     def _relay_raw(self, event: bytes) -> bytes:
-        """One event (without its blank line): the Responses item-id fix on raw bytes when that is all it
-        needs, else parsed, repaired and re-encoded."""
-        fixed = self._repair.item_id_bytes(event) if self.api == "responses" else None
+        """One event (without its blank line): repaired on its raw bytes where the repairs can (the
+        Responses item-id fix), else parsed, repaired and re-encoded."""
+        fixed = self._repair.raw_event(event)
         if fixed is not None and b'"usage"' not in fixed:
             return fixed + b"\n\n"
         return self._reframed(event + b"\n\n")
@@ -121,28 +104,22 @@ class RawRelay:
         event split across reads is not reassembled, since relaying must not wait for it)."""
         for line in chunk.splitlines():
             if line.startswith(b"data:") and b'"usage"' in line:
-                try:
-                    doc = orjson.loads(line[5:])
-                except orjson.JSONDecodeError:
-                    continue
-                if isinstance(doc, dict):
+                doc = json_object(line[5:])
+                if doc is not None:
                     self._note_usage(doc)
 
     def _relay_event(self, ev: SSEEvent) -> bytes:
         data = ev.data
         if data and data != "[DONE]" and (self._repair.needed or '"usage"' in data):
-            try:
-                doc = orjson.loads(data)
-            except orjson.JSONDecodeError:
-                doc = None
-            if isinstance(doc, dict):
+            doc = json_object(data)
+            if doc is not None:
                 self._note_usage(doc)
                 if self._repair.needed:
                     return encode_sse(orjson.dumps(self._repair.event(doc)), ev.event)
         return encode_sse(data, ev.event)
 
     def _note_usage(self, doc: Mapping[str, Any]) -> None:
-        new = usage_from_payload(doc)
+        new = self._usage_of(doc)
         if new is None:
             return
         old = self.usage or Usage()
@@ -153,6 +130,7 @@ class RawRelay:
             output_tokens=new.output_tokens or old.output_tokens,
             cache_read_tokens=new.cache_read_tokens or old.cache_read_tokens,
             cache_write_tokens=new.cache_write_tokens or old.cache_write_tokens,
+            reasoning_tokens=new.reasoning_tokens or old.reasoning_tokens,
         )
 
 

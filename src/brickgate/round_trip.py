@@ -43,7 +43,7 @@ async def tool_round_trip(
     """Ask for a tool call, hand back ``output`` as its result, and return the model's answer."""
     started = time.perf_counter()
     first = Request.of(model.id, prompt, tools=(SHELL,))
-    asked = await (await ws.stream(model, first)).collect()
+    asked = await ws.complete(model, first, stream=True)
     calls = asked.response.tool_calls
     if not calls:
         raise NoToolCall(f"{model.id} answered without calling the tool: {asked.text[:80]!r}")
@@ -52,7 +52,7 @@ async def tool_round_trip(
     second = Request(
         model=model.id, messages=(*first.messages, asked.response.message, result), tools=(SHELL,)
     )
-    answered = await (await ws.stream(model, second)).collect()
+    answered = await ws.complete(model, second, stream=True)
     return RoundTrip(
         model=model,
         surface=answered.surface,

@@ -1,7 +1,10 @@
-"""The one HTTP client that talks to Databricks, behind a narrow interface.
+"""The one HTTP client that talks to Databricks: ``Upstream`` (auth headers per request, bounded retries,
+error mapping) over a narrow, injectable ``Transport`` that only moves bytes.
 
-aiohttp was chosen by measurement (research/performance.md): ~0.3 ms CPU per relayed request against
-~1.5 ms for httpx 0.28, which also degrades under concurrency. Only this module imports it.
+The default transport is aiohttp, chosen by measurement (research/performance.md): ~0.3 ms CPU per relayed
+request against ~1.5 ms for httpx 0.28, which also degrades under concurrency. Only this module imports it;
+its session is created in ``AiohttpTransport._session_for_loop`` and bodies are read in ``AiohttpResponse``.
+Tests inject a transport to drive ``Upstream``, ``EventStream`` and the relay without sockets.
 
 Retries happen only before a response is handed out: once a caller holds an ``UpstreamResponse`` its
 bytes may already be on their way to a client, so a broken stream is reported, never replayed.
@@ -11,12 +14,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import aiohttp
 import orjson
@@ -29,14 +31,8 @@ from brickgate.answer_limits import (
     redirect_refused,
     too_large,
 )
-from brickgate.errors import (
-    CredentialsRejected,
-    StreamInterrupted,
-    UpstreamError,
-    UpstreamRateLimited,
-    UpstreamRejected,
-    UpstreamUnavailable,
-)
+from brickgate.errors import CredentialsRejected, StreamInterrupted, UpstreamError, UpstreamUnavailable
+from brickgate.http_errors import error_from_response, retry_after_seconds
 from brickgate.redact import redact
 
 log = logging.getLogger("brickgate.upstream")
@@ -68,8 +64,63 @@ class RetryNotice:
 OnRetry = Callable[[RetryNotice], None]
 
 
-class UpstreamResponse:
-    """A 2xx response whose body has not been read yet."""
+# -- the transport seam -------------------------------------------------------------------------------
+
+
+class ConnectFailed(Exception):
+    """Nothing reached the server (DNS, refused, connect timeout): always safe to retry."""
+
+
+class NoAnswer(Exception):
+    """The server took the request but sent no answer within the read timeout: not retried, since the
+    workspace may be generating it and a retry would pay twice."""
+
+
+class SendFailed(Exception):
+    """Any other failure to get an answer; the message says what happened, redacted."""
+
+
+class UpstreamResponse(Protocol):
+    """An answer whose body has not been read yet. Read it once: ``chunks()`` or ``read()``."""
+
+    status: int
+    headers: Mapping[str, str]
+
+    def chunks(self) -> AsyncIterator[bytes]:
+        """Body bytes as they arrive, never re-chunked; a broken body raises ``StreamInterrupted``."""
+        ...
+
+    async def read(self, limit: int = MAX_JSON_BYTES) -> bytes:
+        """The whole body; a broken body raises ``StreamInterrupted``, one past ``limit`` bytes
+        (after decompression) ``UpstreamUnavailable``."""
+        ...
+
+    def close(self) -> None:
+        """Abandon the answer (and its connection, unless the body was read to the end)."""
+        ...
+
+
+class Transport(Protocol):
+    """Sends one HTTP request; raises ``ConnectFailed``, ``NoAnswer`` or ``SendFailed``."""
+
+    async def send(
+        self, method: str, url: str, body: bytes, headers: Mapping[str, str]
+    ) -> UpstreamResponse: ...
+
+    def pool_stats(self) -> dict[str, int]:
+        """Connections ``in_use`` (carrying a request or a stream) and ``idle``, for tests and the soak."""
+        ...
+
+    async def aclose(self) -> None: ...
+
+
+# -- the aiohttp transport ----------------------------------------------------------------------------
+
+
+class AiohttpResponse:
+    """An aiohttp answer as an ``UpstreamResponse``: the one place bodies are read."""
+
+    __slots__ = ("_resp", "headers", "status")
 
     def __init__(self, resp: aiohttp.ClientResponse) -> None:
         self._resp = resp
@@ -77,9 +128,7 @@ class UpstreamResponse:
         self.headers: Mapping[str, str] = resp.headers
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        """Body bytes as they arrive: never re-chunked, so SSE events flow through at once. An event still
-        unfinished after ``MAX_EVENT_BYTES`` ends the stream (the caller would buffer it whole)."""
-        pending = 0  # bytes since the last event boundary
+        pending = 0  # bytes since the last event boundary: an event that never ends is not buffered whole
         try:
             async for chunk in self._resp.content.iter_any():
                 pending = _unfinished_event_bytes(chunk, pending)
@@ -95,12 +144,12 @@ class UpstreamResponse:
         finally:
             self._resp.release()
 
-    async def read(self) -> bytes:
+    async def read(self, limit: int = MAX_JSON_BYTES) -> bytes:
         try:
-            body, more = await _read_at_most(self._resp, MAX_JSON_BYTES)
+            body, more = await _read_at_most(self._resp, limit)
             if more:
                 self._resp.close()
-                raise too_large(str(self._resp.url), "an answer", MAX_JSON_BYTES)
+                raise too_large(str(self._resp.url), "an answer", limit)
             return body
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             raise StreamInterrupted(
@@ -113,28 +162,34 @@ class UpstreamResponse:
         self._resp.close()
 
 
-class Upstream:
-    """Pooled client for one workspace: fresh auth headers per request, timeouts, bounded retries."""
+class AiohttpTransport:
+    """One pooled aiohttp session per event loop."""
 
     def __init__(
-        self,
-        base_url: str,
-        auth_headers: HeadersFn,
-        *,
-        connect_timeout: float = 10.0,
-        read_timeout: float = 300.0,
-        retry: RetryPolicy | None = None,
-        max_connections: int = 512,
-        refresh_auth: RefreshFn | None = None,
+        self, base_url: str, *, connect_timeout: float, read_timeout: float, max_connections: int
     ) -> None:
-        self.base_url = base_url.rstrip("/")
-        self._auth_headers = auth_headers
-        self._refresh_auth = refresh_auth
+        self.base_url = base_url  # the one workspace it talks to: picks the proxy (and NO_PROXY) once
         self._timeout = aiohttp.ClientTimeout(total=None, connect=connect_timeout, sock_read=read_timeout)
-        self.retry = retry or RetryPolicy()
         self._max_connections = max_connections
         self._session: aiohttp.ClientSession | None = None
         self._session_loop: asyncio.AbstractEventLoop | None = None
+
+    async def send(self, method: str, url: str, body: bytes, headers: Mapping[str, str]) -> UpstreamResponse:
+        session = await self._session_for_loop()
+        try:
+            resp = await session.request(method, url, data=body, headers=headers, allow_redirects=False)
+        except aiohttp.ClientConnectorError as exc:
+            raise ConnectFailed(redact(str(exc.os_error) or type(exc).__name__)) from exc
+        except aiohttp.ConnectionTimeoutError as exc:
+            raise ConnectFailed(f"no connection within {self._timeout.connect or 0:g} s") from exc
+        except asyncio.TimeoutError as exc:
+            raise NoAnswer() from exc
+        except aiohttp.ClientError as exc:
+            raise SendFailed(f"{type(exc).__name__}: {redact(str(exc))}") from exc
+        if 300 <= resp.status < 400:  # followed, it would take the prompt to another host
+            resp.close()
+            raise redirect_refused(url, resp.status, resp.headers.get("Location"))
+        return AiohttpResponse(resp)
 
     async def _session_for_loop(self) -> aiohttp.ClientSession:
         """The pooled session of the running event loop. aiohttp binds a session to the loop it was made
@@ -172,10 +227,6 @@ class Upstream:
             asyncio.run_coroutine_threadsafe(session.close(), loop)
 
     def pool_stats(self) -> dict[str, int]:
-        """Connections to the workspace: ``in_use`` (carrying a request or a stream) and ``idle`` (pooled).
-
-        Read-only, for tests and the soak: a client that hung up must leave nothing in use.
-        """
         connector = self._session.connector if self._session is not None else None
         if connector is None or connector.closed:
             return {"in_use": 0, "idle": 0}
@@ -188,6 +239,40 @@ class Upstream:
     async def aclose(self) -> None:
         await self._let_go_of_session()
 
+
+# -- the client ---------------------------------------------------------------------------------------
+
+
+class Upstream:
+    """The client of one workspace: fresh auth headers per request, timeouts, bounded retries."""
+
+    def __init__(
+        self,
+        base_url: str,
+        auth_headers: HeadersFn,
+        *,
+        transport: Transport | None = None,
+        connect_timeout: float = 10.0,
+        read_timeout: float = 300.0,
+        retry: RetryPolicy | None = None,
+        max_connections: int = 512,
+        refresh_auth: RefreshFn | None = None,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._auth_headers = auth_headers
+        self._refresh_auth = refresh_auth
+        self._read_timeout = read_timeout
+        self.retry = retry or RetryPolicy()
+        self.transport: Transport = transport or AiohttpTransport(
+            self.base_url,
+            connect_timeout=connect_timeout,
+            read_timeout=read_timeout,
+            max_connections=max_connections,
+        )
+
+    async def aclose(self) -> None:
+        await self.transport.aclose()
+
     async def post(
         self,
         path: str,
@@ -197,6 +282,7 @@ class Upstream:
         extra_headers: Mapping[str, str] | None = None,
         on_retry: OnRetry | None = None,
     ) -> UpstreamResponse:
+        """POST ``body`` (JSON) to ``path``: the 2xx answer, unread; any other outcome raises."""
         data = body if isinstance(body, bytes) else orjson.dumps(body)
         headers = {
             "Content-Type": "application/json",
@@ -204,63 +290,22 @@ class Upstream:
         }
         if extra_headers:
             headers.update(extra_headers)
-        return await self._send("POST", path, data, headers, on_retry)
-
-    async def get_json(self, path: str) -> Any:
-        resp = await self._send("GET", path, None, {"Accept": "application/json"}, None)
-        raw = await resp.read()
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            raise UpstreamUnavailable(
-                f"{self.base_url} answered {path} with something that is not JSON.",
-                "Check that the host is a Databricks workspace URL.",
-                status=resp.status,
-            ) from exc
-
-    async def _send(
-        self, method: str, path: str, data: bytes | None, headers: dict[str, str], on_retry: OnRetry | None
-    ) -> UpstreamResponse:
-        url = self.base_url + path
         policy = self.retry
         started = time.monotonic()
         attempt = 1
         refreshed = False
         while True:
-            status, reason, retry_after = 0, "", None
-            failure: UpstreamError | CredentialsRejected
-            try:
-                auth = await self._auth_headers()
-                session = await self._session_for_loop()
-                resp = await session.request(
-                    method, url, data=data, headers={**headers, **auth}, allow_redirects=False
-                )
-            except (aiohttp.ClientConnectorError, aiohttp.ConnectionTimeoutError) as exc:
-                # Nothing reached the server: always safe to retry.
-                failure = UpstreamUnavailable(
-                    f"Cannot connect to {self.base_url}: {_connect_failure(exc, self._timeout.connect)}",
-                    "Check the workspace host and your network; `brickgate status` shows which host is used.",
-                )
-                reason = "connection failed"
-            except asyncio.TimeoutError as exc:
-                # Not retried: the workspace may be generating the answer, and a retry would pay twice.
-                raise UpstreamUnavailable(
-                    f"{self.base_url} did not answer within {self._timeout.sock_read or 0:g} s.",
-                    "The model may be overloaded; retry later or raise the read timeout.",
-                    status=504,
-                ) from exc
-            except aiohttp.ClientError as exc:
-                raise UpstreamUnavailable(
-                    f"Request to {self.base_url} failed: {type(exc).__name__}: {redact(str(exc))}",
-                    "Retry the request; if it keeps failing, run `brickgate status`.",
-                ) from exc
+            resp = await self._attempt(path, data, headers)
+            if isinstance(resp, UpstreamUnavailable):  # the connection failed: nothing was sent
+                failure: UpstreamError | CredentialsRejected = resp
+                status, reason, retry_after = 0, "connection failed", None
+            elif 200 <= resp.status < 300:
+                return resp
             else:
-                if 200 <= resp.status < 300:
-                    return UpstreamResponse(resp)
-                if 300 <= resp.status < 400:  # followed, it would take the prompt to another host
-                    resp.close()
-                    raise redirect_refused(url, resp.status, resp.headers.get("Location"))
-                failure = error_from_response(resp.status, await _error_body(resp), resp.headers)
+                retry_after_header = resp.headers.get("Retry-After")
+                failure = error_from_response(
+                    resp.status, await _error_body(resp), retry_after=retry_after_header
+                )
                 if isinstance(failure, CredentialsRejected) and not refreshed and self._refresh_auth:
                     # A token revoked or expired early (clock skew): the SDK still thinks it is fresh.
                     refreshed = True
@@ -270,10 +315,12 @@ class Upstream:
                 if resp.status not in policy.statuses:
                     raise failure
                 status, reason = resp.status, failure.message
-                retry_after = _retry_after_seconds(resp.headers.get("Retry-After"))
+                retry_after = retry_after_seconds(retry_after_header)
             delay = _backoff(policy, attempt, retry_after)
-            elapsed = time.monotonic() - started
-            if attempt >= policy.max_attempts or elapsed + delay > policy.max_total_seconds:
+            if (
+                attempt >= policy.max_attempts
+                or time.monotonic() - started + delay > policy.max_total_seconds
+            ):
                 raise failure
             attempt += 1
             if on_retry is not None:
@@ -281,26 +328,38 @@ class Upstream:
             log.info("retrying %s in %.1fs (attempt %d): %s", path, delay, attempt, reason)
             await asyncio.sleep(delay)
 
+    async def _attempt(
+        self, path: str, data: bytes, headers: Mapping[str, str]
+    ) -> UpstreamResponse | UpstreamUnavailable:
+        """One try: the answer, or (returned, to retry) the failure to connect; other failures raise."""
+        try:
+            auth = await self._auth_headers()
+            return await self.transport.send("POST", self.base_url + path, data, {**headers, **auth})
+        except ConnectFailed as exc:
+            return UpstreamUnavailable(
+                f"Cannot connect to {self.base_url}: {exc}",
+                "Check the workspace host and your network; `brickgate status` shows which host is used.",
+            )
+        except NoAnswer as exc:
+            raise UpstreamUnavailable(
+                f"{self.base_url} did not answer within {self._read_timeout:g} s.",
+                "The model may be overloaded; retry later or raise the read timeout.",
+                status=504,
+            ) from exc
+        except SendFailed as exc:
+            raise UpstreamUnavailable(
+                f"Request to {self.base_url} failed: {exc}",
+                "Retry the request; if it keeps failing, run `brickgate status`.",
+            ) from exc
 
-def _connect_failure(exc: aiohttp.ClientError, connect_timeout: float | None) -> str:
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        return redact(str(exc.os_error) or type(exc).__name__)
-    return f"no connection within {connect_timeout or 0:g} s"
 
-
-async def _error_body(resp: aiohttp.ClientResponse) -> bytes:
-    """The body of an error answer (its first MiB); empty when it broke off (the status still says what
-    happened)."""
+async def _error_body(resp: UpstreamResponse) -> bytes:
+    """The body of an error answer; empty when it broke off or is past ``MAX_ERROR_BYTES`` (the status still
+    says what happened)."""
     try:
-        body, more = await _read_at_most(resp, MAX_ERROR_BYTES)
-    except (aiohttp.ClientError, asyncio.TimeoutError):
-        resp.release()
+        return await resp.read(MAX_ERROR_BYTES)
+    except UpstreamError:
         return b""
-    if more:
-        resp.close()  # not worth reading the rest to reuse the connection
-    else:
-        resp.release()
-    return body
 
 
 async def _read_at_most(resp: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:
@@ -331,85 +390,3 @@ def _backoff(policy: RetryPolicy, attempt: int, retry_after: float | None) -> fl
         return float(min(retry_after, policy.max_total_seconds))
     exp: float = min(policy.max_delay, policy.base_delay * 2.0 ** (attempt - 1))
     return exp / 2 + random.uniform(0, exp / 2)  # jitter: spreads retries of concurrent callers
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        seconds = float(value)
-    except ValueError:
-        return None  # HTTP-date form: unconfirmed on Databricks; fall back to backoff
-    return max(0.0, seconds) if math.isfinite(seconds) else None
-
-
-def parse_error_body(raw: bytes) -> tuple[str | None, str]:
-    """(error_code, message) from any error shape Databricks uses: its own, Google's, Anthropic's,
-    OpenAI's, or plain text."""
-    text = raw.decode("utf-8", "replace").strip()
-    try:
-        doc = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        if text.lstrip().lower().startswith(("<!doctype", "<html")):
-            return None, "an HTML error page instead of a JSON error"
-        return None, text[:500] or "(empty body)"
-    if not isinstance(doc, dict):
-        return None, text[:500]
-    code = doc.get("error_code")
-    message = doc.get("message")
-    err = doc.get("error")
-    if isinstance(err, dict):  # Google / OpenAI / Anthropic shapes
-        code = code or err.get("status") or err.get("type") or err.get("code")
-        message = message or err.get("message")
-    elif isinstance(err, str):
-        message = message or err
-    message = str(message) if message is not None else text[:500]
-    # Claude via Databricks nests a JSON document in `message`.
-    if message.startswith("{"):
-        try:
-            inner = orjson.loads(message)
-            if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-                message = inner["message"]
-        except orjson.JSONDecodeError:
-            pass
-    return (str(code) if code is not None else None), message.strip()
-
-
-def error_from_response(
-    status: int, raw: bytes, headers: Mapping[str, str]
-) -> UpstreamError | CredentialsRejected:
-    code, message = parse_error_body(raw)
-    message = redact(message)
-    body = redact(raw.decode("utf-8", "replace")[:2000])
-    if status in (401, 403) or (status == 400 and message == "Invalid Token"):
-        return CredentialsRejected(
-            f"Databricks rejected the credentials (HTTP {status}): {message}",
-            "Your token may have expired or lack access to this endpoint. Run `brickgate login` again.",
-        )
-    kw: dict[str, Any] = {"status": status, "error_code": code, "body": body, "detail": message}
-    if status == 429:
-        return UpstreamRateLimited(
-            f"Databricks rate limit hit (HTTP 429): {message}",
-            "Wait a moment and retry; pay-per-token endpoints have per-workspace limits "
-            "(a provisioned-throughput endpoint raises them).",
-            retry_after=_retry_after_seconds(headers.get("Retry-After")),
-            **kw,
-        )
-    if status >= 500:
-        return UpstreamUnavailable(
-            f"Databricks failed to serve the request (HTTP {status}): {message}",
-            "This is on the server side; retry shortly. `brickgate doctor` checks each model.",
-            **kw,
-        )
-    if status == 404:
-        return UpstreamRejected(
-            f"Databricks does not know this endpoint or path (HTTP 404): {message}",
-            "Run `brickgate models --refresh` to see the endpoints this workspace serves.",
-            **kw,
-        )
-    return UpstreamRejected(
-        f"Databricks rejected the request (HTTP {status}): {message}",
-        "The model refused this request as sent. If a brickgate repair should have fixed it, "
-        "rerun with --debug and report the message.",
-        **kw,
-    )

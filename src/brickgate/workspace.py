@@ -2,33 +2,61 @@
 
 ws = Workspace()                                   # or Workspace(profile="dev"), Workspace(host=...)
 for m in ws.models(): ...
-stream = await ws.stream("claude-sonnet-4-5", "Hello")   # errors before the first byte raise here
-async for event in stream: ...
+async with ws.stream("claude-sonnet-4-5", "Hello") as events:   # errors before the first byte raise here
+    async for event in events: ...                 # the upstream answer is closed when the block ends
 done = await ws.complete("gpt-5-2", request)       # Completion: response, usage, cost, repairs
 done = ws.complete_sync("llama-3-3-70b", "Hi")     # the same, for scripts
+
+The gateway drives the same pipeline; its same-API fast path is ``_relay`` (internal to brickgate).
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Coroutine, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Coroutine, Generator, Iterator, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from brickgate.auth.credentials import Credentials
 from brickgate.auth.source_hints import rejection_hint
-from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.errors import CredentialsRejected, UpstreamRejected
-from brickgate.event_stream import WIRE, Completion, EventStream
+from brickgate.event_stream import Completion, EventStream
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
-from brickgate.quirks import Repaired, repair_after_rejection, repair_request
+from brickgate.quirks import Repaired, RepairMemory, repair_after_rejection, repair_request, stream_repair
 from brickgate.relay import RawRelay
 from brickgate.routing import Surface, SurfaceChooser, SurfaceSetting, is_gateway_absent, upstream_path
 from brickgate.upstream import OnRetry, RetryPolicy, Upstream, UpstreamResponse
+from brickgate.wire.contract import Api
+from brickgate.wire.registry import WIRES
+
+if TYPE_CHECKING:
+    from brickgate.catalog import Catalog
 
 T = TypeVar("T")
-DEFAULT_ANTHROPIC_MAX_TOKENS = 16_384  # Messages requires max_tokens; capped by the model's own limit
+
+
+class PendingStream:
+    """A stream being opened: ``await`` it for the ``EventStream``, or use ``async with`` to also close the
+    upstream answer when the block ends (however it ends)."""
+
+    __slots__ = ("_events", "_opening")
+
+    def __init__(self, opening: Coroutine[Any, Any, EventStream]) -> None:
+        self._opening = opening
+        self._events: EventStream | None = None
+
+    def __await__(self) -> Generator[Any, None, EventStream]:
+        return self._opening.__await__()
+
+    async def __aenter__(self) -> EventStream:
+        self._events = await self._opening
+        return self._events
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._events is not None:
+            await self._events.aclose()
 
 
 class Workspace:
@@ -37,8 +65,8 @@ class Workspace:
         profile: str | None = None,
         host: str | None = None,
         *,
-        credentials: Any = None,
-        catalog: Any = None,
+        credentials: Credentials | None = None,
+        catalog: Catalog | None = None,
         surface: SurfaceSetting | None = None,
         retry: RetryPolicy | None = None,
         read_timeout: float = 300.0,
@@ -50,23 +78,22 @@ class Workspace:
         self._surface_setting = surface
         self._retry = retry
         self._read_timeout = read_timeout
-        self._catalog: Any = catalog
-        self._upstream: Upstream | None = None
+        self._catalog = catalog
+        self._upstream_client: Upstream | None = None
         self._chooser: SurfaceChooser | None = None
         self._sync: _SyncRunner | None = None
         self._persist = persist  # False: nothing written under the brickgate home (demos, throwaway runs)
-        # Refusals an adaptive repair fixed, per endpoint and API: later requests are repaired up front.
-        self._refusals: dict[tuple[str, Api], tuple[str, ...]] = {}
+        self._memory = RepairMemory()  # what this workspace's answers taught its repairs; never shared
 
     # -- parts, resolved lazily so constructing a Workspace costs nothing --------------------------
     @property
-    def credentials(self) -> Any:
+    def credentials(self) -> Credentials:
         if self._creds is None:
             self._creds = self.catalog.credentials
         return self._creds
 
     @property
-    def catalog(self) -> Any:
+    def catalog(self) -> Catalog:
         if self._catalog is None:
             from brickgate.catalog import Catalog
 
@@ -74,31 +101,30 @@ class Workspace:
         return self._catalog
 
     @property
-    def upstream(self) -> Upstream:
-        if self._upstream is None:
+    def _upstream(self) -> Upstream:
+        if self._upstream_client is None:
             creds = self.credentials
 
             async def auth_headers() -> Mapping[str, str]:
-                if getattr(creds, "auth_type", "") == "pat":
-                    return dict(creds.headers())
+                if creds.auth_type == "pat":
+                    return creds.headers()
                 # OAuth providers may refresh over the network inside headers(): keep the loop free.
-                return dict(await asyncio.to_thread(creds.headers))
+                return await asyncio.to_thread(creds.headers)
 
             async def refresh_auth() -> bool:
-                refresh = getattr(creds, "refresh", None)
-                return bool(refresh is not None and await asyncio.to_thread(refresh))
+                return await asyncio.to_thread(creds.refresh)
 
-            self._upstream = Upstream(
+            self._upstream_client = Upstream(
                 creds.host,
                 auth_headers,
                 retry=self._retry,
                 read_timeout=self._read_timeout,
                 refresh_auth=refresh_auth,
             )
-        return self._upstream
+        return self._upstream_client
 
     @property
-    def surfaces(self) -> SurfaceChooser:
+    def _surfaces(self) -> SurfaceChooser:
         if self._chooser is None:
             setting = self._surface_setting or self.catalog.settings.surface
             self._chooser = SurfaceChooser(self.credentials.host, setting, persist=self._persist)
@@ -112,7 +138,7 @@ class Workspace:
         return name if isinstance(name, Model) else self.catalog.get(name)
 
     # -- inference ----------------------------------------------------------------------------------
-    async def stream(
+    def stream(
         self,
         model: str | Model,
         request: Request | str,
@@ -120,15 +146,15 @@ class Workspace:
         api: Api | None = None,
         on_retry: OnRetry | None = None,
         keep_response: bool = True,
-    ) -> EventStream:
-        """Send the request; return its events. Errors before the first byte raise here.
+    ) -> PendingStream:
+        """Send the request; its events. ``async with ws.stream(...) as events`` (or ``await``).
 
-        ``keep_response=False`` skips assembling the final message (``completion()``) for callers that
-        only pass events on, such as the gateway.
+        Errors before the first byte raise when the stream opens. ``keep_response=False`` skips assembling
+        the final message (``completion()``) for callers that only pass events on, such as the gateway.
         """
-        events = await self._call(model, request, api=api, stream=True, on_retry=on_retry)
-        events.keep_response = keep_response
-        return events
+        return PendingStream(
+            self._open(model, request, api=api, stream=True, on_retry=on_retry, keep_response=keep_response)
+        )
 
     async def complete(
         self,
@@ -139,10 +165,10 @@ class Workspace:
         stream: bool = False,
         on_retry: OnRetry | None = None,
     ) -> Completion:
-        events = await self._call(model, request, api=api, stream=stream, on_retry=on_retry)
+        events = await self._open(model, request, api=api, stream=stream, on_retry=on_retry)
         return await events.collect()
 
-    async def _call(
+    async def _open(
         self,
         model: str | Model,
         request: Request | str,
@@ -150,24 +176,28 @@ class Workspace:
         api: Api | None,
         stream: bool,
         on_retry: OnRetry | None,
+        keep_response: bool = True,
     ) -> EventStream:
         m = self.model(model)
         req = request if isinstance(request, Request) else Request.of(m.id, request)
         chosen: Api = api or m.api
-        body = self.encode(m, chosen, req, stream=stream)
-        repaired = repair_request(body, m, chosen)
-        resp, surface, repairs = await self.send(m, chosen, repaired, stream=stream, on_retry=on_retry)
-        return EventStream(
+        body = WIRES[chosen].encode_request(replace(req, stream=stream), m.id)
+        repaired = repair_request(body, m, chosen, self._memory)
+        resp, surface, repairs = await self._send(m, chosen, repaired, stream=stream, on_retry=on_retry)
+        events = EventStream(
             upstream=resp if stream else None,
             body=None if stream else await resp.read(),
             model=m,
             api=chosen,
             surface=surface,
             repairs=repairs,
+            repair=stream_repair(m, chosen, self._memory),
             prompt_chars=_prompt_chars(req),
         )
+        events.keep_response = keep_response
+        return events
 
-    async def relay(
+    async def _relay(
         self,
         model: Model,
         api: Api,
@@ -179,23 +209,14 @@ class Workspace:
     ) -> RawRelay:
         """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw.
         ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``)."""
-        repaired = repair_request({**body, "model": model.id}, model, api)
-        resp, surface, repairs = await self.send(
+        repaired = repair_request({**body, "model": model.id}, model, api, self._memory)
+        resp, surface, repairs = await self._send(
             model, api, repaired, stream=stream, on_retry=on_retry, headers=headers
         )
-        return RawRelay(resp, model=model, api=api, surface=surface, repairs=repairs)
+        repair = stream_repair(model, api, self._memory)
+        return RawRelay(resp, model=model, api=api, surface=surface, repairs=repairs, repair=repair)
 
-    @staticmethod
-    def encode(model: Model, api: Api, request: Request, *, stream: bool) -> dict[str, Any]:
-        body: dict[str, Any] = WIRE[api].encode_request(request, model.id)
-        body["stream"] = stream
-        if stream and api == "chat":
-            body["stream_options"] = {"include_usage": True}  # quirks drop it where refused
-        if api == "messages" and not body.get("max_tokens"):
-            body["max_tokens"] = min(model.max_output_tokens, DEFAULT_ANTHROPIC_MAX_TOKENS)
-        return body
-
-    async def send(
+    async def _send(
         self,
         model: Model,
         api: Api,
@@ -209,15 +230,14 @@ class Workspace:
         with an adaptive repair when the upstream names a field it refuses (remembered for the endpoint)."""
         repairs = tuple(repaired.applied)
         body = repaired.body
-        known = self._refusals.get((model.id, api), ())
-        for refusal in known:
-            if (fixed := repair_after_rejection(body, 400, refusal, model, api)) is not None:
+        for refusal in self._memory.refusals(model.id, api):
+            if (fixed := repair_after_rejection(body, 400, refusal, api)) is not None:
                 body, repairs = fixed.body, repairs + fixed.applied
         adapted: str | None = None  # the refusal this request was repaired for
         while True:
-            surface = self.surfaces.current(model)
+            surface = self._surfaces.current(model)
             try:
-                resp = await self.upstream.post(
+                resp = await self._upstream.post(
                     upstream_path(surface, api), body, stream=stream, extra_headers=headers, on_retry=on_retry
                 )
             except CredentialsRejected as exc:
@@ -227,10 +247,10 @@ class Workspace:
             except UpstreamRejected as exc:
                 detail = exc.detail or exc.message
                 absent = surface == "ai-gateway" and is_gateway_absent(exc.status, exc.error_code, detail)
-                if absent and self.surfaces.gateway_absent():
+                if absent and self._surfaces.gateway_absent():
                     continue
                 if exc.status == 400 and adapted is None:
-                    fixed = repair_after_rejection(body, exc.status, detail, model, api)
+                    fixed = repair_after_rejection(body, exc.status, detail, api)
                     if fixed is not None:
                         adapted = detail
                         body = fixed.body
@@ -238,14 +258,14 @@ class Workspace:
                         continue
                 raise
             if surface == "ai-gateway":
-                self.surfaces.gateway_works()
+                self._surfaces.gateway_works()
             if adapted is not None:
-                self._refusals[(model.id, api)] = (*known, adapted)
+                self._memory.learn_refusal(model.id, api, adapted)
             return resp, surface, repairs
 
     async def aclose(self) -> None:
-        if self._upstream is not None:
-            await self._upstream.aclose()
+        if self._upstream_client is not None:
+            await self._upstream_client.aclose()
 
     # -- sync twins for scripts -----------------------------------------------------------------------
     def _runner(self) -> _SyncRunner:
@@ -253,18 +273,37 @@ class Workspace:
             self._sync = _SyncRunner()
         return self._sync
 
-    def complete_sync(self, model: str | Model, request: Request | str, **kw: Any) -> Completion:
-        return self._runner().run(self.complete(model, request, **kw))
+    def complete_sync(
+        self,
+        model: str | Model,
+        request: Request | str,
+        *,
+        api: Api | None = None,
+        stream: bool = False,
+        on_retry: OnRetry | None = None,
+    ) -> Completion:
+        return self._runner().run(self.complete(model, request, api=api, stream=stream, on_retry=on_retry))
 
-    def stream_sync(self, model: str | Model, request: Request | str, **kw: Any) -> Iterator[StreamEvent]:
+    def stream_sync(
+        self,
+        model: str | Model,
+        request: Request | str,
+        *,
+        api: Api | None = None,
+        on_retry: OnRetry | None = None,
+    ) -> Iterator[StreamEvent]:
+        """The events of ``stream``, one by one; leaving the loop early closes the upstream answer."""
         runner = self._runner()
-        events = runner.run(self.stream(model, request, **kw))
-        iterator = events.__aiter__()
-        while True:
-            try:
-                yield runner.run(_anext(iterator))
-            except StopAsyncIteration:
-                return
+        events = runner.run(self._open(model, request, api=api, stream=True, on_retry=on_retry))
+        iterator = aiter(events)
+        try:
+            while True:
+                try:
+                    yield runner.run(_next(iterator))
+                except StopAsyncIteration:
+                    return
+        finally:
+            runner.run(events.aclose())
 
     def close(self) -> None:
         if self._sync is not None:
@@ -285,8 +324,8 @@ class Workspace:
         await self.aclose()
 
 
-async def _anext(it: Any) -> Any:
-    return await it.__anext__()
+async def _next(iterator: AsyncIterator[StreamEvent]) -> StreamEvent:
+    return await anext(iterator)
 
 
 def _prompt_chars(req: Request) -> int:

@@ -16,7 +16,7 @@ from brickgate.auth.identity import identity_of
 from brickgate.catalog import Catalog, CatalogSettings
 from brickgate.catalog.cache import cache_path, remember_identity, write_listing
 from brickgate.emulator.control_client import EmulatorControl
-from brickgate.errors import ModelNotFound, UpstreamUnavailable
+from brickgate.errors import ModelNotFound, UpstreamRateLimited, UpstreamUnavailable
 
 LISTING = "/api/2.0/serving-endpoints"
 EXPECTED_ROUTES = {
@@ -226,3 +226,15 @@ def test_unknown_model_suggests_names_that_contain_it(emulator: EmulatorControl)
     with pytest.raises(ModelNotFound) as caught:
         catalog_for(emulator).get("haiku")
     assert caught.value.suggestions == ("databricks-claude-haiku-4-5", "databricks-claude-haiku-5-5")
+
+
+def test_a_rate_limited_listing_carries_the_upstream_error_as_inference_does(
+    emulator: EmulatorControl,
+) -> None:
+    # One mapping for both HTTP clients: the listing's 429 keeps its Retry-After, code and message.
+    emulator.fault({"kind": "429", "scope": "all", "path": LISTING, "retry_after": 7})
+    with pytest.raises(UpstreamRateLimited) as caught:
+        catalog_for(emulator).models()
+    assert caught.value.retry_after == 7.0
+    assert caught.value.error_code and caught.value.detail
+    assert caught.value.message.startswith(f"{emulator.url} rate limit hit (HTTP 429)")

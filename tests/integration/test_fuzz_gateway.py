@@ -1,4 +1,4 @@
-"""About 1,000 malformed or hostile requests against a live gateway (hypothesis, derandomized): wrong types,
+"""About 1,250 malformed or hostile requests against a live gateway (hypothesis, derandomized): wrong types,
 huge strings, deep nesting, bad UTF-8, bodies over the limit. Each is answered below 500 in the caller's
 own error shape, and the gateway keeps serving."""
 
@@ -99,7 +99,52 @@ message_like = st.fixed_dictionaries(
         "tool_call_id": json_values,
     },
 )
-field_values = json_values | st.lists(message_like, max_size=3) | st.sampled_from(MODELS)
+# Values that break code expecting another JSON type (iterating a number, indexing a string ...).
+odd_values = st.sampled_from([None, 0, 2.5, True, "x", [], {}, [1], {"a": 1}, [{"type": "text"}]])
+# Each API's content parts and items, with the fields its decoder reads.
+PART_FIELDS = {
+    "text": ["text", "thoughtSignature", "cache_control"],
+    "refusal": ["refusal"],
+    "image_url": ["image_url"],
+    "reasoning": ["summary", "encrypted_content", "id"],
+    "image": ["source"],
+    "tool_use": ["id", "name", "input"],
+    "tool_result": ["tool_use_id", "content", "is_error"],
+    "thinking": ["thinking", "signature"],
+    "redacted_thinking": ["data"],
+    "input_text": ["text"],
+    "output_text": ["text"],
+    "input_image": ["image_url", "detail"],
+    "function_call": ["call_id", "name", "arguments", "id"],
+    "function_call_output": ["call_id", "output"],
+    "message": ["role", "content", "id"],
+}
+API_PARTS = {
+    "chat": ["text", "refusal", "image_url", "reasoning"],
+    "messages": ["text", "image", "tool_use", "tool_result", "thinking", "redacted_thinking"],
+    "responses": [
+        "input_text", "output_text", "refusal", "input_image", "reasoning", "function_call",
+        "function_call_output", "message",
+    ],
+}  # fmt: skip
+
+
+def part_of(kind: str) -> st.SearchStrategy[dict[str, Any]]:
+    fields = {name: odd_values | json_values for name in PART_FIELDS[kind]}
+    return st.fixed_dictionaries({"type": st.just(kind), **fields})
+
+
+def parts_for(api: str) -> st.SearchStrategy[list[dict[str, Any]]]:
+    return st.lists(st.one_of(*(part_of(kind) for kind in API_PARTS[api])), min_size=1, max_size=3)
+
+
+part_like = st.one_of(*(part_of(kind) for kind in PART_FIELDS))
+field_values = (
+    json_values
+    | st.lists(message_like, max_size=3)
+    | st.lists(part_like, min_size=1, max_size=3)
+    | st.sampled_from(MODELS)
+)
 
 
 @fuzz(250)
@@ -118,6 +163,40 @@ def test_fields_of_the_wrong_type_or_shape_are_refused_not_crashed_on(
     body.update(edits)
     for name in drops:
         body.pop(name, None)
+    answer = post(gateway, PATHS[api], json.dumps(body).encode())
+    assert_answered_without_server_error(answer, api)
+
+
+# Models whose API differs from the caller's, so the body is decoded and translated, not relayed.
+TRANSLATED = {
+    "chat": [FAMILY_MODELS["claude"], FAMILY_MODELS["gpt"]],
+    "messages": [FAMILY_MODELS["llama"], FAMILY_MODELS["gpt"]],
+    "responses": [FAMILY_MODELS["claude"], FAMILY_MODELS["gemini"]],
+}
+
+
+@fuzz(300)
+@given(
+    api=st.sampled_from(sorted(DIALECTS)),
+    choice=st.integers(min_value=0, max_value=1),
+    role=st.sampled_from(["user", "assistant", "system", "developer", "tool"]),
+    where=st.sampled_from(["content", "tool_calls", "items"]),
+    stream=st.booleans(),
+    data=st.data(),
+)
+def test_hostile_content_parts_are_refused_not_crashed_on(
+    gateway: RunningGateway, api: str, choice: int, role: str, where: str, stream: bool, data: st.DataObject
+) -> None:
+    parts = data.draw(parts_for(api))
+    body = DIALECTS[api].request(TRANSLATED[api][choice], "hi", stream=stream, tools=True)
+    valid = {"role": "user", "content": "hi"}
+    if where == "items" and api == "responses":
+        items: list[Any] = [valid, *parts]  # Responses input items are parts of their own
+    elif where == "tool_calls":
+        items = [valid, {"role": "assistant", "content": "", "tool_calls": parts}]
+    else:
+        items = [valid, {"role": role, "content": parts, "tool_call_id": "call_1"}]
+    body["input" if api == "responses" else "messages"] = items
     answer = post(gateway, PATHS[api], json.dumps(body).encode())
     assert_answered_without_server_error(answer, api)
 

@@ -251,3 +251,40 @@ def test_unknown_path_answers_in_the_anthropic_shape_for_anthropic_clients(gatew
     answer = call(gateway.url, "POST", "/v1/v1/messages", {"model": "x"}, {"anthropic-version": "2023-06-01"})
     assert answer.status == 404
     assert answer.json()["error"]["type"] == "not_found_error"
+
+
+def test_a_body_the_decoder_cannot_read_is_400_saying_where(gateway: RunningGateway, emulator: Any) -> None:
+    body = {
+        "model": FAMILY_MODELS["claude"],  # translated from chat to Messages: the chat decoder reads it
+        "messages": [{"role": "user", "content": [{"type": "input_audio", "input_audio": {}}]}],
+    }
+    answer = call(gateway.url, "POST", DIALECTS["chat"].path, body)
+    assert answer.status == 400
+    assert error_message("chat", answer) == (
+        "Malformed request: messages[0]: a content part's type must be text or image_url "
+        '(got "input_audio").'
+    )
+    assert emulator.requests() == []
+
+
+def test_a_bug_in_the_gateway_is_a_500_with_a_trace_id_the_log_repeats(
+    gateway: RunningGateway, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from brickgate.wire import openai_chat
+
+    def broken_decoder(body: object) -> None:
+        raise KeyError("a decoder bug")
+
+    monkeypatch.setattr(openai_chat, "decode_request", broken_decoder)
+    caplog.set_level(logging.ERROR, logger="brickgate.access")
+    body = DIALECTS["chat"].request(FAMILY_MODELS["claude"], "hi", stream=False)
+    answer = call(gateway.url, "POST", DIALECTS["chat"].path, body)
+    assert answer.status == 500
+    message = error_message("chat", answer)
+    trace = message.split("trace id ", 1)[1].split(")", 1)[0]
+    assert "KeyError" not in message and "decoder bug" not in message
+    deadline = time.monotonic() + 3
+    while not (logged := [r for r in caplog.records if trace in r.getMessage()]):
+        assert time.monotonic() < deadline, "no log line with the trace id"
+        time.sleep(0.01)
+    assert logged[0].exc_info is not None and "a decoder bug" in str(logged[0].exc_info[1])

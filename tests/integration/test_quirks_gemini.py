@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from brickgate.emulator.control_client import EmulatorControl
-from brickgate.quirks import repair_request
+from brickgate.quirks import RepairMemory, repair_request, stream_repair
 from tests.unit.quirks.factory import GEMINI_3, GEMINI_25
 from tests.unit.quirks.upstream_http import CHAT_PATH, post
 
@@ -160,8 +160,7 @@ def _shell_tool() -> dict[str, Any]:
 def test_gemini3_stream_is_flattened_and_a_plain_replay_gets_its_signature_back(
     emulator: EmulatorControl,
 ) -> None:
-    from brickgate.quirks import StreamRepair
-
+    memory = RepairMemory()  # one workspace's
     first = {**chat(_shell_tool()), "model": GEMINI_3.id, "stream": True}
     first["messages"] = [{"role": "user", "content": "run the marker command"}]
     answer = post(emulator, CHAT_PATH, first)
@@ -169,7 +168,7 @@ def test_gemini3_stream_is_flattened_and_a_plain_replay_gets_its_signature_back(
     raw = answer.sse_payloads()
     assert any(isinstance(c["choices"][0]["delta"].get("content"), list) for c in raw if c.get("choices"))
 
-    repair = StreamRepair(GEMINI_3, "chat")
+    repair = stream_repair(GEMINI_3, "chat", memory)
     relayed = [repair.event(c) for c in raw]
     deltas = [c["choices"][0]["delta"] for c in relayed if c.get("choices")]
     assert all(not isinstance(d.get("content"), list) for d in deltas)
@@ -197,6 +196,11 @@ def test_gemini3_stream_is_flattened_and_a_plain_replay_gets_its_signature_back(
     assert refused.status == 400
     assert "missing a thought_signature" in refused.text
 
-    accepted = post(emulator, CHAT_PATH, repair_request(replay, GEMINI_3, "chat").body)
+    accepted = post(emulator, CHAT_PATH, repair_request(replay, GEMINI_3, "chat", memory).body)
     assert accepted.status == 200, accepted.text
     assert "brickgate-tool-ok" in accepted.text
+
+    # Another workspace's memory knows nothing of this answer.
+    elsewhere = post(emulator, CHAT_PATH, repair_request(replay, GEMINI_3, "chat", RepairMemory()).body)
+    assert elsewhere.status == 400
+    assert "missing a thought_signature" in elsewhere.text

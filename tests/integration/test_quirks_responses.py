@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from brickgate.emulator.control_client import EmulatorControl
-from brickgate.quirks import StreamRepair, repair_request
+from brickgate.quirks import repair_request, stream_repair
 from tests.unit.quirks.factory import CODEX, GPT
 from tests.unit.quirks.upstream_http import RESPONSES_PATH, post
 
@@ -33,13 +33,13 @@ def test_upstream_stream_uses_two_ids_for_one_output_item(emulator: EmulatorCont
 
 
 def test_repaired_stream_uses_one_id_per_output_item(emulator: EmulatorControl) -> None:
-    sr = StreamRepair(GPT, "responses")
+    sr = stream_repair(GPT, "responses")
     events = [sr.event(e) for e in streamed(emulator)]
     assert all(len(ids) == 1 for ids in item_ids_by_index(events).values())
 
 
 def test_repaired_stream_ids_fit_in_64_chars(emulator: EmulatorControl) -> None:
-    sr = StreamRepair(GPT, "responses")
+    sr = stream_repair(GPT, "responses")
     events = [sr.event(e) for e in streamed(emulator)]
     completed = events[-1]["response"]
     ids = [completed["id"], *(item["id"] for item in completed["output"])]
@@ -50,14 +50,14 @@ def test_repaired_stream_ids_fit_in_64_chars(emulator: EmulatorControl) -> None:
 def test_repaired_completed_usage_has_total_tokens(emulator: EmulatorControl) -> None:
     upstream = streamed(emulator)[-1]["response"]["usage"]
     assert "total_tokens" not in upstream
-    repaired = StreamRepair(GPT, "responses").event(streamed(emulator)[-1])["response"]["usage"]
+    repaired = stream_repair(GPT, "responses").event(streamed(emulator)[-1])["response"]["usage"]
     assert repaired["total_tokens"] == repaired["input_tokens"] + repaired["output_tokens"]
 
 
 def replay_of_streamed_turn(emulator: EmulatorControl, repair: bool) -> dict[str, Any]:
     """The next request an ``@ai-sdk/openai`` caller sends: the streamed message replayed under the id its
     text deltas carried (the ~192-char ``item_id`` upstream, the announced ``item.id`` once repaired)."""
-    sr = StreamRepair(GPT, "responses")
+    sr = stream_repair(GPT, "responses")
     events = [sr.event(e) if repair else e for e in streamed(emulator)]
     message = next(e["item"] for e in events if e.get("type") == "response.output_item.done")
     delta_id = next(e["item_id"] for e in events if e.get("type") == "response.output_text.delta")

@@ -11,9 +11,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from brickgate.catalog.families import family_for
+from brickgate.catalog.discovery import model_for_family
+from brickgate.catalog.families import USD_PER_DBU, family_for
 from brickgate.catalog.model import Model
 from brickgate.errors import StreamInterrupted
+from brickgate.quirks import stream_repair
 from brickgate.relay import RawRelay
 from brickgate.upstream import Upstream
 
@@ -22,21 +24,8 @@ HALF = b'data: {"choices":[{"index":0,"del'
 
 
 def llama() -> Model:
-    fam = family_for("databricks-meta-llama-3-3-70b-instruct")
-    return Model(
-        id="databricks-meta-llama-3-3-70b-instruct",
-        family=fam.name,
-        api=fam.api,
-        context_window=fam.context_window,
-        max_output_tokens=fam.max_output_tokens,
-        supports_tools=True,
-        supports_images=False,
-        supports_reasoning=False,
-        supports_prompt_caching=False,
-        input_dbu_per_mtok=fam.input_dbu,
-        output_dbu_per_mtok=fam.output_dbu,
-        traits=fam,
-    )
+    name = "databricks-meta-llama-3-3-70b-instruct"
+    return model_for_family(name, family_for(name), usd_per_dbu=USD_PER_DBU)
 
 
 async def dying_upstream(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -62,7 +51,11 @@ async def relayed_bytes() -> tuple[bytes, BaseException | None]:
     error: BaseException | None = None
     try:
         resp = await upstream.post("/serving-endpoints/chat/completions", {"stream": True}, stream=True)
-        relay = RawRelay(resp, model=llama(), api="chat", surface="serving-endpoints", repairs=())
+        model = llama()
+        repair = stream_repair(model, "chat")
+        relay = RawRelay(
+            resp, model=model, api="chat", surface="serving-endpoints", repairs=(), repair=repair
+        )
         chunks: AsyncIterator[bytes] = relay.chunks()
         try:
             async for chunk in chunks:

@@ -29,7 +29,7 @@ def gateway(emulator_server: RunningEmulator) -> Iterator[RunningGateway]:
 
 
 def pool(gw: RunningGateway) -> dict[str, int]:
-    return gw.app.gateway.workspace.upstream.pool_stats()
+    return gw.app.gateway.workspace._upstream.transport.pool_stats()
 
 
 def wait_until(condition: Callable[[], bool], timeout: float = 3.0) -> float:

@@ -17,6 +17,7 @@ from brickgate import (
     Tool,
     ToolResultPart,
     UpstreamRateLimited,
+    UpstreamRejected,
     UpstreamUnavailable,
     Workspace,
 )
@@ -212,6 +213,47 @@ def test_config_can_send_claude_over_chat_completions(emulator: EmulatorControl,
     assert replayed.get("content") != ""  # Claude refuses empty text next to tool calls
 
 
+def claude_request_bodies(emulator: EmulatorControl, isolated_env: Path, config: str) -> list[str]:
+    """What Claude's endpoint received for one request with a system prompt, under ``config``."""
+    isolated_env.mkdir(parents=True, exist_ok=True)
+    (isolated_env / "config.toml").write_text(config)
+    with Workspace(credentials=Credentials.pat(emulator.url, emulator.token)) as ws:
+        model = FAMILY_MODELS["claude"]
+        done = ws.complete_sync(model, Request.of(model, "Hi", system="You are terse."))
+    assert done.text
+    return [str(r["body"]) for r in emulator.requests()]
+
+
+def test_claude_gets_cache_breakpoints_by_default(emulator: EmulatorControl, isolated_env: Path) -> None:
+    (body,) = claude_request_bodies(emulator, isolated_env, "")
+    assert "cache_control" in body
+
+
+def test_a_config_override_of_prompt_caching_changes_what_is_sent(
+    emulator: EmulatorControl, isolated_env: Path
+) -> None:
+    config = '[models."databricks-claude-sonnet-4-5"]\nsupports_prompt_caching = false\n'
+    (body,) = claude_request_bodies(emulator, isolated_env, config)
+    assert "cache_control" not in body
+
+
+def test_two_workspaces_do_not_share_what_answers_taught_them(emulator: EmulatorControl) -> None:
+    creds = Credentials.pat(emulator.url, emulator.token)
+    model = FAMILY_MODELS["gemini3"]
+    first = Request.of(model, "Please run the marker command", tools=(BASH,))
+    with Workspace(credentials=creds) as mine, Workspace(credentials=creds) as other:
+        asked = mine.complete_sync(model, first)
+        (call,) = asked.response.tool_calls
+        result = Message(role="tool", parts=(ToolResultPart(tool_call_id=call.id, content="ok"),))
+        second = Request(
+            model=model, messages=(*first.messages, asked.response.message, result), tools=(BASH,)
+        )
+        # Gemini 3's signature came back in the answer's content array; only `mine` saw that answer.
+        with pytest.raises(UpstreamRejected, match="missing a thought_signature"):
+            other.complete_sync(model, second)
+        assert mine.complete_sync(model, second).text
+
+
 def test_one_workspace_serves_several_event_loops(ws: Workspace) -> None:
     """Scripts call asyncio.run more than once, and mix it with the sync helpers."""
     model = FAMILY_MODELS["llama"]
@@ -256,6 +298,23 @@ def test_a_refused_field_is_not_sent_again_to_that_model(ws: Workspace, emulator
     bodies = [r["body"] for r in emulator.requests()]
     assert len(bodies) == 3  # the refusal, its retry, then one request: no second refusal to pay for
     assert "temperature" not in bodies[2]
+
+
+def test_leaving_an_async_with_stream_early_closes_the_upstream_answer(
+    ws: Workspace, emulator: EmulatorControl
+) -> None:
+    emulator.fault({"kind": "long_stream", "repeat": 500, "seconds": 0.02})  # a stream of 10+ s
+
+    async def run() -> tuple[int, int]:
+        async with ws.stream(FAMILY_MODELS["llama"], "Hi") as events:
+            async for event in events:
+                if isinstance(event, TextDelta):
+                    break
+            during = ws._upstream.transport.pool_stats()["in_use"]
+        return during, ws._upstream.transport.pool_stats()["in_use"]
+
+    during, after = asyncio.run(run())
+    assert (during, after) == (1, 0)
 
 
 def test_a_stream_opened_without_keeping_the_response_still_reports_usage(ws: Workspace) -> None:

@@ -59,7 +59,7 @@ def test_usd_price_is_converted_with_the_configured_dbu_rate() -> None:
 def test_family_override_rederives_limits_api_and_traits() -> None:
     models = apply_settings([discovered("my-proxy")], settings(models={"my-proxy": {"family": "gemini"}}))
     m = models[0]
-    assert m.family == "gemini" and m.traits.returns_array_content
+    assert m.family == "gemini" and m.returns_array_content
     assert m.context_window == family_for("databricks-gemini-2-5-pro").context_window
 
 

@@ -16,15 +16,8 @@ from brickgate.errors import (
     UpstreamRejected,
     UpstreamUnavailable,
 )
-from brickgate.upstream import (
-    OnRetry,
-    RetryNotice,
-    RetryPolicy,
-    Upstream,
-    _backoff,
-    error_from_response,
-    parse_error_body,
-)
+from brickgate.http_errors import error_from_response, parse_error_body
+from brickgate.upstream import OnRetry, RetryNotice, RetryPolicy, Upstream, _backoff
 
 
 def test_databricks_shape() -> None:
@@ -52,7 +45,7 @@ def test_html_error_page_is_named_as_such() -> None:
 
 
 def test_plain_invalid_token_400_is_a_credentials_error() -> None:
-    err = error_from_response(400, b"Invalid Token", {})
+    err = error_from_response(400, b"Invalid Token")
     assert isinstance(err, CredentialsRejected)
     assert "brickgate login" in (err.hint or "")
 
@@ -60,12 +53,12 @@ def test_plain_invalid_token_400_is_a_credentials_error() -> None:
 @pytest.mark.parametrize("status", [401, 403])
 def test_401_and_403_are_credentials_errors(status: int) -> None:
     raw = json.dumps({"error_code": "UNAUTHENTICATED", "message": "bad"}).encode()
-    assert isinstance(error_from_response(status, raw, {}), CredentialsRejected)
+    assert isinstance(error_from_response(status, raw), CredentialsRejected)
 
 
 def test_429_carries_retry_after_seconds() -> None:
     raw = json.dumps({"error_code": "REQUEST_LIMIT_EXCEEDED", "message": "Exceeded workspace QPS"}).encode()
-    err = error_from_response(429, raw, {"Retry-After": "7"})
+    err = error_from_response(429, raw, retry_after="7")
     assert isinstance(err, UpstreamRateLimited)
     assert err.retry_after == 7.0
     assert err.error_code == "REQUEST_LIMIT_EXCEEDED"
@@ -73,14 +66,14 @@ def test_429_carries_retry_after_seconds() -> None:
 
 
 def test_429_without_retry_after() -> None:
-    err = error_from_response(429, b"", {})
+    err = error_from_response(429, b"")
     assert isinstance(err, UpstreamRateLimited)
     assert err.retry_after is None
 
 
 def test_5xx_is_unavailable_and_4xx_is_rejected() -> None:
-    assert isinstance(error_from_response(503, b"{}", {}), UpstreamUnavailable)
-    rejected = error_from_response(400, b'{"error_code":"BAD_REQUEST","message":"nope"}', {})
+    assert isinstance(error_from_response(503, b"{}"), UpstreamUnavailable)
+    rejected = error_from_response(400, b'{"error_code":"BAD_REQUEST","message":"nope"}')
     assert isinstance(rejected, UpstreamRejected)
     assert rejected.status == 400
     assert "nope" in rejected.message
@@ -88,7 +81,7 @@ def test_5xx_is_unavailable_and_4xx_is_rejected() -> None:
 
 def test_secrets_in_an_error_body_are_redacted() -> None:
     raw = b'{"message": "token dapi0123456789abcdef0123456789abcdef was refused"}'
-    err = error_from_response(400, raw, {})
+    err = error_from_response(400, raw)
     assert "dapi0123456789abcdef" not in err.message
     assert "dapi0123456789abcdef" not in (getattr(err, "body", "") or "")
 
@@ -174,6 +167,6 @@ def test_an_error_body_cut_short_still_gives_the_status(listener: socket.socket)
 
 @pytest.mark.parametrize("value", ["inf", "nan", "-3", "Wed, 21 Oct 2026 07:28:00 GMT"])
 def test_unusable_retry_after_falls_back_to_backoff(value: str) -> None:
-    err = error_from_response(429, b"", {"Retry-After": value})
+    err = error_from_response(429, b"", retry_after=value)
     assert isinstance(err, UpstreamRateLimited)
     assert err.retry_after in (None, 0.0)  # never infinite: the gateway turns it into a header

@@ -9,6 +9,7 @@ import socket
 import ssl
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,14 +17,8 @@ from brickgate import network
 from brickgate.answer_limits import MAX_JSON_BYTES, redirect_refused, too_large
 from brickgate.auth.credentials import Credentials
 from brickgate.auth.source_hints import rejection_hint
-from brickgate.errors import (
-    CredentialsRejected,
-    HostUnreachable,
-    UpstreamError,
-    UpstreamRateLimited,
-    UpstreamRejected,
-    UpstreamUnavailable,
-)
+from brickgate.errors import HostUnreachable, UpstreamError
+from brickgate.http_errors import REST_HINTS, error_from_response
 from brickgate.redact import redact
 
 USER_AGENT = "brickgate/0.1"
@@ -56,7 +51,11 @@ def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
     except urllib.error.HTTPError as err:
         if 300 <= err.code < 400:
             raise redirect_refused(url, err.code, err.headers.get("Location")) from None
-        raise _http_error(creds, err.code, _read_body(err)) from None
+        hints = replace(REST_HINTS, credentials=rejection_hint(creds))
+        retry_after = err.headers.get("Retry-After")
+        raise error_from_response(
+            err.code, _read_body(err), retry_after=retry_after, who=creds.host, hints=hints
+        ) from None
     except (urllib.error.URLError, OSError) as err:
         raise _connection_error(creds.host, err, timeout) from None
     except http.client.HTTPException as err:  # BadStatusLine, IncompleteRead: something else on that port
@@ -76,42 +75,11 @@ def get_json(creds: Credentials, path: str, *, timeout: float = 10) -> Any:
         ) from None
 
 
-def _read_body(err: urllib.error.HTTPError) -> str:
+def _read_body(err: urllib.error.HTTPError) -> bytes:
     try:
-        return redact(err.read(4096).decode("utf-8", "replace"))
+        return err.read(4096)
     except OSError:
-        return ""
-
-
-def _http_error(creds: Credentials, status: int, body: str) -> UpstreamError | CredentialsRejected:
-    detail = _error_message(body)
-    if status in (401, 403) or (status == 400 and "invalid token" in body.lower()):
-        return CredentialsRejected(
-            f"{creds.host} rejected the credentials (HTTP {status}{': ' + detail if detail else ''}).",
-            rejection_hint(creds),
-        )
-    message = f"{creds.host} answered HTTP {status}{': ' + detail if detail else ''}."
-    if status == 404:
-        return UpstreamRejected(
-            message, "Check that the host is a Databricks workspace URL.", status=status, body=body
-        )
-    if status == 429:
-        return UpstreamRateLimited(message, "Wait a moment and try again.", status=status, body=body)
-    if status >= 500:
-        hint = "The workspace is having trouble; try again shortly."
-        return UpstreamUnavailable(message, hint, status=status)
-    return UpstreamRejected(message, None, status=status, body=body)
-
-
-def _error_message(body: str) -> str:
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return body.strip()[:200].rstrip(".")
-    if isinstance(data, dict):
-        text = data.get("message") or data.get("error_code") or data.get("error") or ""
-        return str(text)[:200].strip().rstrip(".")
-    return ""
+        return b""
 
 
 def _connection_error(host: str, err: BaseException, timeout: float) -> HostUnreachable:

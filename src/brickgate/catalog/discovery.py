@@ -71,24 +71,17 @@ def unpriced(model: Model) -> Model:
 def model_for_family(
     name: str, family: Family, *, api: Api | None = None, source: Source = "foundation", usd_per_dbu: float
 ) -> Model:
-    """A Model carrying the family row's limits, capabilities and list prices."""
+    """A Model carrying the family row's profile (API, limits, capabilities, defects) and list prices."""
     return Model(
+        **(family.profile() | ({} if api is None else {"api": api})),
         id=name,
         family=family.name,
-        api=family.api if api is None else api,
-        context_window=family.context_window,
-        max_output_tokens=family.max_output_tokens,
-        supports_tools=family.supports_tools,
-        supports_images=family.supports_images,
-        supports_reasoning=family.supports_reasoning,
-        supports_prompt_caching=family.supports_prompt_caching,
         input_dbu_per_mtok=family.input_dbu,
         output_dbu_per_mtok=family.output_dbu,
         cache_read_dbu_per_mtok=family.cache_read_dbu,
         cache_write_dbu_per_mtok=family.cache_write_dbu,
         usd_per_dbu=usd_per_dbu,
         source=source,
-        traits=family,
     )
 
 

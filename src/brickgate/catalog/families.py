@@ -8,30 +8,18 @@ behaviour and the quirks module fixes each one; the quote after a flag is the er
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
-from typing import Literal
+from dataclasses import dataclass, fields, replace
+from typing import Any
 
-Api = Literal["chat", "responses", "messages"]
-Thinking = Literal["budget", "adaptive", "effort", "none"]
+from brickgate.wire.contract import Api as Api  # defined with the wire APIs; re-exported here
+
 USD_PER_DBU = 0.07  # Model Serving list price on AWS; configurable (`usd_per_dbu` in config.toml)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Family:
-    name: str  # claude | gpt | codex | gemini | llama | qwen | gpt-oss | gemma | other
-    api: Api
-    context_window: int
-    max_output_tokens: int
-    supports_tools: bool = True
-    supports_images: bool = False
-    supports_reasoning: bool = False
-    supports_prompt_caching: bool = False
-    # list prices, DBU per million tokens (0 = unknown)
-    input_dbu: float = 0.0
-    output_dbu: float = 0.0
-    cache_read_dbu: float = 0.0
-    cache_write_dbu: float = 0.0
-    thinking: Thinking = "none"
+class Defects:
+    """Upstream defects of a model, each repaired by a quirk; the quote is the error it prevents."""
+
     # "messages: text content blocks must be non-empty"
     rejects_empty_text_block: bool = False
     # content comes back as [{"type":"text","text":..,"thoughtSignature":..}]
@@ -53,6 +41,41 @@ class Family:
     rejects_temperature: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Profile(Defects):
+    """Everything routing and the quirks read about a model: its API, limits, capabilities and defects.
+
+    A family row sets them for its family; each ``Model`` carries its own copy, which config overrides,
+    so what a user overrides is what brickgate does.
+    """
+
+    api: Api
+    context_window: int
+    max_output_tokens: int
+    supports_tools: bool = True
+    supports_images: bool = False
+    supports_reasoning: bool = False
+    supports_prompt_caching: bool = False
+
+
+DEFECT_FIELDS = tuple(f.name for f in fields(Defects))
+PROFILE_FIELDS = tuple(f.name for f in fields(Profile))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Family(Profile):
+    name: str  # claude | gpt | codex | gemini | llama | qwen | gpt-oss | gemma | other
+    # list prices, DBU per million tokens (0 = unknown)
+    input_dbu: float = 0.0
+    output_dbu: float = 0.0
+    cache_read_dbu: float = 0.0
+    cache_write_dbu: float = 0.0
+
+    def profile(self) -> dict[str, Any]:
+        """The family's profile fields, to give a Model."""
+        return {name: getattr(self, name) for name in PROFILE_FIELDS}
+
+
 _CLAUDE = Family(
     name="claude",
     api="messages",
@@ -65,7 +88,6 @@ _CLAUDE = Family(
     output_dbu=214.29,
     cache_read_dbu=4.2857,
     cache_write_dbu=53.571,
-    thinking="budget",
     rejects_empty_text_block=True,
 )
 _OPUS = replace(_CLAUDE, input_dbu=71.429, output_dbu=357.14, cache_read_dbu=7.1429, cache_write_dbu=89.286)
@@ -79,7 +101,6 @@ _GPT = Family(
     input_dbu=25.0,
     output_dbu=200.0,
     cache_read_dbu=2.5,
-    thinking="effort",
     accepts_strict_tools=True,
 )
 _CODEX = replace(_GPT, name="codex", responses_only=True)
@@ -93,7 +114,6 @@ _GEMINI = Family(
     input_dbu=17.857,
     output_dbu=142.86,
     cache_read_dbu=1.7857,
-    thinking="effort",
     returns_array_content=True,
     restricted_tool_schema=True,
     single_system_message=True,
@@ -115,7 +135,6 @@ _GPT_OSS = replace(
     context_window=131_072,
     max_output_tokens=131_072,
     supports_reasoning=True,
-    thinking="effort",
     input_dbu=2.143,
     output_dbu=8.571,
     single_tool_call_per_turn=True,
@@ -145,7 +164,6 @@ FAMILY_TABLE: tuple[tuple[str, Family], ...] = (
             _OPUS,
             context_window=1_000_000,
             max_output_tokens=128_000,
-            thinking="adaptive",
             rejects_temperature=True,
         ),
     ),
@@ -153,7 +171,7 @@ FAMILY_TABLE: tuple[tuple[str, Family], ...] = (
     (r"claude-sonnet-4-6", replace(_CLAUDE, context_window=1_000_000)),
     (
         r"claude-sonnet-5",
-        replace(_CLAUDE, context_window=1_000_000, thinking="adaptive", rejects_temperature=True),
+        replace(_CLAUDE, context_window=1_000_000, rejects_temperature=True),
     ),
     (
         r"claude-haiku",

@@ -1,26 +1,20 @@
-"""A model a workspace serves: endpoint facts + family facts + overrides, in one immutable record."""
+"""A model a workspace serves: its family's profile, the endpoint's facts and the user's overrides, in one
+immutable record that routing and the quirks read (catalog/overrides.py applies config to it)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
-from brickgate.catalog.families import USD_PER_DBU, Api, Family
+from brickgate.catalog.families import DEFECT_FIELDS, USD_PER_DBU, Profile
 
 Source = Literal["foundation", "external", "custom", "config"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Model:
+class Model(Profile):
     id: str  # serving endpoint name: what goes in the upstream `model` field
     family: str
-    api: Api
-    context_window: int
-    max_output_tokens: int
-    supports_tools: bool
-    supports_images: bool
-    supports_reasoning: bool
-    supports_prompt_caching: bool
     input_dbu_per_mtok: float
     output_dbu_per_mtok: float
     cache_read_dbu_per_mtok: float = 0.0
@@ -33,7 +27,6 @@ class Model:
     skipped_reason: str | None = None  # why discovery would not list it (only with `all=True`)
     display_name: str | None = None
     aliases: tuple[str, ...] = ()  # more names callers may use for it (catalog/names.py reads them)
-    traits: Family  # the family row: defect flags the quirks act on
 
     @property
     def input_usd_per_mtok(self) -> float:
@@ -44,8 +37,14 @@ class Model:
         return round(self.output_dbu_per_mtok * self.usd_per_dbu, 6)
 
     def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.pop("traits")
+        """Identity, API, limits, capabilities and prices (the defect flags are brickgate's business)."""
+        d = {f.name: getattr(self, f.name) for f in _JSON_FIELDS}
         d["input_usd_per_mtok"] = self.input_usd_per_mtok
         d["output_usd_per_mtok"] = self.output_usd_per_mtok
         return d
+
+
+_JSON_FIELDS = sorted(
+    (f for f in fields(Model) if f.name not in DEFECT_FIELDS),
+    key=lambda f: f.name not in ("id", "family"),  # identity first, then the declaration order
+)

@@ -7,17 +7,18 @@ Anthropic Messages: ``{"type": "error", "error": {"type", "message"}}``.
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 
 import orjson
 
-from brickgate.catalog.families import Api
 from brickgate.errors import (
     AuthError,
     BrickgateError,
     ConfigError,
     CredentialsRejected,
     HostUnreachable,
+    InvalidRequest,
     ModelNotFound,
     StreamInterrupted,
     UpstreamError,
@@ -25,6 +26,7 @@ from brickgate.errors import (
     UpstreamUnavailable,
 )
 from brickgate.redact import redact
+from brickgate.wire.contract import Api
 from brickgate.wire.sse import encode_sse
 
 _ANTHROPIC_TYPES = {
@@ -48,13 +50,24 @@ class GatewayError:
     message: str
     code: str | None = None
     retry_after: float | None = None
+    trace_id: str | None = None  # set for brickgate's own failures: the log line to look for
 
     @classmethod
     def of(cls, exc: BaseException) -> GatewayError:
-        """Map any exception to a status and a redacted message that includes the hint."""
+        """Map any exception to a status and a redacted message that includes the hint.
+
+        Only brickgate's errors say what went wrong; anything else is a bug in the gateway: a 500 with a
+        trace id that the gateway's log repeats beside the traceback."""
         if not isinstance(exc, BrickgateError):
-            return cls(500, f"brickgate gateway failed: {type(exc).__name__}", "internal_error")
+            trace = os.urandom(6).hex()
+            message = (
+                f"The brickgate gateway failed on this request (trace id {trace}). "
+                "Its log has the details under that id; please report it."
+            )
+            return cls(500, message, "internal_error", trace_id=trace)
         text = redact(exc.describe())
+        if isinstance(exc, InvalidRequest):
+            return cls(400, f"Malformed request: {text}", "invalid_request")
         if isinstance(exc, ModelNotFound):
             return cls(404, text, "model_not_found")
         if isinstance(exc, UpstreamRateLimited):

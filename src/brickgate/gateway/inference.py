@@ -1,7 +1,7 @@
 """The three inference routes as plain ASGI callables.
 
 When the caller's API is the model's own upstream API (Messages → Claude, Responses → GPT/Codex,
-Chat → the rest) the body is relayed (``Workspace.relay``: renamed, repaired, streamed back raw).
+Chat → the rest) the body is relayed (``Workspace._relay``: renamed, repaired, streamed back raw).
 Otherwise it is decoded with the caller's wire module, sent through ``Workspace.stream``/``complete``
 and encoded back in the caller's API.
 """
@@ -16,9 +16,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import orjson
 
-from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
-from brickgate.errors import BrickgateError
 from brickgate.gateway.asgi_io import (
     SSE_HEADERS,
     BodyTooLarge,
@@ -35,8 +33,10 @@ from brickgate.gateway.error_shapes import GatewayError
 from brickgate.gateway.local_answers import estimate_input_tokens
 from brickgate.gateway.local_auth import is_authorized, unauthorized
 from brickgate.gateway.model_names import ModelDirectory
-from brickgate.gateway.request_shape import FIELD_TYPES, shape_problem
+from brickgate.gateway.request_shape import shape_problem
 from brickgate.protocol import Usage, UsageReport
+from brickgate.wire.contract import Api
+from brickgate.wire.registry import WIRES
 
 if TYPE_CHECKING:
     from brickgate.workspace import Workspace
@@ -99,13 +99,6 @@ class Exchange:
         access_log.info(_ACCESS_LINE, *fields, ms)
 
 
-def wire_module(api: Api) -> Any:
-    """The inbound/upstream wire module for ``api`` (imported on first use)."""
-    from brickgate.event_stream import WIRE
-
-    return WIRE[api]
-
-
 async def parse_request(gateway: Gateway, scope: Scope, receive: Receive, api: Api) -> dict[str, Any]:
     """Authorize, read, parse and shape-check the JSON body; ``Rejected`` with the local error otherwise."""
     if not is_authorized(scope, gateway.api_key):
@@ -148,11 +141,17 @@ async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
     return await gateway.directory.resolve(name)
 
 
+def log_internal_error(error: GatewayError, ex: Exchange, exc: Exception) -> None:
+    """A failure that is brickgate's own bug: its traceback in the log under the trace id the client got."""
+    if error.trace_id is not None:
+        access_log.error("internal error on %s (trace id %s)", ex.path, error.trace_id, exc_info=exc)
+
+
 def fields_for(upstream: Api, extra: Mapping[str, Any]) -> dict[str, Any]:
     """The caller's uncanonical fields that ``upstream``'s API also defines. The rest belong to the caller's
     API (Codex's ``store``/``include``/``client_metadata``, opencode's ``stream_options``, Claude Code's
     ``context_management``) and another API's upstream refuses them as unknown fields."""
-    known = FIELD_TYPES[upstream]
+    known = WIRES[upstream].FIELDS
     return {key: value for key, value in extra.items() if key in known}
 
 
@@ -196,8 +195,7 @@ class InferenceRoute:
 
     async def _answer_error(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
-        if not isinstance(exc, BrickgateError | Rejected):
-            access_log.error("internal error on %s", ex.path, exc_info=exc)
+        log_internal_error(error, ex, exc)
         ex.status = error.status
         await send_bytes(send, error.status, error.body(self.api), error.headers())
 
@@ -205,7 +203,7 @@ class InferenceRoute:
         self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str] | None
     ) -> None:
         stream = body.get("stream") is True
-        relay = await self.gateway.workspace.relay(model, self.api, body, stream=stream, headers=headers)
+        relay = await self.gateway.workspace._relay(model, self.api, body, stream=stream, headers=headers)
         if not stream:
             raw = await relay.read()
             ex.status, ex.usage = 200, relay.usage
@@ -222,11 +220,8 @@ class InferenceRoute:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _translate(self, model: Model, body: dict[str, Any], send: Send, ex: Exchange) -> None:
-        wire = wire_module(self.api)
-        try:
-            request = wire.decode_request(body)
-        except (ValueError, TypeError, KeyError) as exc:
-            raise Rejected(GatewayError(400, f"Malformed request: {exc}", "invalid_request")) from None
+        wire = WIRES[self.api]
+        request = wire.decode_request(body)  # InvalidRequest (a 400) for a body it cannot read
         request = replace(request, extra=fields_for(model.api, request.extra))
         name = str(body["model"])
         if body.get("stream") is not True:
@@ -235,39 +230,31 @@ class InferenceRoute:
             ex.status, ex.usage = 200, done.usage
             await send_bytes(send, 200, answer)
             return
-        events = await self.gateway.workspace.stream(model, request, keep_response=False)
-        encoder = self._stream_encoder(wire, name, body)
-        ex.status = 200
-        await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
-        try:
-            # One write per upstream read, like the fast path: a socket write per event cost more than
-            # decoding and encoding it (bench/README.md).
-            async for batch in events.batches():
-                out = []
-                for event in batch:
-                    if isinstance(event, UsageReport):
-                        ex.usage = event.usage
-                    out.append(encoder.encode(event))
-                data = b"".join(out)
-                if data:
-                    await send({"type": "http.response.body", "body": data, "more_body": True})
-            tail = encoder.finish()
-        except Exception as exc:  # reported in-stream: the status line is gone
-            await self._stream_failed(send, ex, exc)
-            tail = b""
-        await send({"type": "http.response.body", "body": tail, "more_body": False})
-
-    def _stream_encoder(self, wire: Any, name: str, body: dict[str, Any]) -> Any:
-        if self.api == "chat":
-            options = body.get("stream_options")
-            include_usage = isinstance(options, dict) and options.get("include_usage") is True
-            return wire.StreamEncoder(name, include_usage=include_usage)
-        return wire.StreamEncoder(name)
+        async with self.gateway.workspace.stream(model, request, keep_response=False) as events:
+            encoder = wire.stream_encoder(name, body)
+            ex.status = 200
+            await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
+            try:
+                # One write per upstream read, like the fast path: a socket write per event cost more than
+                # decoding and encoding it (bench/README.md).
+                async for batch in events.batches():
+                    out = []
+                    for event in batch:
+                        if isinstance(event, UsageReport):
+                            ex.usage = event.usage
+                        out.append(encoder.encode(event))
+                    data = b"".join(out)
+                    if data:
+                        await send({"type": "http.response.body", "body": data, "more_body": True})
+                tail = encoder.finish()
+            except Exception as exc:  # reported in-stream: the status line is gone
+                await self._stream_failed(send, ex, exc)
+                tail = b""
+            await send({"type": "http.response.body", "body": tail, "more_body": False})
 
     async def _stream_failed(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = GatewayError.of(exc)
-        if not isinstance(exc, BrickgateError):
-            access_log.error("internal error while streaming %s", ex.path, exc_info=exc)
+        log_internal_error(error, ex, exc)
         ex.status = error.status
         await send({"type": "http.response.body", "body": error.stream_event(self.api), "more_body": True})
 
@@ -290,6 +277,7 @@ class CountTokensRoute:
             ex.status = 499
         except Exception as exc:  # answered in the Messages error shape
             error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
+            log_internal_error(error, ex, exc)
             ex.status = error.status
             await send_bytes(send, error.status, error.body("messages"), error.headers())
         ex.log()

@@ -13,7 +13,8 @@ Role = Literal["system", "user", "assistant", "tool"]
 class TextPart:
     text: str
     kind: Literal["text"] = "text"
-    # e.g. {"gemini": {"thoughtSignature": "..."}} or {"anthropic": {"cache_control": {...}}}
+    # flat keys a wire needs back next turn, e.g. {"thoughtSignature": "..."} or {"cache_control": {...}}
+    # (wire/__init__.py lists them)
     provider_data: Mapping[str, Any] | None = None
 
 

@@ -52,11 +52,36 @@ def _merge(a: Mapping[str, Any] | None, b: Mapping[str, Any] | None) -> Mapping[
     return {**a, **b}
 
 
+class _Run:
+    """Consecutive text (or reasoning) deltas being joined into one part: pieces, joined once at the end."""
+
+    __slots__ = ("kind", "pieces", "provider_data", "redacted", "signature")
+
+    def __init__(self, kind: str, provider_data: Mapping[str, Any] | None) -> None:
+        self.kind = kind
+        self.pieces: list[str] = []
+        self.provider_data = provider_data
+        self.signature: str | None = None
+        self.redacted: str | None = None
+
+    def part(self) -> Part:
+        text = "".join(self.pieces)
+        if self.kind == "text":
+            return TextPart(text=text, provider_data=self.provider_data)
+        return ReasoningPart(
+            text=text, signature=self.signature, redacted=self.redacted, provider_data=self.provider_data
+        )
+
+
 class ResponseBuilder:
-    """Accumulates events; consecutive deltas of one kind join into one part, order is kept."""
+    """Accumulates events; consecutive deltas of one kind join into one part, order is kept.
+
+    Text is joined once, in ``build()``: adding a delta costs the same however long the answer is.
+    A reasoning part ends when it gets its signature or redacted payload.
+    """
 
     def __init__(self) -> None:
-        self._parts: list[Part] = []
+        self._parts: list[Part | _Run] = []
         self._calls: dict[int, dict[str, Any]] = {}
         self.usage = Usage()
         self.finish_reason: FinishReason | None = None
@@ -66,31 +91,12 @@ class ResponseBuilder:
 
     def add(self, event: StreamEvent) -> None:
         if isinstance(event, TextDelta):
-            last = self._parts[-1] if self._parts else None
-            if isinstance(last, TextPart):
-                self._parts[-1] = TextPart(
-                    text=last.text + event.text, provider_data=_merge(last.provider_data, event.provider_data)
-                )
-            else:
-                self._parts.append(TextPart(text=event.text, provider_data=event.provider_data))
+            run = self._run("text", event.provider_data)
+            run.pieces.append(event.text)
         elif isinstance(event, ReasoningDelta):
-            last = self._parts[-1] if self._parts else None
-            if isinstance(last, ReasoningPart) and last.signature is None and last.redacted is None:
-                self._parts[-1] = ReasoningPart(
-                    text=last.text + event.text,
-                    signature=event.signature,
-                    redacted=event.redacted,
-                    provider_data=_merge(last.provider_data, event.provider_data),
-                )
-            else:
-                self._parts.append(
-                    ReasoningPart(
-                        text=event.text,
-                        signature=event.signature,
-                        redacted=event.redacted,
-                        provider_data=event.provider_data,
-                    )
-                )
+            run = self._run("reasoning", event.provider_data)
+            run.pieces.append(event.text)
+            run.signature, run.redacted = event.signature, event.redacted
         elif isinstance(event, ToolCallStart):
             self._parts.append(ToolCallPart(id=event.id, name=event.name, arguments=""))
             self._calls[event.index] = {
@@ -117,8 +123,22 @@ class ResponseBuilder:
         elif isinstance(event, StreamError):
             self.error = event
 
+    def _run(self, kind: str, provider_data: Mapping[str, Any] | None) -> _Run:
+        """The open run of ``kind`` to add to, or a new one (after other parts, or a sealed reasoning run)."""
+        last = self._parts[-1] if self._parts else None
+        if (
+            isinstance(last, _Run)
+            and last.kind == kind
+            and (kind == "text" or (last.signature is None and last.redacted is None))
+        ):
+            last.provider_data = _merge(last.provider_data, provider_data)
+            return last
+        run = _Run(kind, provider_data)
+        self._parts.append(run)
+        return run
+
     def build(self) -> Response:
-        parts = list(self._parts)
+        parts = [p.part() if isinstance(p, _Run) else p for p in self._parts]
         for c in self._calls.values():
             parts[c["pos"]] = ToolCallPart(
                 id=c["id"], name=c["name"], arguments="".join(c["args"]), provider_data=c["pd"]

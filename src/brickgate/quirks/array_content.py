@@ -5,54 +5,49 @@ array ``[{"type":"text","text":...,"thoughtSignature":...}]`` in stream and non-
 PR #8042]; OpenAI-compatible clients expect a string and break ("list content that breaks Agents SDK parsing",
 ai-bridge ``test_utils/fmapi.py``). Gemini 3 then requires the signature back on replayed function calls
 (400 ``Function call is missing a thought_signature in functionCall parts``), but agents replay plain
-strings. So the text is flattened and each signature is remembered by tool-call id, process-wide, for
-``thought_signatures.attach_thought_signatures`` to put back on the next request.
+strings. So the text is flattened and each signature is remembered by tool-call id, in the workspace's
+``RepairMemory``, for ``thought_signatures.attach_thought_signatures`` to put back on the next request.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
 from brickgate.quirks.copy_on_change import map_items
+from brickgate.quirks.memory import RepairMemory, SignatureStore
 
 JSON = dict[str, Any]
 
 
-class SignatureStore:
-    """Thought signatures by tool-call id: a bounded LRU shared by every request of this process."""
-
-    def __init__(self, capacity: int = 50_000) -> None:
-        self._capacity = capacity
-        self._data: OrderedDict[str, str] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def put(self, call_id: str, signature: str) -> None:
-        with self._lock:
-            self._data[call_id] = signature
-            self._data.move_to_end(call_id)
-            while len(self._data) > self._capacity:
-                self._data.popitem(last=False)
-
-    def get(self, call_id: str) -> str | None:
-        with self._lock:
-            return self._data.get(call_id)
-
-
-SIGNATURES = SignatureStore()
-
-
 class ArrayContentFlattener:
-    """Per-response state: pairs signatures with the tool calls they sign (Gemini signs the first call of a
-    step; the signature part may come before or after the call), and flattens each content array."""
+    """Response repair for one answer: flattens each content array and pairs signatures with the tool calls
+    they sign (Gemini signs the first call of a step; the signature part may come before or after it)."""
 
-    __slots__ = ("_calls", "_signatures", "changed")
+    __slots__ = ("_calls", "_signatures", "_store", "changed")
 
-    def __init__(self) -> None:
+    def __init__(self, memory: RepairMemory) -> None:
+        self._store: SignatureStore = memory.signatures
         self._signatures: list[str] = []
         self._calls: list[str] = []
         self.changed = False
+
+    @property
+    def applied(self) -> Iterable[str]:
+        return ("flatten_array_content",) if self.changed else ()
+
+    def event(self, data: JSON) -> JSON:
+        """A chat chunk with every choice's delta flattened (the same object when nothing was)."""
+        return flatten_chat_chunk(data, self)
+
+    def response(self, body: JSON) -> JSON:
+        """A non-streaming completion with every choice's message flattened."""
+        return flatten_chat_chunk(body, self)
+
+    def raw_event(self, raw: bytes) -> bytes | None:
+        """Every chunk is parsed: whether it holds an array or a tool call is not visible in the bytes."""
+        del raw
+        return None
 
     def message(self, message: JSON) -> JSON:
         """A delta or a message, flattened (the same object when it carried no array)."""
@@ -79,12 +74,11 @@ class ArrayContentFlattener:
         self._pair()
         self.changed = True
         text = "".join(texts)
-        flattened = {**message, "content": text if text or not calls else None}
-        return flattened
+        return {**message, "content": text if text or not calls else None}
 
     def _pair(self) -> None:
         while self._signatures and self._calls:
-            SIGNATURES.put(self._calls.pop(0), self._signatures.pop(0))
+            self._store.put(self._calls.pop(0), self._signatures.pop(0))
 
 
 def flatten_chat_chunk(data: JSON, flattener: ArrayContentFlattener) -> JSON:

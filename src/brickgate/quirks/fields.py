@@ -5,18 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from brickgate.wire.registry import WIRES
+
 JSON = dict[str, Any]
 
 log = logging.getLogger("brickgate.quirks")
 
-# research/databricks-api.md §2.4 (SDK ``query()`` signature; ai-bridge ``call-options-to-fmapi-args.ts``)
-CHAT_REQUEST_FIELDS = frozenset(
-    {
-        "messages", "max_tokens", "temperature", "top_p", "top_k", "stop", "n", "stream", "tools",
-        "tool_choice", "response_format", "logprobs", "top_logprobs", "reasoning_effort", "extra_params",
-        "usage_context", "client_request_id", "model",
-    }
-)  # fmt: skip
+# The chat fields Databricks documents (research/databricks-api.md §2.4), from the wire's chat field table.
+CHAT_REQUEST_FIELDS = frozenset(name for name, field in WIRES["chat"].FIELDS.items() if field.documented)
 
 
 def _without(body: JSON, *keys: str) -> JSON:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from brickgate.catalog.families import Api
-from brickgate.catalog.model import Model
-from brickgate.quirks import empty_content, fields, messages
-from brickgate.quirks.request import Repair, Repaired, run_repairs
+from brickgate.quirks.table import QUIRKS, Repaired, run_repairs
 from brickgate.quirks.tool_schema import remove_schema_keyword, rewrite_tool_schemas
+from brickgate.wire.contract import Api
 
 JSON = dict[str, Any]
 
@@ -20,15 +18,6 @@ _UNKNOWN_FIELD = (
     re.compile(r"Unknown parameter: '([^']+)'"),
     re.compile(r"Unrecognized request argument supplied: ([\w.$-]+)"),
 )
-# errors that name a known defect: the repair that fixes it
-_KNOWN_DEFECTS: tuple[tuple[str, str, dict[str, Repair]], ...] = (
-    ("Multiple tool calls are not supported", "split_parallel_tool_calls",
-     {"chat": messages.split_parallel_tool_calls}),
-    ("text content blocks must be non-empty", "drop_empty_text",
-     {"chat": empty_content.drop_empty_text_chat, "messages": empty_content.drop_empty_text_anthropic}),
-    ("does not support the temperature parameter", "drop_temperature",
-     dict.fromkeys(("chat", "responses", "messages"), fields.drop_temperature)),
-)  # fmt: skip
 
 
 def unknown_field_named(message: str) -> str | None:
@@ -79,23 +68,22 @@ def _without_unknown_field(body: JSON, name: str) -> JSON | None:
     )
 
 
-def repair_after_rejection(body: JSON, status: int, message: str, model: Model, api: Api) -> Repaired | None:
+def repair_after_rejection(body: JSON, status: int, message: str, api: Api) -> Repaired | None:
     """The body fixed for one retry after the upstream refused it; None when the error names nothing to fix.
 
     For families we have no row for: a 400 naming an unknown field (Go ``json: unknown field "X"``
     [issue: opencode #31156], Google ``Unknown name "X"`` [issue: goose PR #8042], OpenAI
     ``Unknown parameter: 'X'``) gives the body without X (top-level, dotted path, tool-schema keyword, or a
-    message field, in that order); an error naming a known defect gives that defect's repair.
+    message field, in that order); an error a quirk row names as its ``refusal`` gives that row's repair.
     """
-    del model  # the error text decides; the family row already had its chance in repair_request
     if not 400 <= status < 500:
         return None
     name = unknown_field_named(message)
     if name is not None:
         fixed = _without_unknown_field(body, name)
         return Repaired(fixed, (f"drop_unknown_field:{name}",)) if fixed is not None else None
-    for needle, repair_name, repairs in _KNOWN_DEFECTS:
-        if needle in message and api in repairs:
-            repaired = run_repairs(body, ((repair_name, repairs[api]),))
+    for quirk in QUIRKS:
+        if quirk.refusal is not None and quirk.refusal in message and api in quirk.request:
+            repaired = run_repairs(body, ((quirk.name, quirk.request[api]),))
             return repaired if repaired.applied else None
     return None

@@ -11,15 +11,16 @@ shape Gemini itself emits for a signature-only part).
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from brickgate.quirks.array_content import SIGNATURES
 from brickgate.quirks.copy_on_change import map_items
+from brickgate.quirks.memory import RepairMemory, SignatureStore
 
 JSON = dict[str, Any]
 
 
-def _call_signature(call: Any) -> str | None:
+def _call_signature(call: Any, remembered: SignatureStore) -> str | None:
     """The signature a tool call carries under any of the names clients and SDKs use."""
     if not isinstance(call, dict):
         return None
@@ -36,7 +37,7 @@ def _call_signature(call: Any) -> str | None:
         return sig
     # Agents replay plain strings; the signature was remembered when the answer passed through.
     call_id = call.get("id")
-    return SIGNATURES.get(call_id) if isinstance(call_id, str) else None
+    return remembered.get(call_id) if isinstance(call_id, str) else None
 
 
 def _content_signatures(content: Any) -> list[str]:
@@ -53,9 +54,9 @@ def _content_with(content: Any, missing: list[str]) -> list[Any]:
     return parts
 
 
-def _signed_turn(message: JSON) -> JSON | None:
+def _signed_turn(message: JSON, remembered: SignatureStore) -> JSON | None:
     calls: list[Any] = message["tool_calls"]
-    signatures = [_call_signature(c) for c in calls]
+    signatures = [_call_signature(c, remembered) for c in calls]
     in_content = _content_signatures(message.get("content"))
     if not any(signatures) and in_content:
         signatures[0] = in_content[0]  # Gemini signs the first function call of a step
@@ -72,18 +73,19 @@ def _signed_turn(message: JSON) -> JSON | None:
     return fixed
 
 
-def attach_thought_signatures(body: JSON) -> JSON:
+def attach_thought_signatures(body: JSON, memory: RepairMemory) -> JSON:
     """Every replayed assistant tool call carries its thought signature on the call and in the content array.
 
     Prevents ``Function call is missing a thought_signature in functionCall parts`` (Gemini 3, §3.2) whatever
-    field Databricks reads. Calls without any known signature are left alone (a made-up one is rejected).
+    field Databricks reads. A call the agent replayed without one gets the signature ``memory`` kept from
+    the answer that made it; calls with no known signature are left alone (a made-up one is rejected).
     """
-    return map_items(body, "messages", _signed_if_tool_turn)
+    return map_items(body, "messages", partial(_signed_if_tool_turn, remembered=memory.signatures))
 
 
-def _signed_if_tool_turn(message: Any) -> JSON | None:
+def _signed_if_tool_turn(message: Any, remembered: SignatureStore) -> JSON | None:
     if not isinstance(message, dict) or message.get("role") != "assistant":
         return None
     if not isinstance(message.get("tool_calls"), list) or not message["tool_calls"]:
         return None
-    return _signed_turn(message)
+    return _signed_turn(message, remembered)

@@ -42,7 +42,7 @@ def settings(model: Model) -> dict[str, Any]:
         "edit_format": "diff",
         "use_repo_map": True,
         # aider sends temperature 0 unless told not to; some endpoints refuse the parameter.
-        "use_temperature": not model.traits.rejects_temperature,
+        "use_temperature": not model.rejects_temperature,
     }
 
 

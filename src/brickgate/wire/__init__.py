@@ -1,9 +1,13 @@
 """Wire formats: one package per API, each holding both directions, plus the one SSE codec.
 
-Upstream side (brickgate → Databricks): ``encode_request``, ``decode_response``, ``StreamDecoder``.
-Inbound side (agent → gateway): ``decode_request``, ``encode_response``, ``StreamEncoder``.
-All pure: dicts and protocol objects in, dicts, protocol events and bytes out. Family defects are not
-handled here (see ``brickgate.quirks``); a wire module knows one API and nothing about model families.
+Every package implements ``contract.Wire`` and is listed once in ``registry.WIRES`` (keyed by ``Api``);
+nothing outside ``wire/`` imports a package by name. Upstream side (brickgate → Databricks):
+``encode_request``, ``decode_response``, ``stream_decoder()``, ``usage_of``. Inbound side (agent → gateway):
+``decode_request`` (``InvalidRequest`` for a body it cannot read), ``encode_response``, ``stream_encoder()``.
+``FIELDS`` is the API's field table, read by the gateway's shape check, the decoder, the field filter for
+translated requests and the strict-field repair. All pure: dicts and protocol objects in, dicts, protocol
+events and bytes out. Family defects are not handled here (see ``brickgate.quirks``); a wire package knows
+one API and nothing about model families.
 
 Conventions shared by the three APIs (flat ``provider_data`` keys):
 - ``thoughtSignature``: Gemini's opaque signature on a text part or tool call (chat array content).

@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 
+from brickgate.errors import InvalidRequest
 from brickgate.protocol import Tool
 
 JSONObject = dict[str, Any]
@@ -55,19 +56,73 @@ def arguments_object(arguments: str) -> JSONObject:
     return value if isinstance(value, dict) else {}
 
 
-def require_list(body: Mapping[str, Any], key: str, what: str) -> list[Any]:
-    """``body[key]`` as a list, or a ValueError naming the field (the gateway turns it into a 400)."""
-    value = body.get(key)
-    if not isinstance(value, list):
-        raise ValueError(f"`{key}` must be an array of {what}, got {type(value).__name__}")
-    return value
+_TYPE_NAMES: dict[type, str] = {
+    dict: "an object",
+    list: "an array",
+    str: "a string",
+    bool: "true or false",
+    int: "an integer",
+    float: "a number",
+}
+
+
+def json_type(value: Any) -> str:
+    """The JSON type of a decoded value in words (``a string``, ``null`` ...), for error messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return _TYPE_NAMES.get(type(value), "a value")
+
+
+def shown(value: Any) -> str:
+    """A value from a request as an error message shows it: a string quoted, anything else by its type."""
+    if isinstance(value, str):
+        return dumps(value if len(value) <= 60 else value[:60] + "…")
+    return "nothing" if value is None else json_type(value)
+
+
+def type_names(types: tuple[type, ...]) -> str:
+    """``(str, dict)`` as ``a string or an object`` (int and float together as ``a number``)."""
+    if int in types and float in types:
+        types = tuple(t for t in types if t is not int)
+    return " or ".join(_TYPE_NAMES[t] for t in types)
+
+
+def require_model(body: Mapping[str, Any]) -> str:
+    """The body's ``model``, a non-empty string, or ``InvalidRequest``."""
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise InvalidRequest(f"`model` must be a non-empty string (got {shown(model)}).")
+    return model
+
+
+def require_array(value: Any, where: str, what: str) -> list[Any]:
+    """``value`` as a JSON array, or ``InvalidRequest`` saying it is missing or what it is instead."""
+    if isinstance(value, list):
+        return value
+    if value is None:
+        raise InvalidRequest(f"{where} is missing: it must be an array of {what}.")
+    raise InvalidRequest(f"{where} must be an array of {what}, not {json_type(value)}.")
+
+
+def optional_array(value: Any, where: str, what: str) -> list[Any]:
+    """``value`` as a JSON array, ``[]`` when absent or null, else ``InvalidRequest``."""
+    return [] if value is None else require_array(value, where, what)
 
 
 def require_object(value: Any, where: str) -> Mapping[str, Any]:
-    """``value`` as a JSON object, or a ValueError naming where it was found."""
+    """``value`` as a JSON object, or ``InvalidRequest`` saying what it is instead."""
     if not isinstance(value, dict):
-        raise ValueError(f"{where} must be an object, got {type(value).__name__}")
+        raise InvalidRequest(f"{where} must be an object, not {json_type(value)}.")
     return value
+
+
+def list_of(value: Any) -> list[Any]:
+    """``value`` if it is a JSON array, else an empty one (for optional arrays in upstream answers)."""
+    return value if isinstance(value, list) else []
 
 
 def native_tool(api: str, raw: Mapping[str, Any]) -> Tool:
@@ -104,12 +159,19 @@ def merge_extra(body: JSONObject, extra: Mapping[str, Any]) -> JSONObject:
     return body
 
 
-def event_object(data: str, what: str = "an event") -> tuple[dict[str, Any] | None, str]:
-    """An SSE ``data:`` payload as a JSON object, or (None, the problem in words) for a decoder to report."""
+def json_object(data: str | bytes) -> dict[str, Any] | None:
+    """``data`` parsed as a JSON object, or None when it is not one (not JSON, or another JSON value)."""
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError:
-        return None, f"the upstream sent {what} that is not JSON: {data[:200]!r}"
-    if not isinstance(doc, dict):
-        return None, f"the upstream sent {what} that is not an object: {data[:200]!r}"
-    return doc, ""
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def payload_problem(data: str, what: str = "an event") -> str:
+    """Why an SSE ``data:`` payload is not a JSON object, in words, for a decoder's StreamError."""
+    try:
+        orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return f"the upstream sent {what} that is not JSON: {data[:200]!r}"
+    return f"the upstream sent {what} that is not an object: {data[:200]!r}"

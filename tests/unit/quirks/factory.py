@@ -1,28 +1,15 @@
-"""Models for quirk tests, built from the families table (the catalog will own the canonical builder)."""
+"""Models for quirk tests, built the way discovery builds a pay-per-token endpoint's Model."""
 
 from __future__ import annotations
 
-from brickgate.catalog.families import family_for
+from brickgate.catalog.discovery import model_for_family
+from brickgate.catalog.families import USD_PER_DBU, family_for
 from brickgate.catalog.model import Model
 
 
 def model_named(name: str) -> Model:
-    """The Model an endpoint called ``name`` would be, with its family row as traits."""
-    fam = family_for(name)
-    return Model(
-        id=name,
-        family=fam.name,
-        api=fam.api,
-        context_window=fam.context_window,
-        max_output_tokens=fam.max_output_tokens,
-        supports_tools=fam.supports_tools,
-        supports_images=fam.supports_images,
-        supports_reasoning=fam.supports_reasoning,
-        supports_prompt_caching=fam.supports_prompt_caching,
-        input_dbu_per_mtok=fam.input_dbu,
-        output_dbu_per_mtok=fam.output_dbu,
-        traits=fam,
-    )
+    """The Model an endpoint called ``name`` would be, with its family row's profile."""
+    return model_for_family(name, family_for(name), usd_per_dbu=USD_PER_DBU)
 
 
 CLAUDE = model_named("databricks-claude-sonnet-4-5")

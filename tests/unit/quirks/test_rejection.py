@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from brickgate.quirks import repair_after_rejection
 from brickgate.quirks.rejection import unknown_field_named
-from tests.unit.quirks.factory import CLAUDE, GPT, model_named
+from tests.unit.quirks.factory import model_named
 
 OTHER = model_named("my-custom-chat")
 
@@ -29,9 +29,7 @@ def test_openai_unknown_parameter_is_named() -> None:
 
 def test_unknown_top_level_field_is_removed_for_the_retry() -> None:
     body = {"model": "m", "messages": [], "stream_options": {"include_usage": True}}
-    retry = repair_after_rejection(
-        body, 400, 'Bad request: json: unknown field "stream_options"', OTHER, "chat"
-    )
+    retry = repair_after_rejection(body, 400, 'Bad request: json: unknown field "stream_options"', "chat")
     assert retry is not None
     assert retry.body == {"model": "m", "messages": []}
     assert retry.applied == ("drop_unknown_field:stream_options",)
@@ -39,7 +37,7 @@ def test_unknown_top_level_field_is_removed_for_the_retry() -> None:
 
 def test_unknown_dotted_field_is_removed() -> None:
     body = {"input": "hi", "reasoning": {"effort": "low", "summary": "auto"}}
-    retry = repair_after_rejection(body, 400, "Unknown parameter: 'reasoning.summary'.", GPT, "responses")
+    retry = repair_after_rejection(body, 400, "Unknown parameter: 'reasoning.summary'.", "responses")
     assert retry is not None and retry.body == {"input": "hi", "reasoning": {"effort": "low"}}
 
 
@@ -47,7 +45,7 @@ def test_unknown_schema_keyword_is_removed_from_tool_schemas() -> None:
     params = {"$schema": "x", "type": "object", "properties": {"a": {"type": "string"}}}
     body = {"messages": [], "tools": [{"type": "function", "function": {"name": "t", "parameters": params}}]}
     message = "Unknown name \"$schema\" at 'tools[0].function_declarations[0].parameters': Cannot find field."
-    retry = repair_after_rejection(body, 400, message, OTHER, "chat")
+    retry = repair_after_rejection(body, 400, message, "chat")
     assert retry is not None
     assert retry.body["tools"][0]["function"]["parameters"] == {
         "type": "object",
@@ -57,33 +55,33 @@ def test_unknown_schema_keyword_is_removed_from_tool_schemas() -> None:
 
 def test_unknown_message_field_is_removed_from_messages() -> None:
     body = {"messages": [{"role": "assistant", "content": "x", "reasoning_content": "y"}]}
-    retry = repair_after_rejection(body, 400, 'json: unknown field "reasoning_content"', OTHER, "chat")
+    retry = repair_after_rejection(body, 400, 'json: unknown field "reasoning_content"', "chat")
     assert retry is not None and retry.body["messages"] == [{"role": "assistant", "content": "x"}]
 
 
 def test_field_not_in_body_gives_no_retry() -> None:
     body = {"messages": []}
-    assert repair_after_rejection(body, 400, 'json: unknown field "stream_options"', OTHER, "chat") is None
+    assert repair_after_rejection(body, 400, 'json: unknown field "stream_options"', "chat") is None
 
 
 def test_multiple_tool_calls_error_splits_the_turn() -> None:
     call = {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{}"}}
     body = {"messages": [{"role": "assistant", "tool_calls": [call, {**call, "id": "c2"}]}]}
-    retry = repair_after_rejection(body, 400, "Multiple tool calls are not supported.\n", OTHER, "chat")
+    retry = repair_after_rejection(body, 400, "Multiple tool calls are not supported.\n", "chat")
     assert retry is not None and len(retry.body["messages"]) == 2
 
 
 def test_temperature_error_drops_temperature() -> None:
     body = {"messages": [], "temperature": 0.5}
     message = "BAD_REQUEST: Model eu.anthropic.claude-opus-5 does not support the temperature parameter."
-    retry = repair_after_rejection(body, 400, message, CLAUDE, "messages")
+    retry = repair_after_rejection(body, 400, message, "messages")
     assert retry is not None and "temperature" not in retry.body
 
 
 def test_server_errors_give_no_retry() -> None:
     body = {"messages": [], "stream_options": {}}
-    assert repair_after_rejection(body, 500, 'json: unknown field "stream_options"', OTHER, "chat") is None
+    assert repair_after_rejection(body, 500, 'json: unknown field "stream_options"', "chat") is None
 
 
 def test_unrelated_400_gives_no_retry() -> None:
-    assert repair_after_rejection({"messages": []}, 400, "Invalid Token", OTHER, "chat") is None
+    assert repair_after_rejection({"messages": []}, 400, "Invalid Token", "chat") is None

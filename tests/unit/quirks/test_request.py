@@ -6,7 +6,7 @@ import pytest
 
 from brickgate.catalog.model import Model
 from brickgate.quirks import repair_request
-from brickgate.quirks.request import QUIRKS, repairs_for
+from brickgate.quirks.table import QUIRKS, plan_for
 from tests.unit.quirks.factory import CLAUDE, CODEX, GEMINI_3, GEMINI_25, GPT, GPT_OSS, LLAMA, OPUS_5
 
 CALL = {"id": "call_1", "type": "function", "function": {"name": "bash", "arguments": "{}"}}
@@ -102,4 +102,4 @@ def test_plain_gpt_responses_body_is_passed_through_untouched() -> None:
 
 
 def test_plan_is_computed_once_per_family_and_api() -> None:
-    assert repairs_for(CLAUDE.traits, "chat") is repairs_for(CLAUDE.traits, "chat")
+    assert plan_for(CLAUDE, "chat") is plan_for(CLAUDE, "chat")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from brickgate.quirks import StreamRepair
+from brickgate.quirks import stream_repair
 from brickgate.quirks.responses import (
     MAX_ID_LENGTH,
     drop_unsupported_responses_options,
@@ -84,14 +84,14 @@ def delta(index: int, item_id: str) -> dict:
 
 
 def test_item_ids_are_rewritten_to_the_announced_item_id() -> None:
-    sr = StreamRepair(GPT, "responses")
+    sr = stream_repair(GPT, "responses")
     sr.event(added(0, SHORT_MSG))
     assert sr.event(delta(0, LONG_MSG))["item_id"] == SHORT_MSG
     assert sr.applied == ("rewrite_item_ids",)
 
 
 def test_matching_item_id_event_is_returned_as_is() -> None:
-    sr = StreamRepair(GPT, "responses")
+    sr = stream_repair(GPT, "responses")
     sr.event(added(0, SHORT_MSG))
     event = delta(0, SHORT_MSG)
     assert sr.event(event) is event
@@ -99,20 +99,20 @@ def test_matching_item_id_event_is_returned_as_is() -> None:
 
 
 def test_long_announced_item_id_is_shortened_and_used_for_its_deltas() -> None:
-    sr = StreamRepair(GPT, "responses")
+    sr = stream_repair(GPT, "responses")
     assert sr.event(added(1, LONG_MSG))["item"]["id"] == shorten_id(LONG_MSG)
     assert sr.event(delta(1, "msg_other" + "z" * 100))["item_id"] == shorten_id(LONG_MSG)
 
 
 def test_output_item_done_uses_the_announced_id() -> None:
-    sr = StreamRepair(GPT, "responses")
+    sr = stream_repair(GPT, "responses")
     sr.event(added(0, LONG_MSG))
     done = {**added(0, LONG_MSG), "type": "response.output_item.done"}
     assert sr.event(done)["item"]["id"] == shorten_id(LONG_MSG)
 
 
 def test_completed_response_gets_short_ids_and_total_tokens() -> None:
-    sr = StreamRepair(GPT, "responses")
+    sr = stream_repair(GPT, "responses")
     sr.event(added(0, SHORT_MSG))
     response = {
         "id": LONG_RESP,
@@ -127,22 +127,22 @@ def test_completed_response_gets_short_ids_and_total_tokens() -> None:
 
 
 def test_present_total_tokens_is_kept() -> None:
-    sr = StreamRepair(GPT, "responses")
+    sr = stream_repair(GPT, "responses")
     body = {"id": "resp_1", "output": [], "usage": {"input_tokens": 3, "output_tokens": 4, "total_tokens": 9}}
     assert sr.response(body) is body
 
 
 def test_non_streaming_body_gets_short_ids() -> None:
     body = {"id": LONG_RESP, "output": [{"type": "message", "id": LONG_MSG}]}
-    fixed = StreamRepair(GPT, "responses").response(body)
+    fixed = stream_repair(GPT, "responses").response(body)
     assert (fixed["id"], fixed["output"][0]["id"]) == (shorten_id(LONG_RESP), shorten_id(LONG_MSG))
 
 
 def test_chat_and_anthropic_streams_need_no_repair() -> None:
-    assert not StreamRepair(CLAUDE, "chat").needed
-    assert not StreamRepair(CLAUDE, "messages").needed
+    assert not stream_repair(CLAUDE, "chat").needed
+    assert not stream_repair(CLAUDE, "messages").needed
 
 
 def test_unneeded_stream_repair_returns_events_untouched() -> None:
     event = {"choices": [{"delta": {"content": ""}}]}
-    assert StreamRepair(CLAUDE, "chat").event(event) is event
+    assert stream_repair(CLAUDE, "chat").event(event) is event

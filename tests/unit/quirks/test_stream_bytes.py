@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from brickgate.quirks import StreamRepair
+from brickgate.quirks import stream_repair
 from brickgate.wire.sse import SSEDecoder
 from tests.unit.quirks.factory import GPT
 
@@ -27,10 +27,10 @@ def data_of(raw: bytes) -> dict[str, object]:
 
 @pytest.mark.parametrize("fixture", ["responses_text.sse", "responses_reasoning_tool.sse"])
 def test_byte_fix_matches_the_parsed_fix_event_for_event(fixture: str) -> None:
-    by_bytes, by_parse = StreamRepair(GPT, "responses"), StreamRepair(GPT, "responses")
+    by_bytes, by_parse = stream_repair(GPT, "responses"), stream_repair(GPT, "responses")
     for raw in raw_events(fixture):
         expected = by_parse.event(data_of(raw))
-        fixed = by_bytes.item_id_bytes(raw)
+        fixed = by_bytes.raw_event(raw)
         if fixed is None:  # no item_id: the relay parses it, and so does the reference
             by_bytes.event(data_of(raw))
             continue
@@ -44,17 +44,17 @@ def test_unannounced_long_item_id_is_shortened_in_place() -> None:
     raw = b'event: response.output_text.delta\ndata: {"item_id":"%s","output_index":3,"delta":"x"}' % (
         LONG_ID.encode()
     )
-    fixed = StreamRepair(GPT, "responses").item_id_bytes(raw)
+    fixed = stream_repair(GPT, "responses").raw_event(raw)
     assert fixed is not None
     item_id = data_of(fixed)["item_id"]
     assert isinstance(item_id, str) and len(item_id) <= 64 and item_id.startswith("msg_")
 
 
 def test_quoted_item_id_inside_text_is_not_touched() -> None:
-    repair = StreamRepair(GPT, "responses")
+    repair = stream_repair(GPT, "responses")
     repair.event({"type": "response.output_item.added", "output_index": 0, "item": {"id": "msg_a"}})
     raw = b'data: {"delta":"say \\"item_id\\":\\"zzz\\"","item_id":"msg_b","output_index":0}'
-    fixed = repair.item_id_bytes(raw)
+    fixed = repair.raw_event(raw)
     assert fixed is not None
     doc = data_of(fixed)
     assert doc["item_id"] == "msg_a"
@@ -62,14 +62,14 @@ def test_quoted_item_id_inside_text_is_not_touched() -> None:
 
 
 def test_event_without_item_id_is_left_to_the_parser() -> None:
-    assert StreamRepair(GPT, "responses").item_id_bytes(b'data: {"type":"response.created"}') is None
+    assert stream_repair(GPT, "responses").raw_event(b'data: {"type":"response.created"}') is None
 
 
 def test_a_learned_fix_applies_to_every_delta_of_the_item() -> None:
-    repair = StreamRepair(GPT, "responses")
+    repair = stream_repair(GPT, "responses")
     repair.event({"type": "response.output_item.added", "output_index": 0, "item": {"id": "msg_a"}})
     for n in range(3):
         raw = b'data: {"item_id":"msg_wrong","output_index":0,"delta":"%d"}' % n
-        fixed = repair.item_id_bytes(raw)
+        fixed = repair.raw_event(raw)
         assert fixed is not None and data_of(fixed)["item_id"] == "msg_a"
     assert repair.applied == ("rewrite_item_ids",)

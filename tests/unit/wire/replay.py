@@ -8,6 +8,7 @@ from types import ModuleType
 from typing import Any
 
 from brickgate.protocol import StreamEvent
+from brickgate.wire.contract import feed
 from brickgate.wire.sse import SSEDecoder
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -29,9 +30,9 @@ def decode_stream(wire: ModuleType, data: bytes, chunk_size: int | None = None) 
     events: list[StreamEvent] = []
     for start in range(0, len(data), size):
         for raw in sse.feed(data[start : start + size]):
-            events += decoder.feed(raw)
+            events += feed(decoder, raw)
     for raw in sse.flush():
-        events += decoder.feed(raw)
+        events += feed(decoder, raw)
     return events + decoder.close()
 
 

@@ -5,6 +5,7 @@ from typing import Any
 import orjson
 import pytest
 
+from brickgate.errors import InvalidRequest
 from brickgate.protocol import (
     Finish,
     ImagePart,
@@ -28,6 +29,7 @@ from brickgate.protocol import (
     collect,
 )
 from brickgate.wire import anthropic_messages
+from brickgate.wire.contract import feed
 from brickgate.wire.sse import SSEDecoder, SSEEvent
 from tests.unit.wire.replay import decode_stream, encode_stream, fixture_bytes, fixture_json
 
@@ -121,9 +123,10 @@ def test_stop_reasons_map_to_finish_reasons(raw: str | None, reason: str) -> Non
 
 def test_stream_cut_before_message_stop_is_stream_incomplete() -> None:
     decoder = anthropic_messages.StreamDecoder()
-    decoder.feed(event("message_start", message={"id": "m"}))
-    decoder.feed(
-        event("content_block_start", index=0, content_block={"type": "tool_use", "id": "t", "name": "f"})
+    feed(decoder, event("message_start", message={"id": "m"}))
+    feed(
+        decoder,
+        event("content_block_start", index=0, content_block={"type": "tool_use", "id": "t", "name": "f"}),
     )
     assert decoder.close() == [
         ToolCallEnd(index=0),
@@ -133,50 +136,54 @@ def test_stream_cut_before_message_stop_is_stream_incomplete() -> None:
 
 def test_stop_reason_without_message_stop_completes_on_close() -> None:
     decoder = anthropic_messages.StreamDecoder()
-    decoder.feed(event("message_delta", delta={"stop_reason": "end_turn"}, usage={"output_tokens": 3}))
+    feed(decoder, event("message_delta", delta={"stop_reason": "end_turn"}, usage={"output_tokens": 3}))
     assert decoder.close() == [
         UsageReport(usage=Usage(output_tokens=3)),
         Finish(reason="stop", raw_reason="end_turn"),
     ]
-    assert decoder.feed(event("ping")) == []
+    assert feed(decoder, event("ping")) == []
 
 
 def test_error_event_and_bad_json_are_stream_errors() -> None:
     decoder = anthropic_messages.StreamDecoder()
-    assert decoder.feed(event("error", error={"type": "api_error", "message": "x"})) == [
+    assert feed(decoder, event("error", error={"type": "api_error", "message": "x"})) == [
         StreamError(message="x", code="api_error")
     ]
-    assert anthropic_messages.StreamDecoder().feed(SSEEvent(None, "{"))[0].kind == "error"
-    assert anthropic_messages.StreamDecoder().feed(SSEEvent(None, "null"))[0].kind == "error"
+    assert feed(anthropic_messages.StreamDecoder(), SSEEvent(None, "{"))[0].kind == "error"
+    assert feed(anthropic_messages.StreamDecoder(), SSEEvent(None, "null"))[0].kind == "error"
 
 
 def test_unknown_blocks_and_deltas_are_ignored() -> None:
     decoder = anthropic_messages.StreamDecoder()
-    decoder.feed(event("message_start", message={}))
+    feed(decoder, event("message_start", message={}))
     assert (
-        decoder.feed(event("content_block_start", index=0, content_block={"type": "web_search_tool_result"}))
+        feed(decoder, event("content_block_start", index=0, content_block={"type": "web_search_tool_result"}))
         == []
     )
-    assert decoder.feed(event("content_block_delta", index=0, delta={"type": "citations_delta"})) == []
+    assert feed(decoder, event("content_block_delta", index=0, delta={"type": "citations_delta"})) == []
     assert (
-        decoder.feed(event("content_block_delta", index=9, delta={"type": "text_delta", "text": "x"})) == []
+        feed(decoder, event("content_block_delta", index=9, delta={"type": "text_delta", "text": "x"})) == []
     )
-    assert decoder.feed(event("content_block_delta", index=0, delta={"type": "text_delta", "text": ""})) == []
-    assert decoder.feed(event("content_block_stop", index=9)) == []
-    assert decoder.feed(event("content_block_stop", index=0)) == []
-    assert decoder.feed(event("message_start", message={"id": "again"})) == []
+    assert (
+        feed(decoder, event("content_block_delta", index=0, delta={"type": "text_delta", "text": ""})) == []
+    )
+    assert feed(decoder, event("content_block_stop", index=9)) == []
+    assert feed(decoder, event("content_block_stop", index=0)) == []
+    assert feed(decoder, event("message_start", message={"id": "again"})) == []
 
 
 def test_a_repeated_block_stop_ends_a_tool_call_once() -> None:
     decoder = anthropic_messages.StreamDecoder()
-    decoder.feed(
-        event("content_block_start", index=0, content_block={"type": "tool_use", "id": "t", "name": "f"})
+    feed(
+        decoder,
+        event("content_block_start", index=0, content_block={"type": "tool_use", "id": "t", "name": "f"}),
     )
-    decoder.feed(
-        event("content_block_delta", index=0, delta={"type": "input_json_delta", "partial_json": "{}"})
+    feed(
+        decoder,
+        event("content_block_delta", index=0, delta={"type": "input_json_delta", "partial_json": "{}"}),
     )
-    assert decoder.feed(event("content_block_stop", index=0)) == [ToolCallEnd(index=0)]
-    assert decoder.feed(event("content_block_stop", index=0)) == []
+    assert feed(decoder, event("content_block_stop", index=0)) == [ToolCallEnd(index=0)]
+    assert feed(decoder, event("content_block_stop", index=0)) == []
 
 
 # ---------------------------------------------------------------- upstream request encoding
@@ -426,18 +433,21 @@ def test_decode_request_reads_tool_choice_shapes_and_keeps_other_output_config()
     [
         ({"messages": []}, "`model`"),
         ({"model": "m", "messages": {}}, "`messages` must be an array"),
-        ({"model": "m", "messages": [{"role": "tool", "content": "x"}]}, "unsupported role 'tool'"),
+        (
+            {"model": "m", "messages": [{"role": "tool", "content": "x"}]},
+            r'role must be user or assistant \(got "tool"\)',
+        ),
         ({"model": "m", "messages": [{"role": "user", "content": 1}]}, "string or an array"),
         (
             {"model": "m", "messages": [{"role": "user", "content": [{"type": "document"}]}]},
-            "'document' cannot be translated",
+            '"document" cannot be translated',
         ),
         (
             {
                 "model": "m",
                 "messages": [{"role": "user", "content": [{"type": "image", "source": {"type": "file"}}]}],
             },
-            "'file' is not supported",
+            '"file" is not supported',
         ),
         ({"model": "m", "messages": [], "tools": [{"input_schema": {}}]}, "name must be"),
     ],
@@ -445,7 +455,7 @@ def test_decode_request_reads_tool_choice_shapes_and_keeps_other_output_config()
 def test_decode_request_rejects_malformed_bodies_with_a_clear_message(
     body: dict[str, Any], message: str
 ) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InvalidRequest, match=message):
         anthropic_messages.decode_request(body)
 
 

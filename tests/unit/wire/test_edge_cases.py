@@ -18,6 +18,7 @@ from brickgate.protocol import (
     ToolResultPart,
 )
 from brickgate.wire import anthropic_messages, openai_chat, openai_responses
+from brickgate.wire.contract import feed
 from brickgate.wire.sse import SSEDecoder, SSEEvent, encode_sse
 
 
@@ -43,7 +44,7 @@ def test_chat_end_is_idempotent_and_odd_content_items_are_skipped() -> None:
         {"type": "text", "text": "ok"},
     ]
     body = {"choices": [{"delta": {"content": items}}]}
-    assert decoder.feed(SSEEvent(None, orjson.dumps(body).decode()))[1:] == [TextDelta(text="ok")]
+    assert feed(decoder, SSEEvent(None, orjson.dumps(body).decode()))[1:] == [TextDelta(text="ok")]
     assert len(decoder.end()) == 1
     assert decoder.end() == []
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
+from brickgate.errors import InvalidRequest
 from brickgate.protocol import (
     Finish,
     ImagePart,
@@ -26,6 +27,7 @@ from brickgate.protocol import (
     collect,
 )
 from brickgate.wire import openai_chat
+from brickgate.wire.contract import feed
 from brickgate.wire.sse import SSEEvent
 from tests.unit.wire.replay import decode_stream, encode_stream, fixture_bytes, fixture_json
 
@@ -104,13 +106,13 @@ def test_claude_reasoning_array_becomes_one_signed_reasoning_part() -> None:
 def test_encrypted_reasoning_summary_becomes_redacted_reasoning() -> None:
     decoder = openai_chat.StreamDecoder()
     item = {"type": "reasoning", "summary": [{"type": "summary_encrypted_text", "data": "opaque"}, "junk"]}
-    events = decoder.feed(chunk({"content": [item, {"type": "text", "text": ""}, "junk"]}))
+    events = feed(decoder, chunk({"content": [item, {"type": "text", "text": ""}, "junk"]}))
     assert events[1:] == [ReasoningDelta(redacted="opaque")]
 
 
 def test_reasoning_content_string_field_is_reasoning() -> None:
     decoder = openai_chat.StreamDecoder()
-    assert decoder.feed(chunk({"reasoning_content": "hmm", "reasoning": "more"}))[1:] == [
+    assert feed(decoder, chunk({"reasoning_content": "hmm", "reasoning": "more"}))[1:] == [
         ReasoningDelta(text="hmm"),
         ReasoningDelta(text="more"),
     ]
@@ -118,58 +120,58 @@ def test_reasoning_content_string_field_is_reasoning() -> None:
 
 def test_stream_cut_before_finish_ends_with_stream_incomplete() -> None:
     decoder = openai_chat.StreamDecoder()
-    decoder.feed(
-        chunk({"tool_calls": [{"index": 0, "id": "c", "function": {"name": "f", "arguments": "{"}}]})
+    feed(
+        decoder, chunk({"tool_calls": [{"index": 0, "id": "c", "function": {"name": "f", "arguments": "{"}}]})
     )
     assert decoder.close() == [
         ToolCallEnd(index=0),
         StreamError(message="the upstream stream ended before it finished", code="stream_incomplete"),
     ]
     assert decoder.close() == []
-    assert decoder.feed(DONE) == []
+    assert feed(decoder, DONE) == []
 
 
 def test_finish_reason_without_done_still_completes_on_close() -> None:
     decoder = openai_chat.StreamDecoder()
-    decoder.feed(chunk({"content": "hi"}, "length"))
+    feed(decoder, chunk({"content": "hi"}, "length"))
     assert decoder.close() == [Finish(reason="length", raw_reason="length")]
 
 
 def test_done_without_finish_reason_infers_stop() -> None:
     decoder = openai_chat.StreamDecoder()
-    decoder.feed(chunk({"content": "hi"}))
-    assert decoder.feed(DONE) == [Finish(reason="stop", raw_reason=None)]
+    feed(decoder, chunk({"content": "hi"}))
+    assert feed(decoder, DONE) == [Finish(reason="stop", raw_reason=None)]
 
 
 def test_unknown_finish_reason_maps_to_other() -> None:
     decoder = openai_chat.StreamDecoder()
-    decoder.feed(chunk({}, "weird"))
-    assert decoder.feed(DONE)[-1] == Finish(reason="other", raw_reason="weird")
+    feed(decoder, chunk({}, "weird"))
+    assert feed(decoder, DONE)[-1] == Finish(reason="other", raw_reason="weird")
 
 
 def test_non_json_chunk_is_a_stream_error() -> None:
     decoder = openai_chat.StreamDecoder()
-    events = decoder.feed(SSEEvent(None, "{not json"))
+    events = feed(decoder, SSEEvent(None, "{not json"))
     assert isinstance(events[0], StreamError) and events[0].code == "invalid_json"
     assert decoder.close() == []
 
 
 def test_non_object_chunk_is_a_stream_error() -> None:
-    events = openai_chat.StreamDecoder().feed(SSEEvent(None, "[1]"))
+    events = feed(openai_chat.StreamDecoder(), SSEEvent(None, "[1]"))
     assert isinstance(events[0], StreamError) and events[0].code == "invalid_json"
 
 
 def test_error_chunk_mid_stream_is_a_stream_error_with_its_code() -> None:
     decoder = openai_chat.StreamDecoder()
-    decoder.feed(chunk({"content": "a"}))
+    feed(decoder, chunk({"content": "a"}))
     error = {"error": {"message": "overloaded", "code": "503"}}
-    assert decoder.feed(SSEEvent(None, orjson.dumps(error).decode())) == [
+    assert feed(decoder, SSEEvent(None, orjson.dumps(error).decode())) == [
         StreamError(message="overloaded", code="503")
     ]
 
 
 def test_error_chunk_with_a_plain_string_is_a_stream_error() -> None:
-    events = openai_chat.StreamDecoder().feed(SSEEvent(None, '{"error": "boom"}'))
+    events = feed(openai_chat.StreamDecoder(), SSEEvent(None, '{"error": "boom"}'))
     assert events == [StreamError(message="boom", code=None)]
 
 
@@ -177,7 +179,7 @@ def test_a_new_call_reusing_an_index_is_a_separate_call() -> None:
     first = {"index": 0, "id": "a", "function": {"name": "f", "arguments": "{}"}}
     second = {"index": 0, "id": "b", "function": {"name": "g", "arguments": "{}"}}
     decoder = openai_chat.StreamDecoder()
-    got = decoder.feed(chunk({"tool_calls": [first]})) + decoder.feed(chunk({"tool_calls": [second]}))
+    got = feed(decoder, chunk({"tool_calls": [first]})) + feed(decoder, chunk({"tool_calls": [second]}))
     assert collect(got).tool_calls == (
         ToolCallPart(id="a", name="f", arguments="{}"),
         ToolCallPart(id="b", name="g", arguments="{}"),
@@ -186,38 +188,39 @@ def test_a_new_call_reusing_an_index_is_a_separate_call() -> None:
 
 def test_late_thought_signature_on_a_tool_call_arrives_with_its_end() -> None:
     decoder = openai_chat.StreamDecoder()
-    decoder.feed(chunk({"tool_calls": [{"index": 0, "id": "a", "function": {"name": "f"}}]}))
-    decoder.feed(
-        chunk({"tool_calls": [{"index": 0, "function": {"arguments": "{}"}, "thoughtSignature": "s"}]})
+    feed(decoder, chunk({"tool_calls": [{"index": 0, "id": "a", "function": {"name": "f"}}]}))
+    feed(
+        decoder,
+        chunk({"tool_calls": [{"index": 0, "function": {"arguments": "{}"}, "thoughtSignature": "s"}]}),
     )
-    assert decoder.feed(chunk({}, "tool_calls"))[0] == ToolCallEnd(
+    assert feed(decoder, chunk({}, "tool_calls"))[0] == ToolCallEnd(
         index=0, provider_data={"thoughtSignature": "s"}
     )
 
 
 def test_tool_call_without_id_gets_one() -> None:
-    events = openai_chat.StreamDecoder().feed(chunk({"tool_calls": [{"function": {"name": "f"}}, "junk"]}))
+    events = feed(openai_chat.StreamDecoder(), chunk({"tool_calls": [{"function": {"name": "f"}}, "junk"]}))
     start = events[1]
     assert isinstance(start, ToolCallStart) and start.id.startswith("call_") and start.name == "f"
 
 
 def test_choices_other_than_the_first_are_ignored() -> None:
     body = {"id": "x", "choices": [{"index": 1, "delta": {"content": "no"}}, "junk"]}
-    assert openai_chat.StreamDecoder().feed(SSEEvent(None, orjson.dumps(body).decode())) == [Start(id="x")]
+    assert feed(openai_chat.StreamDecoder(), SSEEvent(None, orjson.dumps(body).decode())) == [Start(id="x")]
 
 
 def test_partial_usage_never_replaces_a_complete_one() -> None:
     decoder = openai_chat.StreamDecoder()
-    decoder.feed(chunk({}, usage={"prompt_tokens": 5}))
-    decoder.feed(chunk({}, usage={"prompt_tokens": 5, "completion_tokens": 2}))
-    decoder.feed(chunk({}, "stop", usage={"prompt_tokens": 9, "completion_tokens": None}))
-    assert decoder.feed(DONE)[0] == UsageReport(usage=Usage(input_tokens=5, output_tokens=2))
+    feed(decoder, chunk({}, usage={"prompt_tokens": 5}))
+    feed(decoder, chunk({}, usage={"prompt_tokens": 5, "completion_tokens": 2}))
+    feed(decoder, chunk({}, "stop", usage={"prompt_tokens": 9, "completion_tokens": None}))
+    assert feed(decoder, DONE)[0] == UsageReport(usage=Usage(input_tokens=5, output_tokens=2))
 
 
 def test_only_partial_usage_is_still_reported() -> None:
     decoder = openai_chat.StreamDecoder()
-    decoder.feed(chunk({}, "stop", usage={"prompt_tokens": 7.0, "completion_tokens": True}))
-    assert decoder.feed(DONE)[0] == UsageReport(usage=Usage(input_tokens=7))
+    feed(decoder, chunk({}, "stop", usage={"prompt_tokens": 7.0, "completion_tokens": True}))
+    assert feed(decoder, DONE)[0] == UsageReport(usage=Usage(input_tokens=7))
 
 
 def test_non_streaming_body_decodes_like_its_stream() -> None:
@@ -515,9 +518,9 @@ def test_decode_request_keeps_an_unusable_thinking_field_as_extra() -> None:
     ("body", "message"),
     [
         ({"messages": []}, "`model`"),
-        ({"model": "m"}, "`messages` must be an array"),
+        ({"model": "m"}, "`messages` is missing"),
         ({"model": "m", "messages": ["x"]}, r"messages\[0\] must be an object"),
-        ({"model": "m", "messages": [{"role": "wizard"}]}, "unsupported role 'wizard'"),
+        ({"model": "m", "messages": [{"role": "wizard"}]}, r'role must be .* \(got "wizard"\)'),
         ({"model": "m", "messages": [{"role": "tool", "content": "x"}]}, "tool_call_id"),
         ({"model": "m", "messages": [{"role": "user", "content": 5}]}, "string or an array"),
         ({"model": "m", "messages": [{"role": "user", "content": [{"type": "input_audio"}]}]}, "input_audio"),
@@ -531,7 +534,7 @@ def test_decode_request_keeps_an_unusable_thinking_field_as_extra() -> None:
 def test_decode_request_rejects_malformed_bodies_with_a_clear_message(
     body: dict[str, object], message: str
 ) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InvalidRequest, match=message):
         openai_chat.decode_request(body)
 
 

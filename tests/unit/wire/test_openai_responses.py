@@ -5,6 +5,7 @@ from typing import Any
 import orjson
 import pytest
 
+from brickgate.errors import InvalidRequest
 from brickgate.protocol import (
     Finish,
     ImagePart,
@@ -28,6 +29,7 @@ from brickgate.protocol import (
     collect,
 )
 from brickgate.wire import openai_responses
+from brickgate.wire.contract import feed
 from brickgate.wire.openai_responses.reasoning import SIGNATURE_PREFIX
 from brickgate.wire.sse import SSEDecoder, SSEEvent
 from tests.unit.wire.replay import decode_stream, encode_stream, fixture_bytes, fixture_json
@@ -129,11 +131,12 @@ def test_final_status_maps_to_a_finish_reason(response: dict[str, Any], reason: 
 
 def test_failed_response_is_a_stream_error() -> None:
     decoder = openai_responses.StreamDecoder()
-    decoder.feed(
-        event("response.output_item.added", output_index=0, item={"type": "function_call", "id": "f"})
+    feed(
+        decoder,
+        event("response.output_item.added", output_index=0, item={"type": "function_call", "id": "f"}),
     )
     failed = {"status": "failed", "error": {"code": "server_error", "message": "boom"}}
-    assert decoder.feed(event("response.failed", response=failed)) == [
+    assert feed(decoder, event("response.failed", response=failed)) == [
         ToolCallEnd(index=0),
         StreamError(message="boom", code="server_error"),
     ]
@@ -142,50 +145,52 @@ def test_failed_response_is_a_stream_error() -> None:
 
 def test_error_event_is_a_stream_error() -> None:
     decoder = openai_responses.StreamDecoder()
-    assert decoder.feed(event("error", code="rate_limit", message="slow down")) == [
+    assert feed(decoder, event("error", code="rate_limit", message="slow down")) == [
         StreamError(message="slow down", code="rate_limit")
     ]
-    assert decoder.feed(event("response.output_text.delta", output_index=0, delta="x")) == []
+    assert feed(decoder, event("response.output_text.delta", output_index=0, delta="x")) == []
 
 
 def test_stream_without_completed_ends_with_stream_incomplete() -> None:
     decoder = openai_responses.StreamDecoder()
-    decoder.feed(event("response.created", response={"id": "r"}))
-    decoder.feed(event("response.output_item.added", output_index=0, item={"type": "message"}))
-    decoder.feed(event("response.output_text.delta", output_index=0, delta="Hel"))
+    feed(decoder, event("response.created", response={"id": "r"}))
+    feed(decoder, event("response.output_item.added", output_index=0, item={"type": "message"}))
+    feed(decoder, event("response.output_text.delta", output_index=0, delta="Hel"))
     assert decoder.close() == [
         StreamError(message="the upstream stream ended before response.completed", code="stream_incomplete")
     ]
 
 
 def test_non_json_event_is_a_stream_error() -> None:
-    assert openai_responses.StreamDecoder().feed(SSEEvent("x", "nope"))[0].kind == "error"
-    assert openai_responses.StreamDecoder().feed(SSEEvent("x", "3"))[0].kind == "error"
+    assert feed(openai_responses.StreamDecoder(), SSEEvent("x", "nope"))[0].kind == "error"
+    assert feed(openai_responses.StreamDecoder(), SSEEvent("x", "3"))[0].kind == "error"
 
 
 def test_arguments_done_without_deltas_supplies_the_arguments_once() -> None:
     decoder = openai_responses.StreamDecoder()
-    decoder.feed(event("response.output_item.added", item={"type": "function_call", "id": "fc", "name": "f"}))
-    assert decoder.feed(
-        event("response.function_call_arguments.done", item_id="fc", arguments='{"a":1}')
+    feed(
+        decoder, event("response.output_item.added", item={"type": "function_call", "id": "fc", "name": "f"})
+    )
+    assert feed(
+        decoder, event("response.function_call_arguments.done", item_id="fc", arguments='{"a":1}')
     ) == [ToolCallDelta(index=0, arguments='{"a":1}')]
     done = {"type": "function_call", "id": "fc", "arguments": '{"a":1}'}
-    assert decoder.feed(event("response.output_item.done", item=done)) == [ToolCallEnd(index=0)]
-    assert decoder.feed(event("response.function_call_arguments.done", item_id="fc", arguments="{}")) == []
+    assert feed(decoder, event("response.output_item.done", item=done)) == [ToolCallEnd(index=0)]
+    assert feed(decoder, event("response.function_call_arguments.done", item_id="fc", arguments="{}")) == []
 
 
 def test_deltas_for_unknown_items_are_ignored() -> None:
     decoder = openai_responses.StreamDecoder()
-    assert decoder.feed(event("response.output_text.delta", item_id="nope", delta="x")) == []
-    assert decoder.feed(event("response.function_call_arguments.delta", output_index=3, delta="x")) == []
-    assert decoder.feed(event("response.reasoning_summary_text.delta", output_index=3, delta="x")) == []
-    assert decoder.feed(event("response.output_text.done", output_index=0)) == []
+    assert feed(decoder, event("response.output_text.delta", item_id="nope", delta="x")) == []
+    assert feed(decoder, event("response.function_call_arguments.delta", output_index=3, delta="x")) == []
+    assert feed(decoder, event("response.reasoning_summary_text.delta", output_index=3, delta="x")) == []
+    assert feed(decoder, event("response.output_text.done", output_index=0)) == []
 
 
 def test_item_done_without_item_added_still_yields_the_call() -> None:
     decoder = openai_responses.StreamDecoder()
     item = {"type": "function_call", "call_id": "c", "name": "f", "arguments": "{}"}
-    events = decoder.feed(event("response.output_item.done", output_index=0, item=item))
+    events = feed(decoder, event("response.output_item.done", output_index=0, item=item))
     assert events[1:] == [
         ToolCallStart(index=0, id="c", name="f"),
         ToolCallDelta(index=0, arguments="{}"),
@@ -429,11 +434,11 @@ def test_decode_request_accepts_string_assistant_content_output_arrays_and_refus
         ({"model": "m", "input": 3}, "`input` must be"),
         (
             {"model": "m", "input": [{"type": "item_reference", "id": "x"}]},
-            "'item_reference' cannot be translated",
+            '"item_reference" cannot be translated',
         ),
-        ({"model": "m", "input": [{"role": "critic", "content": "x"}]}, "unsupported role 'critic'"),
+        ({"model": "m", "input": [{"role": "critic", "content": "x"}]}, r'role must be .* \(got "critic"\)'),
         ({"model": "m", "input": [{"role": "user", "content": 4}]}, "string or an array"),
-        ({"model": "m", "input": [{"role": "user", "content": [{"type": "input_file"}]}]}, "'input_file'"),
+        ({"model": "m", "input": [{"role": "user", "content": [{"type": "input_file"}]}]}, '"input_file"'),
         (
             {"model": "m", "input": [{"role": "user", "content": [{"type": "input_image", "file_id": "f"}]}]},
             "file ids",
@@ -444,7 +449,7 @@ def test_decode_request_accepts_string_assistant_content_output_arrays_and_refus
 def test_decode_request_rejects_malformed_bodies_with_a_clear_message(
     body: dict[str, Any], message: str
 ) -> None:
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(InvalidRequest, match=message):
         openai_responses.decode_request(body)
 
 

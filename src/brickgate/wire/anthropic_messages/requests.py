@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from brickgate.errors import InvalidRequest
 from brickgate.protocol import (
     ImagePart,
     Message,
@@ -24,16 +25,22 @@ from brickgate.protocol import (
     ToolCallPart,
     ToolResultPart,
 )
+from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, Field, FieldTable
 from brickgate.wire.fields import (
     JSONObject,
     arguments_object,
     dumps,
+    json_type,
+    list_of,
     mapping,
     merge_extra,
     native_shape,
     native_tool,
-    require_list,
+    optional_array,
+    require_array,
+    require_model,
     require_object,
+    shown,
     text_of,
 )
 
@@ -197,39 +204,39 @@ def encode_tool_choice(choice: str | None, parallel: bool | None) -> JSONObject 
 
 # ---------------------------------------------------------------- Messages → canonical
 
-_CONSUMED = frozenset(
-    {
-        "model",
-        "messages",
-        "system",
-        "tools",
-        "tool_choice",
-        "max_tokens",
-        "temperature",
-        "top_p",
-        "stop_sequences",
-        "thinking",
-        "stream",
-        "metadata",
-    }
-)
+FIELDS: FieldTable = {
+    "model": Field(STRING, canonical=True),
+    "messages": Field(ARRAY, canonical=True, object_items=True),
+    "system": Field(STRING + ARRAY, canonical=True),
+    "tools": Field(ARRAY, canonical=True, object_items=True),
+    "tool_choice": Field(OBJECT, canonical=True),
+    "max_tokens": Field(INTEGER, canonical=True),
+    "temperature": Field(NUMBER, canonical=True),
+    "top_p": Field(NUMBER, canonical=True),
+    "top_k": Field(INTEGER),
+    "stop_sequences": Field(ARRAY, canonical=True),
+    "thinking": Field(OBJECT, canonical=True),
+    "output_config": Field(),  # its `effort` is decoded with `thinking`; other keys stay in extra
+    "stream": Field(BOOLEAN, canonical=True),
+    "metadata": Field(OBJECT, canonical=True),
+}
+_CANONICAL = frozenset(name for name, field in FIELDS.items() if field.canonical)
 
 
 def decode_request(body: Mapping[str, Any]) -> Request:
-    """An inbound Messages body → canonical Request. Raises ValueError for malformed bodies."""
-    model = body.get("model")
-    if not isinstance(model, str) or not model:
-        raise ValueError("`model` must be a non-empty string")
+    """An inbound Messages body → canonical Request; ``InvalidRequest`` for a malformed one."""
+    model = require_model(body)
     messages: list[Message] = []
     system = body.get("system")
     if system:
-        messages.append(Message(role="system", parts=decode_blocks(system, "system")))
-    for i, raw in enumerate(require_list(body, "messages", "messages")):
+        messages.append(Message(role="system", parts=decode_blocks(system, "`system`")))
+    for i, raw in enumerate(require_array(body.get("messages"), "`messages`", "messages")):
         messages.extend(decode_message(require_object(raw, f"messages[{i}]"), i))
     tools = tuple(
-        decode_tool(require_object(t, f"tools[{i}]"), i) for i, t in enumerate(body.get("tools") or ())
+        decode_tool(require_object(t, f"tools[{i}]"), i)
+        for i, t in enumerate(optional_array(body.get("tools"), "`tools`", "tools"))
     )
-    extra = {k: v for k, v in body.items() if k not in _CONSUMED}
+    extra = {k: v for k, v in body.items() if k not in _CANONICAL}
     budget, effort = decode_thinking(mapping(body.get("thinking")), extra)
     choice = mapping(body.get("tool_choice"))
     stop = body.get("stop_sequences")
@@ -243,7 +250,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
         max_tokens=max_tokens if isinstance(max_tokens, int) else None,
         temperature=body.get("temperature"),
         top_p=body.get("top_p"),
-        stop=tuple(s for s in stop or () if isinstance(s, str)),
+        stop=tuple(s for s in list_of(stop) if isinstance(s, str)),
         reasoning_effort=effort,
         reasoning_budget=budget,
         stream=bool(body.get("stream", False)),
@@ -273,8 +280,8 @@ def decode_thinking(thinking: Mapping[str, Any], extra: dict[str, Any]) -> tuple
 def decode_message(raw: Mapping[str, Any], i: int) -> list[Message]:
     role = raw.get("role")
     if role not in ("user", "assistant", "system"):
-        raise ValueError(f"messages[{i}]: unsupported role {role!r} (expected user, assistant)")
-    parts = decode_blocks(raw.get("content"), f"messages[{i}]")
+        raise InvalidRequest(f"messages[{i}].role must be user or assistant (got {shown(role)}).")
+    parts = decode_blocks(raw.get("content"), f"messages[{i}].content")
     if role != "user":
         return [Message(role=role, parts=parts)]
     # split the user turn into runs: tool results become tool messages, the rest stays a user message
@@ -297,8 +304,13 @@ def decode_blocks(content: Any, where: str) -> tuple[Part, ...]:
     if isinstance(content, str):
         return (TextPart(text=content),)
     if not isinstance(content, list):
-        raise ValueError(f"{where}.content must be a string or an array of content blocks")
-    return tuple(decode_block(require_object(block, f"{where}.content[]"), where) for block in content)
+        raise InvalidRequest(
+            f"{where} must be a string or an array of content blocks, not {json_type(content)}."
+        )
+    return tuple(
+        decode_block(require_object(block, f"{where}[{j}]"), f"{where}[{j}]")
+        for j, block in enumerate(content)
+    )
 
 
 def decode_block(block: Mapping[str, Any], where: str) -> Part:
@@ -322,7 +334,7 @@ def decode_block(block: Mapping[str, Any], where: str) -> Part:
         content = block.get("content")
         result: str | tuple[TextPart | ImagePart, ...] = text_of(content)
         if isinstance(content, list):
-            parts = decode_blocks(content, where)
+            parts = decode_blocks(content, f"{where}.content")
             result = tuple(p for p in parts if isinstance(p, (TextPart, ImagePart)))
         return ToolResultPart(
             tool_call_id=text_of(block.get("tool_use_id")),
@@ -336,7 +348,9 @@ def decode_block(block: Mapping[str, Any], where: str) -> Part:
         )
     if kind == "redacted_thinking":
         return ReasoningPart(redacted=text_of(block.get("data")))
-    raise ValueError(f"{where}: content block type {kind!r} cannot be translated for this model's API")
+    raise InvalidRequest(
+        f"{where}: content block type {shown(kind)} cannot be translated for this model's API."
+    )
 
 
 def decode_image(source: Mapping[str, Any], pd: JSONObject | None, where: str) -> ImagePart:
@@ -348,8 +362,8 @@ def decode_image(source: Mapping[str, Any], pd: JSONObject | None, where: str) -
         )
     if source.get("type") == "url":
         return ImagePart(url=text_of(source.get("url")), provider_data=pd)
-    raise ValueError(
-        f"{where}: image source type {source.get('type')!r} is not supported (use base64 or url)"
+    raise InvalidRequest(
+        f"{where}: image source type {shown(source.get('type'))} is not supported (use base64 or url)."
     )
 
 
@@ -358,7 +372,7 @@ def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
         return native_tool(API, raw)  # a server tool (web_search_..., bash_..., text_editor_...)
     name = raw.get("name")
     if not isinstance(name, str) or not name:
-        raise ValueError(f"tools[{i}].name must be a non-empty string")
+        raise InvalidRequest(f"tools[{i}].name must be a non-empty string (got {shown(name)}).")
     schema = raw.get("input_schema")
     description = raw.get("description")
     pd = {key: raw[key] for key in TOOL_EXTRA_KEYS if key in raw}

@@ -24,8 +24,7 @@ from brickgate.protocol import (
     Usage,
     UsageReport,
 )
-from brickgate.wire.fields import count, dumps, event_object, mapping, new_id, text_of
-from brickgate.wire.sse import SSEEvent
+from brickgate.wire.fields import count, dumps, list_of, mapping, new_id, payload_problem, text_of
 
 STOP_REASONS: dict[str, FinishReason] = {
     "end_turn": "stop",
@@ -48,6 +47,16 @@ def decode_usage(u: Mapping[str, Any]) -> Usage:
     )
 
 
+def usage_of(payload: Mapping[str, Any]) -> Usage | None:
+    """The usage of a message body, ``message_start`` (input side) or ``message_delta`` (output side)."""
+    u = payload.get("usage")
+    if not isinstance(u, dict):
+        u = mapping(payload.get("message")).get("usage")
+    if not isinstance(u, dict) or not any(count(value) is not None for value in u.values()):
+        return None
+    return decode_usage(u)
+
+
 class _Block:
     __slots__ = ("call", "initial_input", "kind", "signature", "streamed")
 
@@ -60,7 +69,7 @@ class _Block:
 
 
 class StreamDecoder:
-    """Folds Messages stream events into protocol events. ``feed`` each SSE event, then ``close``."""
+    """Folds Messages stream events into protocol events. ``event`` per parsed event, then ``close``."""
 
     __slots__ = ("_blocks", "_done", "_next_call", "_started", "_stop_reason", "_usage")
 
@@ -72,19 +81,16 @@ class StreamDecoder:
         self._usage: dict[str, Any] = {}
         self._stop_reason: str | None = None
 
-    def feed(self, event: SSEEvent) -> list[StreamEvent]:
-        """One SSE event → protocol events. The event type is read from the JSON ``type`` (or ``event:``)."""
+    def event(self, data: Mapping[str, Any]) -> list[StreamEvent]:
+        """One parsed stream event; its ``type`` picks the handler (unknown types are skipped)."""
         if self._done:
             return []
-        data, problem = event_object(event.data)
-        if data is None:
-            return self._fail(problem, "invalid_json")
-        return self.event(data)
-
-    def event(self, data: Mapping[str, Any]) -> list[StreamEvent]:
-        """One parsed stream event."""
         handler = _HANDLERS.get(text_of(data.get("type")))
         return handler(self, data) if handler is not None else []
+
+    def text(self, data: str) -> list[StreamEvent]:
+        """A payload that is not a JSON object: this API has none, so the stream is broken."""
+        return [] if self._done else self._fail(payload_problem(data), "invalid_json")
 
     def close(self) -> list[StreamEvent]:
         """End of the byte stream. Without ``message_stop`` (or a stop reason) it ends in a StreamError."""
@@ -236,9 +242,13 @@ def decode_response(body: Mapping[str, Any]) -> list[StreamEvent]:
         return StreamDecoder().event(body)
     decoder = StreamDecoder()
     out = decoder.event({"type": "message_start", "message": {**body, "content": []}})
-    for index, block in enumerate(body.get("content") or ()):
+    for index, block in enumerate(list_of(body.get("content"))):
         out += decoder.event({"type": "content_block_start", "index": index, "content_block": block})
         out += decoder.event({"type": "content_block_stop", "index": index})
     delta = {"stop_reason": body.get("stop_reason")}
     out += decoder.event({"type": "message_delta", "delta": delta})
     return out + decoder.event({"type": "message_stop"})
+
+
+def stream_decoder() -> StreamDecoder:
+    return StreamDecoder()

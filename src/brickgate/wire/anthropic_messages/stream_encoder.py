@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -222,3 +223,9 @@ def encode_response(resp: Response, model: str) -> JSONObject:
         "stop_sequence": None,
         "usage": encode_usage(resp.usage),
     }
+
+
+def stream_encoder(model: str, request: Mapping[str, Any]) -> StreamEncoder:
+    """The encoder for an answer to ``request`` (no request option changes this API's stream)."""
+    del request
+    return StreamEncoder(model)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from brickgate.errors import InvalidRequest
 from brickgate.protocol import (
     ImagePart,
     Message,
@@ -21,14 +22,20 @@ from brickgate.protocol import (
     ToolCallPart,
     ToolResultPart,
 )
+from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, Field, FieldTable
 from brickgate.wire.fields import (
     JSONObject,
+    json_type,
+    list_of,
     mapping,
     merge_extra,
     native_shape,
     native_tool,
-    require_list,
+    optional_array,
+    require_array,
+    require_model,
     require_object,
+    shown,
     text_of,
 )
 
@@ -178,42 +185,51 @@ def encode_tool_choice(choice: str) -> str | JSONObject:
 
 # ---------------------------------------------------------------- chat → canonical
 
-_CONSUMED = frozenset(
-    {
-        "model",
-        "messages",
-        "tools",
-        "tool_choice",
-        "parallel_tool_calls",
-        "max_tokens",
-        "max_completion_tokens",
-        "temperature",
-        "top_p",
-        "stop",
-        "reasoning_effort",
-        "response_format",
-        "stream",
-        "metadata",
-    }
-)
+# research/databricks-api.md §2.4 for the documented ones (SDK ``query()``; ai-bridge
+# ``call-options-to-fmapi-args.ts``); the rest are what OpenAI clients send.
+FIELDS: FieldTable = {
+    "model": Field(STRING, canonical=True, documented=True),
+    "messages": Field(ARRAY, canonical=True, object_items=True, documented=True),
+    "tools": Field(ARRAY, canonical=True, object_items=True, documented=True),
+    "tool_choice": Field(STRING + OBJECT, canonical=True, documented=True),
+    "parallel_tool_calls": Field(BOOLEAN, canonical=True),
+    "max_tokens": Field(INTEGER, canonical=True, documented=True),
+    "max_completion_tokens": Field(INTEGER, canonical=True),
+    "temperature": Field(NUMBER, canonical=True, documented=True),
+    "top_p": Field(NUMBER, canonical=True, documented=True),
+    "top_k": Field(documented=True),
+    "stop": Field(STRING + ARRAY, canonical=True, documented=True),
+    "n": Field(INTEGER, documented=True),
+    "stream": Field(BOOLEAN, canonical=True, documented=True),
+    "stream_options": Field(OBJECT),
+    "response_format": Field(OBJECT, canonical=True, documented=True),
+    "reasoning_effort": Field(STRING, canonical=True, documented=True),
+    "metadata": Field(OBJECT, canonical=True),
+    "thinking": Field(),  # Claude's, on Databricks chat too; decoded when it carries a budget
+    "logprobs": Field(documented=True),
+    "top_logprobs": Field(documented=True),
+    "extra_params": Field(documented=True),
+    "usage_context": Field(documented=True),
+    "client_request_id": Field(documented=True),
+}
+_CANONICAL = frozenset(name for name, field in FIELDS.items() if field.canonical)
 
 
 def decode_request(body: Mapping[str, Any]) -> Request:
-    """An inbound chat completions body → canonical Request. Raises ValueError for malformed bodies."""
-    model = body.get("model")
-    if not isinstance(model, str) or not model:
-        raise ValueError("`model` must be a non-empty string")
-    raw_messages = require_list(body, "messages", "messages")
+    """An inbound chat completions body → canonical Request; ``InvalidRequest`` for a malformed one."""
+    model = require_model(body)
+    raw_messages = require_array(body.get("messages"), "`messages`", "messages")
     messages: list[Message] = []
     for i, raw in enumerate(raw_messages):
         messages.extend(decode_message(require_object(raw, f"messages[{i}]"), i))
     tools = tuple(
-        decode_tool(require_object(t, f"tools[{i}]"), i) for i, t in enumerate(body.get("tools") or ())
+        decode_tool(require_object(t, f"tools[{i}]"), i)
+        for i, t in enumerate(optional_array(body.get("tools"), "`tools`", "tools"))
     )
     max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
     stop = body.get("stop")
     thinking = mapping(body.get("thinking"))
-    extra = {k: v for k, v in body.items() if k not in _CONSUMED}
+    extra = {k: v for k, v in body.items() if k not in _CANONICAL}
     budget = thinking.get("budget_tokens") if thinking.get("type") == "enabled" else None
     if isinstance(budget, int):
         extra.pop("thinking")
@@ -226,7 +242,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
         max_tokens=max_tokens if isinstance(max_tokens, int) else None,
         temperature=body.get("temperature"),
         top_p=body.get("top_p"),
-        stop=(stop,) if isinstance(stop, str) else tuple(s for s in stop or () if isinstance(s, str)),
+        stop=(stop,) if isinstance(stop, str) else tuple(s for s in list_of(stop) if isinstance(s, str)),
         reasoning_effort=body.get("reasoning_effort"),
         reasoning_budget=budget if isinstance(budget, int) else None,
         response_format=body.get("response_format"),
@@ -250,7 +266,7 @@ def decode_message(raw: Mapping[str, Any], i: int) -> list[Message]:
     if role == "tool":
         call_id = raw.get("tool_call_id")
         if not isinstance(call_id, str):
-            raise ValueError(f"messages[{i}]: a tool message needs a string `tool_call_id`")
+            raise InvalidRequest(f"messages[{i}]: a tool message needs a string `tool_call_id`.")
         result: str | tuple[TextPart | ImagePart, ...]
         if isinstance(content, list):
             result = tuple(p for p in decode_parts(content, i) if isinstance(p, (TextPart, ImagePart)))
@@ -259,8 +275,8 @@ def decode_message(raw: Mapping[str, Any], i: int) -> list[Message]:
         return [
             Message(role="tool", parts=(ToolResultPart(tool_call_id=call_id, content=result, name=name),))
         ]
-    raise ValueError(
-        f"messages[{i}]: unsupported role {role!r} (expected system, developer, user, assistant, tool)"
+    raise InvalidRequest(
+        f"messages[{i}].role must be system, developer, user, assistant or tool (got {shown(role)})."
     )
 
 
@@ -270,10 +286,12 @@ def decode_parts(content: Any, i: int) -> tuple[Part, ...]:
     if isinstance(content, str):
         return (TextPart(text=content),)
     if not isinstance(content, list):
-        raise ValueError(f"messages[{i}].content must be a string or an array of content parts")
+        raise InvalidRequest(
+            f"messages[{i}].content must be a string or an array of content parts, not {json_type(content)}."
+        )
     parts: list[Part] = []
-    for item in content:
-        part = decode_part(require_object(item, f"messages[{i}].content[]"), i)
+    for j, item in enumerate(content):
+        part = decode_part(require_object(item, f"messages[{i}].content[{j}]"), i)
         if part is not None:
             parts.append(part)
     return tuple(parts)
@@ -294,11 +312,13 @@ def decode_part(item: Mapping[str, Any], i: int) -> Part | None:
         return ImagePart(url=text_of(image.get("url")), detail=detail if isinstance(detail, str) else None)
     if kind == "reasoning":
         return decode_reasoning(item)
-    raise ValueError(f"messages[{i}]: unsupported content part type {kind!r} (expected text or image_url)")
+    raise InvalidRequest(
+        f"messages[{i}]: a content part's type must be text or image_url (got {shown(kind)})."
+    )
 
 
 def decode_reasoning(item: Mapping[str, Any]) -> ReasoningPart | None:
-    for summary in item.get("summary") or ():
+    for summary in list_of(item.get("summary")):
         summary = mapping(summary)
         if summary.get("type") == "summary_encrypted_text":
             return ReasoningPart(redacted=text_of(summary.get("data")))
@@ -315,7 +335,8 @@ def decode_assistant(raw: Mapping[str, Any], i: int) -> Message:
     if isinstance(reasoning, str) and reasoning:
         parts.append(ReasoningPart(text=reasoning))
     parts.extend(decode_parts(raw.get("content"), i))
-    for j, call in enumerate(raw.get("tool_calls") or ()):
+    calls = optional_array(raw.get("tool_calls"), f"messages[{i}].tool_calls", "tool calls")
+    for j, call in enumerate(calls):
         call = require_object(call, f"messages[{i}].tool_calls[{j}]")
         function = require_object(call.get("function"), f"messages[{i}].tool_calls[{j}].function")
         signature = call.get("thoughtSignature")
@@ -336,7 +357,7 @@ def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
     function = require_object(raw.get("function"), f"tools[{i}].function")
     name = function.get("name")
     if not isinstance(name, str) or not name:
-        raise ValueError(f"tools[{i}].function.name must be a non-empty string")
+        raise InvalidRequest(f"tools[{i}].function.name must be a non-empty string (got {shown(name)}).")
     parameters = function.get("parameters")
     strict = function.get("strict")
     return Tool(

@@ -25,8 +25,7 @@ from brickgate.protocol import (
     Usage,
     UsageReport,
 )
-from brickgate.wire.fields import count, event_object, mapping, new_id
-from brickgate.wire.sse import SSEEvent
+from brickgate.wire.fields import count, list_of, mapping, new_id, payload_problem
 
 FINISH_REASONS: dict[str, FinishReason] = {
     "stop": "stop",
@@ -79,8 +78,15 @@ def decode_usage(u: Mapping[str, Any]) -> tuple[Usage, bool] | None:
     return usage, prompt is not None and completion is not None
 
 
+def usage_of(payload: Mapping[str, Any]) -> Usage | None:
+    """The usage of a chunk or a completion body (partial counts included)."""
+    u = payload.get("usage")
+    decoded = decode_usage(u) if isinstance(u, dict) else None
+    return decoded[0] if decoded is not None else None
+
+
 class StreamDecoder:
-    """Folds chat completion chunks into protocol events. ``feed`` each SSE event, then ``close``."""
+    """Folds chat completion chunks into protocol events: ``event`` per parsed chunk, then ``close``."""
 
     __slots__ = (
         "_call_ids",
@@ -109,17 +115,13 @@ class StreamDecoder:
         self._usage_complete = False
         self._last_usage: Mapping[str, Any] | None = None  # Claude repeats one partial usage on every chunk
 
-    def feed(self, event: SSEEvent) -> list[StreamEvent]:
-        """One SSE event (``data:`` is a chunk JSON or ``[DONE]``) → protocol events."""
+    def text(self, data: str) -> list[StreamEvent]:
+        """A payload that is not a JSON object: ``[DONE]`` ends the stream, anything else breaks it."""
         if self._done:
             return []
-        data = event.data
         if data == "[DONE]":
             return self.end()
-        chunk, problem = event_object(data, "a chunk")
-        if chunk is None:
-            return self._fail(problem, "invalid_json")
-        return self.chunk(chunk)
+        return self._fail(payload_problem(data, "a chunk"), "invalid_json")
 
     def close(self) -> list[StreamEvent]:
         """End of the byte stream. A stream cut before ``finish_reason``/``[DONE]`` ends in a StreamError."""
@@ -134,8 +136,10 @@ class StreamDecoder:
         self._done = True
         return out
 
-    def chunk(self, chunk: Mapping[str, Any]) -> list[StreamEvent]:
+    def event(self, chunk: Mapping[str, Any]) -> list[StreamEvent]:
         """One parsed chunk (or a whole non-streaming body: ``message`` is read like ``delta``)."""
+        if self._done:
+            return []
         out: list[StreamEvent] = []
         if "error" in chunk and not chunk.get("choices"):
             return self._error(chunk["error"])
@@ -145,7 +149,7 @@ class StreamDecoder:
         usage = chunk.get("usage")
         if isinstance(usage, dict):
             self._note_usage(usage)
-        for choice in chunk.get("choices") or ():
+        for choice in list_of(chunk.get("choices")):
             if not isinstance(choice, dict) or choice.get("index", 0) != 0:
                 continue
             delta = choice.get("delta") or choice.get("message")
@@ -198,7 +202,7 @@ class StreamDecoder:
                 if (isinstance(text, str) and text) or pd:
                     out.append(TextDelta(text=text if isinstance(text, str) else "", provider_data=pd))
             elif kind == "reasoning":
-                for summary in item.get("summary") or ():
+                for summary in list_of(item.get("summary")):
                     self._reasoning_summary(summary, out)
 
     @staticmethod
@@ -287,5 +291,9 @@ class StreamDecoder:
 def decode_response(body: Mapping[str, Any]) -> list[StreamEvent]:
     """A non-streaming chat completion body → the same events its stream would have produced."""
     decoder = StreamDecoder()
-    events = decoder.chunk(body)
+    events = decoder.event(body)
     return events + decoder.end()
+
+
+def stream_decoder() -> StreamDecoder:
+    return StreamDecoder()

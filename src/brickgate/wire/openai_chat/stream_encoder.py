@@ -8,6 +8,7 @@ the client asked for ``stream_options.include_usage``).
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -178,3 +179,10 @@ def encode_response(resp: Response, model: str) -> JSONObject:
         "choices": [choice],
         "usage": encode_usage(resp.usage),
     }
+
+
+def stream_encoder(model: str, request: Mapping[str, Any]) -> StreamEncoder:
+    """The encoder for an answer to ``request``: its usage chunk only when ``stream_options`` asks for it."""
+    options = request.get("stream_options")
+    include_usage = isinstance(options, dict) and options.get("include_usage") is True
+    return StreamEncoder(model, include_usage=include_usage)

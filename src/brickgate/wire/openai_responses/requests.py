@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from brickgate.errors import InvalidRequest
 from brickgate.protocol import (
     ImagePart,
     Message,
@@ -24,13 +25,19 @@ from brickgate.protocol import (
     ToolCallPart,
     ToolResultPart,
 )
+from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, Field, FieldTable
 from brickgate.wire.fields import (
     JSONObject,
+    json_type,
+    list_of,
     mapping,
     merge_extra,
     native_shape,
     native_tool,
+    optional_array,
+    require_model,
     require_object,
+    shown,
     text_of,
 )
 from brickgate.wire.openai_responses.reasoning import unpack_encrypted
@@ -176,30 +183,28 @@ def encode_tool(tool: Tool) -> JSONObject | None:
 
 # ---------------------------------------------------------------- Responses → canonical
 
-_CONSUMED = frozenset(
-    {
-        "model",
-        "input",
-        "instructions",
-        "tools",
-        "tool_choice",
-        "parallel_tool_calls",
-        "max_output_tokens",
-        "temperature",
-        "top_p",
-        "stream",
-        "metadata",
-        "reasoning",
-        "text",
-    }
-)
+FIELDS: FieldTable = {
+    "model": Field(STRING, canonical=True),
+    "input": Field(STRING + ARRAY, canonical=True, object_items=True),
+    "instructions": Field(STRING, canonical=True),
+    "tools": Field(ARRAY, canonical=True, object_items=True),
+    "tool_choice": Field(STRING + OBJECT, canonical=True),
+    "parallel_tool_calls": Field(BOOLEAN, canonical=True),
+    "max_output_tokens": Field(INTEGER, canonical=True),
+    "temperature": Field(NUMBER, canonical=True),
+    "top_p": Field(NUMBER, canonical=True),
+    "stream": Field(BOOLEAN, canonical=True),
+    "metadata": Field(OBJECT, canonical=True),
+    "reasoning": Field(OBJECT, canonical=True),  # `effort` is canonical; other keys go back to extra
+    "text": Field(OBJECT, canonical=True),  # likewise `format`
+    "include": Field(ARRAY),
+}
+_CANONICAL = frozenset(name for name, field in FIELDS.items() if field.canonical)
 
 
 def decode_request(body: Mapping[str, Any]) -> Request:
-    """An inbound Responses body → canonical Request. Raises ValueError for malformed bodies."""
-    model = body.get("model")
-    if not isinstance(model, str) or not model:
-        raise ValueError("`model` must be a non-empty string")
+    """An inbound Responses body → canonical Request; ``InvalidRequest`` for a malformed one."""
+    model = require_model(body)
     messages: list[Message] = []
     instructions = body.get("instructions")
     if isinstance(instructions, str) and instructions:
@@ -208,13 +213,14 @@ def decode_request(body: Mapping[str, Any]) -> Request:
         )
     messages.extend(decode_input(body.get("input")))
     tools = tuple(
-        decode_tool(require_object(t, f"tools[{i}]"), i) for i, t in enumerate(body.get("tools") or ())
+        decode_tool(require_object(t, f"tools[{i}]"), i)
+        for i, t in enumerate(optional_array(body.get("tools"), "`tools`", "tools"))
     )
     reasoning = dict(mapping(body.get("reasoning")))
     text = dict(mapping(body.get("text")))
     effort = reasoning.pop("effort", None)
     text_format = mapping(text.pop("format", None))
-    extra = {k: v for k, v in body.items() if k not in _CONSUMED}
+    extra = {k: v for k, v in body.items() if k not in _CANONICAL}
     if reasoning:
         extra["reasoning"] = reasoning
     if text:
@@ -250,7 +256,7 @@ def decode_input(raw: Any) -> list[Message]:
     if isinstance(raw, str):
         return [Message.of("user", raw)]
     if not isinstance(raw, list):
-        raise ValueError("`input` must be a string or an array of input items")
+        raise InvalidRequest(f"`input` must be a string or an array of input items, not {json_type(raw)}.")
     messages: list[Message] = []
     turn: list[Part] = []  # the assistant turn being gathered from consecutive items
     for i, item in enumerate(raw):
@@ -280,7 +286,7 @@ def decode_assistant_item(item: Mapping[str, Any], i: int) -> Part | None:
             provider_data=pd,
         )
     if kind == "reasoning":
-        summary = [text_of(mapping(s).get("text")) for s in item.get("summary") or ()]
+        summary = [text_of(mapping(s).get("text")) for s in list_of(item.get("summary"))]
         signature, redacted = unpack_encrypted(item.get("encrypted_content"))
         return ReasoningPart(
             text="\n\n".join(s for s in summary if s),
@@ -292,7 +298,9 @@ def decode_assistant_item(item: Mapping[str, Any], i: int) -> Part | None:
         content = item.get("content")
         if isinstance(content, str):
             return TextPart(text=content, provider_data=pd)
-        texts = [decode_content_part(require_object(c, f"input[{i}].content[]"), i) for c in content or ()]
+        where = f"input[{i}].content"
+        items = optional_array(content, where, "content parts")
+        texts = [decode_content_part(require_object(c, f"{where}[{j}]"), i) for j, c in enumerate(items)]
         return TextPart(text="".join(p.text for p in texts if isinstance(p, TextPart)), provider_data=pd)
     return None
 
@@ -304,25 +312,35 @@ def decode_other_item(item: Mapping[str, Any], i: int) -> Message:
         output = item.get("output")
         content: str | tuple[TextPart | ImagePart, ...]
         if isinstance(output, list):
-            content = tuple(decode_content_part(require_object(c, f"input[{i}].output[]"), i) for c in output)
+            content = tuple(
+                decode_content_part(require_object(c, f"input[{i}].output[{j}]"), i)
+                for j, c in enumerate(output)
+            )
         else:
             content = text_of(output)
         result = ToolResultPart(tool_call_id=text_of(item.get("call_id")), content=content, provider_data=pd)
         return Message(role="tool", parts=(result,))
     if kind != "message":
-        raise ValueError(f"input[{i}]: item type {kind!r} cannot be translated for this model's API")
+        raise InvalidRequest(
+            f"input[{i}]: item type {shown(kind)} cannot be translated for this model's API."
+        )
     role = item.get("role")
     if role not in ("user", "system", "developer"):
-        raise ValueError(
-            f"input[{i}]: unsupported role {role!r} (expected user, system, developer, assistant)"
+        raise InvalidRequest(
+            f"input[{i}].role must be user, system, developer or assistant (got {shown(role)})."
         )
     content_raw = item.get("content")
     if isinstance(content_raw, str):
         parts: tuple[TextPart | ImagePart, ...] = (TextPart(text=content_raw),)
     elif isinstance(content_raw, list):
-        parts = tuple(decode_content_part(require_object(c, f"input[{i}].content[]"), i) for c in content_raw)
+        parts = tuple(
+            decode_content_part(require_object(c, f"input[{i}].content[{j}]"), i)
+            for j, c in enumerate(content_raw)
+        )
     else:
-        raise ValueError(f"input[{i}].content must be a string or an array of content parts")
+        raise InvalidRequest(
+            f"input[{i}].content must be a string or an array of content parts, not {json_type(content_raw)}."
+        )
     canonical_role: Role = "user" if role == "user" else "system"
     if role == "developer":
         pd = {**(pd or {}), "role": "developer"}
@@ -339,9 +357,14 @@ def decode_content_part(part: Mapping[str, Any], i: int) -> TextPart | ImagePart
         url = part.get("image_url")
         detail = part.get("detail")
         if not isinstance(url, str):
-            raise ValueError(f"input[{i}]: input_image needs an `image_url` (file ids are not supported)")
+            raise InvalidRequest(
+                f"input[{i}]: input_image needs an `image_url` (file ids are not supported)."
+            )
         return ImagePart(url=url, detail=detail if isinstance(detail, str) and detail != "auto" else None)
-    raise ValueError(f"input[{i}]: unsupported content part type {kind!r}")
+    raise InvalidRequest(
+        f"input[{i}]: a content part's type must be input_text, output_text, refusal or input_image "
+        f"(got {shown(kind)})."
+    )
 
 
 def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
@@ -349,7 +372,7 @@ def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
         return native_tool(API, raw)
     name = raw.get("name")
     if not isinstance(name, str) or not name:
-        raise ValueError(f"tools[{i}].name must be a non-empty string")
+        raise InvalidRequest(f"tools[{i}].name must be a non-empty string (got {shown(name)}).")
     parameters = raw.get("parameters")
     strict = raw.get("strict")
     description = raw.get("description")

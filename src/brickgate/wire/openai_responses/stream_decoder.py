@@ -25,9 +25,8 @@ from brickgate.protocol import (
     Usage,
     UsageReport,
 )
-from brickgate.wire.fields import count, event_object, mapping, new_id, text_of
+from brickgate.wire.fields import count, list_of, mapping, new_id, payload_problem, text_of
 from brickgate.wire.openai_responses.reasoning import unpack_encrypted
-from brickgate.wire.sse import SSEEvent
 
 INCOMPLETE_REASONS: dict[str, FinishReason] = {
     "max_output_tokens": "length",
@@ -48,6 +47,14 @@ def decode_usage(u: Mapping[str, Any]) -> Usage | None:
         cache_read_tokens=cached,
         reasoning_tokens=count(mapping(u.get("output_tokens_details")).get("reasoning_tokens")) or 0,
     )
+
+
+def usage_of(payload: Mapping[str, Any]) -> Usage | None:
+    """The usage of a response body or of a stream event carrying the response (``response.completed``)."""
+    u = payload.get("usage")
+    if not isinstance(u, dict):
+        u = mapping(payload.get("response")).get("usage")
+    return decode_usage(u) if isinstance(u, dict) else None
 
 
 def finish_reason(response: Mapping[str, Any], had_tool_calls: bool) -> tuple[FinishReason, str | None]:
@@ -74,7 +81,7 @@ class _Item:
 
 
 class StreamDecoder:
-    """Folds Responses stream events into protocol events. ``feed`` each SSE event, then ``close``."""
+    """Folds Responses stream events into protocol events. ``event`` per parsed event, then ``close``."""
 
     __slots__ = ("_done", "_ids", "_items", "_next_call", "_open_calls", "_started")
 
@@ -86,19 +93,16 @@ class StreamDecoder:
         self._open_calls: list[int] = []
         self._next_call = 0
 
-    def feed(self, event: SSEEvent) -> list[StreamEvent]:
-        """One SSE event → protocol events. The event type is read from the JSON ``type`` (or ``event:``)."""
+    def event(self, data: Mapping[str, Any]) -> list[StreamEvent]:
+        """One parsed stream event; its ``type`` picks the handler (unknown types are skipped)."""
         if self._done:
             return []
-        data, problem = event_object(event.data)
-        if data is None:
-            return self._fail(problem, "invalid_json")
-        return self.event(data)
-
-    def event(self, data: Mapping[str, Any]) -> list[StreamEvent]:
-        """One parsed stream event."""
         handler = _HANDLERS.get(text_of(data.get("type")))
         return handler(self, data) if handler is not None else []
+
+    def text(self, data: str) -> list[StreamEvent]:
+        """A payload that is not a JSON object: this API has none, so the stream is broken."""
+        return [] if self._done else self._fail(payload_problem(data), "invalid_json")
 
     def close(self) -> list[StreamEvent]:
         """End of the byte stream. A stream that never reached ``response.completed`` ends in an error."""
@@ -164,7 +168,7 @@ class StreamDecoder:
         response = mapping(data.get("response"))
         out = self._start(response)
         if not self._items:  # no item events at all (or a JSON body): take the final output list
-            for position, item in enumerate(response.get("output") or ()):
+            for position, item in enumerate(list_of(response.get("output"))):
                 self._item_done(position, mapping(item), out)
         error = mapping(response.get("error"))
         if response.get("status") == "failed" or error:
@@ -237,7 +241,7 @@ class StreamDecoder:
         if slot.kind == "message":
             if not slot.streamed:
                 pd = {"id": slot.item_id} if slot.item_id else None
-                for part in item.get("content") or ():
+                for part in list_of(item.get("content")):
                     part = mapping(part)
                     text = text_of(
                         part.get("text") if part.get("type") == "output_text" else part.get("refusal")
@@ -260,7 +264,7 @@ class StreamDecoder:
     def _reasoning_done(slot: _Item, item: Mapping[str, Any], out: list[StreamEvent]) -> None:
         text = ""
         if not slot.streamed:
-            parts = [text_of(mapping(p).get("text")) for p in item.get("summary") or ()]
+            parts = [text_of(mapping(p).get("text")) for p in list_of(item.get("summary"))]
             text = "\n\n".join(p for p in parts if p)
         signature, redacted = unpack_encrypted(item.get("encrypted_content"))
         item_id = item.get("id")
@@ -303,3 +307,7 @@ _HANDLERS: dict[str, _Handler] = {
 def decode_response(body: Mapping[str, Any]) -> list[StreamEvent]:
     """A non-streaming Responses body → the same events its stream would have produced."""
     return StreamDecoder().event({"type": "response.completed", "response": body})
+
+
+def stream_decoder() -> StreamDecoder:
+    return StreamDecoder()

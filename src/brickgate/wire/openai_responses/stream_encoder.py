@@ -12,6 +12,7 @@ The sequence is what Codex CLI and the openai SDK's ``responses.stream()`` accum
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -333,3 +334,9 @@ def encode_response(resp: Response, model: str) -> JSONObject:
             output.append(call_item(new_id("fc_"), part.id, part.name, part.arguments))
     body = response_object(new_id("resp_"), model, int(time.time()), "completed", output, resp.usage)
     return _finished(body, resp.finish_reason)
+
+
+def stream_encoder(model: str, request: Mapping[str, Any]) -> StreamEncoder:
+    """The encoder for an answer to ``request`` (no request option changes this API's stream)."""
+    del request
+    return StreamEncoder(model)

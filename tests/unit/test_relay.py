@@ -1,0 +1,69 @@
+"""The same-API relay over an injected transport: bytes through untouched, repairs only where needed."""
+
+from __future__ import annotations
+
+import asyncio
+
+import orjson
+
+from brickgate.catalog.model import Model
+from brickgate.quirks import stream_repair
+from brickgate.relay import RawRelay
+from brickgate.wire.contract import Api
+from tests.unit.quirks.factory import GPT, LLAMA
+from tests.unit.transport_double import ScriptedResponse, answering, sse, upstream_over
+
+CHAT_STREAM = sse(
+    '{"choices":[{"index":0,"delta":{"content":"Hi"}}]}',
+    '{"choices":[{"index":0,"delta":{},"finish_reason":"stop"}],'
+    '"usage":{"prompt_tokens":5,"completion_tokens":9,"completion_tokens_details":{"reasoning_tokens":4}}}',
+    "[DONE]",
+)
+
+
+async def relay_of(pieces: list[bytes], model: Model, api: Api) -> RawRelay:
+    resp = await upstream_over(answering(ScriptedResponse(200, pieces))).post("/x", {})
+    repair = stream_repair(model, api)
+    return RawRelay(resp, model=model, api=api, surface="serving-endpoints", repairs=(), repair=repair)
+
+
+def relayed(pieces: list[bytes], model: Model, api: Api) -> tuple[bytes, RawRelay]:
+    async def go() -> tuple[bytes, RawRelay]:
+        relay = await relay_of(pieces, model, api)
+        return b"".join([chunk async for chunk in relay.chunks()]), relay
+
+    return asyncio.run(go())
+
+
+def test_a_stream_without_repairs_goes_through_byte_for_byte() -> None:
+    out, _ = relayed([CHAT_STREAM[:30], CHAT_STREAM[30:]], LLAMA, "chat")
+    assert out == CHAT_STREAM
+
+
+def test_usage_on_the_fast_path_keeps_reasoning_tokens() -> None:
+    _, relay = relayed([CHAT_STREAM], LLAMA, "chat")
+    assert relay.usage is not None
+    assert (relay.usage.input_tokens, relay.usage.output_tokens, relay.usage.reasoning_tokens) == (5, 9, 4)
+
+
+def test_a_json_answer_reports_reasoning_tokens_too() -> None:
+    usage = {"input_tokens": 5, "output_tokens": 9, "output_tokens_details": {"reasoning_tokens": 4}}
+    body = orjson.dumps({"output": [], "usage": usage})
+
+    async def go() -> RawRelay:
+        relay = await relay_of([body], GPT, "responses")
+        await relay.read()
+        return relay
+
+    relay = asyncio.run(go())
+    assert relay.usage is not None and relay.usage.reasoning_tokens == 4
+
+
+def test_responses_item_ids_are_rewritten_on_the_raw_bytes() -> None:
+    stream = sse(
+        '{"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"msg_1"}}',
+        '{"type":"response.output_text.delta","output_index":0,"item_id":"msg_other","delta":"Hi"}',
+    )
+    out, relay = relayed([stream], GPT, "responses")
+    assert b'"item_id":"msg_1"' in out and b"msg_other" not in out
+    assert "rewrite_item_ids" in relay.repairs
