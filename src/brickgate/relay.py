@@ -65,7 +65,7 @@ class RawRelay:
         as they came; otherwise only the events a repair changes are re-serialised."""
         async for block in self._whole_events():
             if not self._repair.needed:
-                if b'"usage"' in block:
+                if b'"usage' in block:
                     self._sniff_usage(block)
                 yield block
             elif b"\r" in block:  # CR/CRLF framing (not what Databricks sends): the full SSE decoder
@@ -91,7 +91,7 @@ class RawRelay:
         """One event (without its blank line): repaired on its raw bytes where the repairs can (the
         Responses item-id fix), else parsed, repaired and re-encoded."""
         fixed = self._repair.raw_event(event)
-        if fixed is not None and b'"usage"' not in fixed:
+        if fixed is not None and b'"usage' not in fixed:
             return fixed + b"\n\n"
         return self._reframed(event + b"\n\n")
 
@@ -100,17 +100,18 @@ class RawRelay:
         return b"".join(self._relay_event(ev) for ev in decoder.feed(block) + decoder.flush())
 
     def _sniff_usage(self, chunk: bytes) -> None:
-        """Usage for the access log from whole `data:` lines of a passed-through chunk (best effort: an
-        event split across reads is not reassembled, since relaying must not wait for it)."""
+        """Usage (``"usage"``, Gemini's ``"usageMetadata"``) for the access log from whole `data:` lines of
+        a passed-through chunk (best effort: an event split across reads is not reassembled, since relaying
+        must not wait for it)."""
         for line in chunk.splitlines():
-            if line.startswith(b"data:") and b'"usage"' in line:
+            if line.startswith(b"data:") and b'"usage' in line:
                 doc = json_object(line[5:])
                 if doc is not None:
                     self._note_usage(doc)
 
     def _relay_event(self, ev: SSEEvent) -> bytes:
         data = ev.data
-        if data and data != "[DONE]" and (self._repair.needed or '"usage"' in data):
+        if data and data != "[DONE]" and (self._repair.needed or '"usage' in data):
             doc = json_object(data)
             if doc is not None:
                 self._note_usage(doc)
