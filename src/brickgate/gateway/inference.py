@@ -1,4 +1,4 @@
-"""The three inference routes as plain ASGI callables.
+"""The inference routes as plain ASGI callables (the Gemini API's in gemini_routes.py, on these).
 
 When the caller's API is the model's own upstream API (Messages → Claude, Responses → GPT/Codex,
 Chat → the rest) the body is relayed (``Workspace._relay``: renamed, repaired, streamed back raw).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -35,6 +35,7 @@ from brickgate.gateway.local_auth import is_authorized, unauthorized
 from brickgate.gateway.model_names import ModelDirectory
 from brickgate.gateway.request_shape import shape_problem
 from brickgate.protocol import Usage, UsageReport
+from brickgate.routing import upstream_api
 from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
 
@@ -174,14 +175,7 @@ class InferenceRoute:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ex = Exchange(scope["method"], scope["path"])
         try:
-            body = await parse_request(self.gateway, scope, receive, self.api)
-            model = await resolve_model(self.gateway, body)
-            ex.model, ex.upstream = model.id, model.api
-            ex.route = "fast" if model.api == self.api else "translated"
-            if ex.route == "fast":
-                work = self._relay(model, body, send, ex, forwarded_headers(scope, self.api))
-            else:
-                work = self._translate(model, body, send, ex)
+            work = await self.prepare(scope, receive, send, ex)
             finished = await cancel_on_disconnect(work, receive)
             if not finished:
                 ex.status = 499  # client closed the request
@@ -193,6 +187,36 @@ class InferenceRoute:
             await self._answer_error(send, ex, exc)
         ex.log()
 
+    async def prepare(
+        self, scope: Scope, receive: Receive, send: Send, ex: Exchange
+    ) -> Coroutine[Any, Any, None]:
+        """Read and check the request; the work that answers it (run until the client hangs up)."""
+        body = await parse_request(self.gateway, scope, receive, self.api)
+        model = await resolve_model(self.gateway, body)
+        headers = forwarded_headers(scope, self.api)
+        return self.answer(
+            model, body, send, ex, name=str(body["model"]), stream=body.get("stream") is True, headers=headers
+        )
+
+    def answer(
+        self,
+        model: Model,
+        body: dict[str, Any],
+        send: Send,
+        ex: Exchange,
+        *,
+        name: str,
+        stream: bool,
+        headers: dict[str, str] | None = None,
+    ) -> Coroutine[Any, Any, None]:
+        """Relay ``body`` when the caller's API is the one the model is called with, else translate it."""
+        upstream = upstream_api(model, self.api)
+        ex.model, ex.upstream = model.id, upstream
+        ex.route = "fast" if upstream == self.api else "translated"
+        if ex.route == "fast":
+            return self._relay(model, body, send, ex, headers, stream)
+        return self._translate(model, upstream, body, send, ex, name, stream)
+
     async def _answer_error(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
         log_internal_error(error, ex, exc)
@@ -200,9 +224,14 @@ class InferenceRoute:
         await send_bytes(send, error.status, error.body(self.api), error.headers())
 
     async def _relay(
-        self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str] | None
+        self,
+        model: Model,
+        body: dict[str, Any],
+        send: Send,
+        ex: Exchange,
+        headers: dict[str, str] | None,
+        stream: bool,
     ) -> None:
-        stream = body.get("stream") is True
         relay = await self.gateway.workspace._relay(model, self.api, body, stream=stream, headers=headers)
         if not stream:
             raw = await relay.read()
@@ -219,18 +248,26 @@ class InferenceRoute:
         ex.usage = relay.usage
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    async def _translate(self, model: Model, body: dict[str, Any], send: Send, ex: Exchange) -> None:
+    async def _translate(
+        self,
+        model: Model,
+        upstream: Api,
+        body: dict[str, Any],
+        send: Send,
+        ex: Exchange,
+        name: str,
+        stream: bool,
+    ) -> None:
         wire = WIRES[self.api]
         request = wire.decode_request(body)  # InvalidRequest (a 400) for a body it cannot read
-        request = replace(request, extra=fields_for(model.api, request.extra))
-        name = str(body["model"])
-        if body.get("stream") is not True:
-            done = await self.gateway.workspace.complete(model, request)
+        request = replace(request, extra=fields_for(upstream, request.extra))
+        if not stream:
+            done = await self.gateway.workspace.complete(model, request, api=upstream)
             answer = orjson.dumps(wire.encode_response(done.response, name))
             ex.status, ex.usage = 200, done.usage
             await send_bytes(send, 200, answer)
             return
-        async with self.gateway.workspace.stream(model, request, keep_response=False) as events:
+        async with self.gateway.workspace.stream(model, request, api=upstream, keep_response=False) as events:
             encoder = wire.stream_encoder(name, body)
             ex.status = 200
             await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
