@@ -21,6 +21,10 @@ from brickgate.wire.fields import json_object
 from brickgate.wire.registry import WIRES
 from brickgate.wire.sse import SSEDecoder, SSEEvent, encode_sse
 
+# Every event of these APIs repeats the usage so far (Gemini's usageMetadata): parsing each one for the access
+# log cost a JSON parse per relayed event; the last one says it all.
+REPEATED_USAGE: frozenset[Api] = frozenset({"gemini"})
+
 
 class RawRelay:
     """An upstream answer relayed in the caller's own API. ``usage`` is filled in as it streams by."""
@@ -63,15 +67,23 @@ class RawRelay:
     async def chunks(self) -> AsyncIterator[bytes]:
         """The answer as SSE bytes, one piece per upstream read. Without a repair to make, the bytes go out
         as they came; otherwise only the events a repair changes are re-serialised."""
-        async for block in self._whole_events():
-            if not self._repair.needed:
-                if b'"usage' in block:
-                    self._sniff_usage(block)
-                yield block
-            elif b"\r" in block:  # CR/CRLF framing (not what Databricks sends): the full SSE decoder
-                yield self._reframed(block)
-            else:
-                yield b"".join(self._relay_raw(ev) for ev in block.split(b"\n\n") if ev)
+        latest: bytes | None = None  # APIs that repeat the usage so far in every event: read the last only
+        try:
+            async for block in self._whole_events():
+                if not self._repair.needed:
+                    if b'"usage' in block:
+                        if self.api in REPEATED_USAGE:
+                            latest = block
+                        else:
+                            self._sniff_usage(block)
+                    yield block
+                elif b"\r" in block:  # CR/CRLF framing (not what Databricks sends): the full SSE decoder
+                    yield self._reframed(block)
+                else:
+                    yield b"".join(self._relay_raw(ev) for ev in block.split(b"\n\n") if ev)
+        finally:
+            if latest is not None:
+                self._sniff_usage(latest)
 
     async def _whole_events(self) -> AsyncIterator[bytes]:
         """Upstream reads, cut after their last complete event. A trailing partial event is held back until

@@ -92,7 +92,7 @@ class StreamDecoder:
         self._done = False
         self._finish_raw: str | None = None
         self._calls = 0
-        self._usage: Usage | None = None
+        self._usage: Mapping[str, Any] | None = None  # the latest usageMetadata, decoded once at the end
 
     def text(self, data: str) -> list[StreamEvent]:
         """A payload that is not a JSON object: Gemini has no end marker, so it is always a broken stream."""
@@ -121,8 +121,8 @@ class StreamDecoder:
         if not self._started:
             self._started = True
             out.append(Start(id=pick(chunk, "responseId"), model=pick(chunk, "modelVersion")))
-        usage = usage_of(chunk)
-        if usage is not None:
+        usage = pick(chunk, "usageMetadata")
+        if isinstance(usage, dict):
             self._usage = usage
         blocked = pick(mapping(pick(chunk, "promptFeedback")), "blockReason")
         if isinstance(blocked, str) and blocked:  # the prompt itself was refused: no candidates follow
@@ -138,8 +138,9 @@ class StreamDecoder:
             return []
         self._done = True
         out: list[StreamEvent] = []
-        if self._usage is not None:
-            out.append(UsageReport(usage=self._usage))
+        usage = decode_usage(self._usage) if self._usage is not None else None
+        if usage is not None:
+            out.append(UsageReport(usage=usage))
         out.append(
             Finish(reason=finish_reason(self._finish_raw, self._calls > 0), raw_reason=self._finish_raw)
         )

@@ -86,8 +86,10 @@ class StreamEncoder:
         if self._over:
             return b""
         if isinstance(event, TextDelta):
-            if event.text or event.provider_data:
+            if event.provider_data:
                 return self._chunk(with_signature({"text": event.text}, event.provider_data))
+            if event.text:  # the common case, encoded without building the part
+                return self._prefix + b'{"text":' + orjson.dumps(event.text) + b"}" + self._suffix
         elif isinstance(event, ReasoningDelta):
             if event.text:
                 return self._chunk(with_signature({"text": event.text, "thought": True}, event.provider_data))
