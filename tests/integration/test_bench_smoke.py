@@ -33,6 +33,9 @@ def test_bench_smoke_run_relays_every_workload_through_every_target(tmp_path: Pa
     paired = results["paired"]
     assert paired and all(row["n"] > 0 and row["errors"] == 0 for row in paired), paired
     streamed = [r for r in paired if r["target"] == "brickgate" and "stream" in r["workload"]]
-    assert streamed and all(r["events"] >= 34 for r in streamed)  # every delta arrived as its own event
+    # every delta arrived as its own event (Gemini's answers have no framing events: 32 for 32 deltas)
+    assert streamed and all(
+        r["events"] >= (32 if r["workload"].startswith("gemini") else 34) for r in streamed
+    )
     assert results["memory"]["brickgate"]["peak_rss_mb"] > 0
     assert "### Targets" in (out / "results.md").read_text()
