@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.procs import DRIVER_CPU, GATEWAY_CPU, Server, free_port, start
-from bench.workloads import CHAT_MODEL, CLAUDE_MODEL, GEMINI_NATIVE_MODEL, GPT_MODEL, Workload
+from bench.workloads import CHAT_MODEL, CLAUDE_MODEL, GPT_MODEL, Workload
 
 REPO = Path(__file__).resolve().parent.parent
 UPSTREAM_TOKEN = "dapi-bench"
@@ -65,8 +65,7 @@ def start_floor(mock: Server, log_dir: Path) -> Target:
 def brickgate_env(upstream_url: str, home: Path, token: str = UPSTREAM_TOKEN) -> dict[str, str]:
     """A private brickgate home that pins the serving-endpoints surface, so no probe lands in the numbers."""
     home.mkdir(parents=True, exist_ok=True)
-    config = f'surface = "serving-endpoints"\n\n[models."{GEMINI_NATIVE_MODEL}"]\napi = "gemini"\n'
-    (home / "config.toml").write_text(config)
+    (home / "config.toml").write_text('surface = "serving-endpoints"\n')
     return python_env(
         DATABRICKS_HOST=upstream_url,
         DATABRICKS_TOKEN=token,

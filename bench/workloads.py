@@ -11,9 +11,6 @@ CHAT_MODEL = "databricks-meta-llama-3-3-70b-instruct"  # Chat Completions family
 CLAUDE_MODEL = "databricks-claude-sonnet-4-5"  # Anthropic Messages
 GPT_MODEL = "databricks-gpt-5-2"  # OpenAI Responses
 GEMINI_MODEL = "databricks-gemini-3-5-flash"  # Gemini 3: Gemini callers on the Gemini API, others on Chat
-# The same kind of model with the Gemini API for every caller (`api = "gemini"` in the bench's config.toml):
-# what other callers would cost on the Gemini API instead of Chat.
-GEMINI_NATIVE_MODEL = "databricks-gemini-3-7-flash"
 INBOUND_PATHS: dict[Api, str] = {
     "chat": "/v1/chat/completions",
     "responses": "/v1/responses",
@@ -95,20 +92,9 @@ WORKLOADS: tuple[Workload, ...] = (
     # Gemini CLI: on Gemini 3 (relayed), on an open model (translated)
     Workload("gemini-stream-32", "gemini", GEMINI_MODEL, "gemini", stream=True, events=32),
     Workload("gemini-to-chat-stream-32", "gemini", CHAT_MODEL, "chat", stream=True, events=32),
-    # Other callers on Gemini 3: over Chat (today's route) against over the Gemini API
+    # Other callers on Gemini 3 go over Chat (routing.upstream_api; bench/translation_cost.py: why)
     Workload("chat-gemini-stream-32", "chat", GEMINI_MODEL, "chat", stream=True, events=32),
-    Workload(
-        "chat-to-gemini-native-stream-32", "chat", GEMINI_NATIVE_MODEL, "gemini", stream=True, events=32
-    ),
     Workload("messages-to-gemini-chat-stream-32", "messages", GEMINI_MODEL, "chat", stream=True, events=32),
-    Workload(
-        "messages-to-gemini-native-stream-32",
-        "messages",
-        GEMINI_NATIVE_MODEL,
-        "gemini",
-        stream=True,
-        events=32,
-    ),
 )
 QUICK_WORKLOADS = ("chat-json", "chat-stream-32", "messages-to-chat-stream-32")
 

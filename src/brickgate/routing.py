@@ -68,10 +68,18 @@ def declares_gemini_api(model: Model) -> bool:
 def upstream_api(model: Model, caller: Api) -> Api:
     """The API a caller's request is sent to ``model`` with: Gemini callers keep the Gemini API where the
     model declares it (relayed as it came, thought signatures and all); everything else takes the model's
-    API, translated when it is not the caller's own."""
+    API, translated when it is not the caller's own.
+
+    Other callers stay on Chat Completions even where the model declares the Gemini API (or config says
+    ``api = "gemini"``; every Gemini model also serves Chat, research databricks-2026.md §1.3). Measured
+    (``python -m bench.translation_cost``, 32-delta streams, two runs on a busy 2-core VM): Chat/Messages/
+    Responses callers on Gemini 3 cost 0.59-1.04 ms per answer over Chat and 0.51-0.92 ms over the Gemini
+    API, the order flipping between runs: no CPU to gain. And their APIs have no place for a thought
+    signature, so a replayed tool call would reach the Gemini API unsigned (a 400 from Gemini 3), while on
+    Chat the signature memory puts it back (quirks/thought_signatures.py)."""
     if caller == "gemini" and declares_gemini_api(model):
         return "gemini"
-    return model.api
+    return "chat" if model.api == "gemini" else model.api
 
 
 def check_surface_setting(value: str) -> SurfaceSetting:

@@ -15,9 +15,10 @@ from typing import Any
 
 import pytest
 
+from brickgate import home
 from brickgate.gateway.server import RunningGateway
 from tests import gemini_harness as g
-from tests.gateway_harness import call, running_gateway
+from tests.gateway_harness import DIALECTS, call, running_gateway
 
 FAMILIES = sorted(g.MODELS)
 WAYS = {
@@ -122,6 +123,32 @@ def test_other_models_are_translated_to_their_own_api(
     assert upstream["path"] == upstream_path
     assert upstream["body"]["model"] == g.MODELS[family]
     assert f"upstream={api} path=translated status=200" in access_line(caplog)
+
+
+@pytest.mark.parametrize("api", sorted(DIALECTS))
+def test_a_gemini_api_override_keeps_other_callers_tool_replays_on_chat(
+    isolated_env: Any, emulator_server: Any, emulator: Any, api: str
+) -> None:
+    """``api = "gemini"`` in config.toml: Gemini callers are relayed on it, but a Chat, Messages or
+    Responses caller replays a tool call without its thought signature, which the Gemini API refuses: they
+    go over Chat, where the signature is put back."""
+    config = home.config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(f'[models."{g.GEMINI_3}"]\napi = "gemini"\n')
+    config.chmod(0o600)
+    dialect = DIALECTS[api]
+    with running_gateway(emulator_server.url, emulator_server.token) as gw:
+        first = dialect.request(g.GEMINI_3, "please run the marker command", stream=True, tools=True)
+        answer = call(gw.url, "POST", dialect.path, first)
+        assert answer.status == 200, answer.body
+        follow_up = dialect.follow_up(first, dialect.tool_call(answer), "brickgate-tool-ok override")
+        second = call(gw.url, "POST", dialect.path, follow_up)
+        assert second.status == 200, second.body
+        assert "brickgate-tool-ok override" in dialect.text(second)
+        assert call(gw.url, "POST", g.path(g.GEMINI_3), g.request("hi")).status == 200
+    paths = [r["path"] for r in emulator.requests()]
+    assert paths[:2] == ["/ai-gateway/mlflow/v1/chat/completions"] * 2
+    assert paths[2] == f"/ai-gateway/gemini/v1beta/models/{g.GEMINI_3}:streamGenerateContent"
 
 
 def test_the_json_array_stream_grows_chunk_by_chunk(gateway: RunningGateway, emulator: Any) -> None:

@@ -78,4 +78,7 @@ def test_gemini_callers_keep_the_gemini_api_only_where_the_model_declares_it() -
 def test_other_callers_take_the_models_own_api_even_on_a_gemini_model() -> None:
     assert upstream_api(GEMINI_3, "messages") == "chat"
     assert upstream_api(GEMINI_3, "chat") == "chat"
-    assert upstream_api(replace(LLAMA, api="gemini"), "messages") == "gemini"  # a config override
+    # config's api = "gemini": Gemini callers relayed, the others over Chat (their replays carry no signature)
+    assert upstream_api(replace(GEMINI_3, api="gemini"), "messages") == "chat"
+    assert upstream_api(replace(GEMINI_3, api="gemini"), "chat") == "chat"
+    assert upstream_api(replace(GEMINI_25, api="gemini"), "gemini") == "gemini"
