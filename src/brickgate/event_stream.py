@@ -82,7 +82,7 @@ class EventStream:
         surface: Surface,
         repairs: Sequence[str],
         prompt_chars: int,
-        on_close: Callable[[], None] | None = None,
+        on_close: Callable[[EventStream, BaseException | None], None] | None = None,
     ) -> None:
         self.model = model
         self.api = api
@@ -99,7 +99,7 @@ class EventStream:
         self._builder = ResponseBuilder()
         self.keep_response = True
         self.usage_estimated = False
-        self._on_close = on_close
+        self.on_close = on_close  # told when the stream ends, and by which error (the usage ledger)
 
     @property
     def repairs(self) -> tuple[str, ...]:
@@ -119,6 +119,7 @@ class EventStream:
         """The events in the groups they arrived in (one upstream read each), so a relay can write each
         group to its client at once instead of one socket write per event."""
         finish: Finish | None = None
+        failure: BaseException | None = None
         try:
             async for decoded in self._decoded():
                 batch: list[StreamEvent] = []
@@ -151,9 +152,12 @@ class EventStream:
                 tail.append(finish)
             if tail:
                 yield tail
+        except BaseException as exc:
+            failure = exc
+            raise
         finally:
-            if self._on_close is not None:
-                self._on_close()
+            if self.on_close is not None:
+                self.on_close(self, failure)
 
     def _track(self, event: StreamEvent) -> None:
         if self.keep_response:

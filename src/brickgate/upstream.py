@@ -29,6 +29,7 @@ from brickgate.errors import (
     UpstreamRejected,
     UpstreamUnavailable,
 )
+from brickgate.ledger.context import note_retry
 from brickgate.redact import redact
 
 log = logging.getLogger("brickgate.upstream")
@@ -248,6 +249,7 @@ class Upstream:
             if on_retry is not None:
                 on_retry(RetryNotice(attempt=attempt, delay=delay, status=status, reason=reason))
             log.info("retrying %s in %.1fs (attempt %d): %s", path, delay, attempt, reason)
+            note_retry()
             await asyncio.sleep(delay)
 
 

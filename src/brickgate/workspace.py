@@ -19,6 +19,7 @@ from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.errors import UpstreamRejected
 from brickgate.event_stream import WIRE, Completion, EventStream
+from brickgate.ledger.library import recorded
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
 from brickgate.quirks import Repaired, repair_after_rejection, repair_request
 from brickgate.relay import RawRelay
@@ -41,6 +42,7 @@ class Workspace:
         retry: RetryPolicy | None = None,
         read_timeout: float = 300.0,
         persist: bool = True,
+        usage_ledger: bool = True,
     ) -> None:
         self._profile = profile
         self._host = host
@@ -53,6 +55,7 @@ class Workspace:
         self._chooser: SurfaceChooser | None = None
         self._sync: _SyncRunner | None = None
         self._persist = persist  # False: nothing written under the brickgate home (demos, throwaway runs)
+        self.usage_ledger = usage_ledger and persist  # False: calls are not recorded (brickgate.ledger)
         # Refusals an adaptive repair fixed, per endpoint and API: later requests are repaired up front.
         self._refusals: dict[tuple[str, Api], tuple[str, ...]] = {}
 
@@ -140,6 +143,7 @@ class Workspace:
         events = await self._call(model, request, api=api, stream=stream, on_retry=on_retry)
         return await events.collect()
 
+    @recorded
     async def _call(
         self,
         model: str | Model,

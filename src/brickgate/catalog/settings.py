@@ -100,6 +100,8 @@ class CatalogSettings(BaseModel):
     usd_per_dbu: float = Field(default=USD_PER_DBU, gt=0)
     surface: SurfaceSetting = "auto"
     cache_ttl_seconds: float = Field(default=DEFAULT_CACHE_TTL_SECONDS, ge=0)
+    usage_ledger: bool = True  # brickgate.ledger: record one row per request (no content)
+    usage_retention_days: float = Field(default=90.0, gt=0)  # ledger rows older than this are pruned
     models: dict[str, ModelOverride] = Field(default_factory=dict)
     endpoints: list[CustomEndpoint] = Field(default_factory=list)
 

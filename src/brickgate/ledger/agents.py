@@ -1,0 +1,74 @@
+"""Which agent sent a request: a name and a version picked out of the request's headers.
+
+``X-Brickgate-Agent: NAME[/VERSION]`` (written by `brickgate setup` into an agent's config) wins; otherwise
+the User-Agent's product token. Only a short name made of ``[a-z0-9._-]`` and a dotted version number are
+kept, so nothing else a header holds (a key someone pasted in the wrong place) can reach the ledger.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+AGENT_HEADER = b"x-brickgate-agent"
+# User-Agent prefix (lower case) → the agent's name. The first match wins: longer prefixes first.
+KNOWN_USER_AGENTS: tuple[tuple[str, str], ...] = (
+    ("claude-cli/", "claude-code"),
+    ("claude-code/", "claude-code"),
+    ("codex_exec/", "codex"),
+    ("codex_cli_rs/", "codex"),
+    ("codex-tui/", "codex"),
+    ("opencode/", "opencode"),
+    ("aider/", "aider"),
+    ("llm/", "llm"),
+    ("openai/python", "openai-python"),
+    ("openai/js", "openai-node"),
+    ("anthropic/python", "anthropic-python"),
+    ("anthropic/js", "anthropic-node"),
+    ("litellm/", "litellm"),
+)
+_NAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
+_VERSION = re.compile(r"\d+(?:\.\d+){1,3}")
+CLI_COMMANDS = ("run", "chat", "doctor", "demo")
+
+
+def agent_of(headers: Iterable[tuple[bytes, bytes]]) -> tuple[str | None, str | None]:
+    """(name, version) from ASGI request headers; (None, None) when nothing usable was sent."""
+    user_agent = None
+    for key, value in headers:
+        if key == AGENT_HEADER:
+            named = _from_agent_header(value.decode("latin-1"))
+            if named[0] is not None:
+                return named
+        elif key == b"user-agent":
+            user_agent = value.decode("latin-1")
+    return from_user_agent(user_agent) if user_agent else (None, None)
+
+
+def _from_agent_header(value: str) -> tuple[str | None, str | None]:
+    name, _, version = value.strip().lower().partition("/")
+    if not _NAME.fullmatch(name):
+        return None, None
+    return name, version if _VERSION.fullmatch(version) else None
+
+
+def from_user_agent(user_agent: str) -> tuple[str | None, str | None]:
+    lowered = user_agent.strip().lower()
+    name = next((agent for prefix, agent in KNOWN_USER_AGENTS if lowered.startswith(prefix)), None)
+    if name is None:
+        product = lowered.split("/", 1)[0].split(" ", 1)[0]
+        name = product if _NAME.fullmatch(product) else None
+    found = _VERSION.search(lowered)
+    return name, found.group(0) if found and name else None
+
+
+def library_agent(argv: list[str] | None = None) -> str:
+    """The agent of a library call: ``brickgate run`` (or chat, doctor) inside the CLI, else ``python``."""
+    args = sys.argv if argv is None else argv
+    if args and Path(args[0]).name == "brickgate":
+        command = next((a for a in args[1:] if a in CLI_COMMANDS), None)
+        if command is not None:
+            return f"brickgate {command}"
+    return "python"

@@ -1,0 +1,178 @@
+"""The gateway's hook: one ledger row per inference request, from the data of its access-log line.
+
+On the request path this costs a small object, a check per ASGI message until the first streamed byte
+(time to first token) and one deque append at the end. Agent, price and host are worked out later on
+the ledger's thread.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any
+
+from brickgate.ledger import Ledger, context, ledger_for_home
+from brickgate.ledger.agents import agent_of
+from brickgate.ledger.rows import UsageRow, error_class
+from brickgate.pricing import ZERO, cost_of
+from brickgate.protocol import Usage
+
+if TYPE_CHECKING:
+    from brickgate.catalog.model import Model
+    from brickgate.gateway.asgi_io import Message, Scope, Send
+    from brickgate.gateway.inference import Exchange, Gateway
+    from brickgate.workspace import Workspace
+
+PRICE_MAX_AGE = 300.0  # seconds a model's prices are reused before the catalog is asked again
+_NO_USAGE = Usage()
+
+
+class ServedWorkspace:
+    """What the gateway's rows share: the ledger, in-flight streams, the host and the models' prices."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.inflight_streams = 0  # changed on the event loop only
+        self.started = time.time()
+        self._host: str | None = None
+        self._models: dict[str, tuple[Model | None, float]] = {}  # touched on the ledger thread only
+
+    def host(self, ws: Workspace) -> str | None:
+        if self._host is None:
+            try:
+                self._host = str(ws.credentials.host)
+            except Exception:  # credentials that fail now failed the request too; the row still counts
+                return None
+        return self._host
+
+    def model(self, ws: Workspace, model_id: str) -> Model | None:
+        entry = self._models.get(model_id)
+        now = time.monotonic()
+        if entry is None or now - entry[1] > PRICE_MAX_AGE:
+            try:
+                found: Model | None = ws.model(model_id)
+            except Exception:  # a model the catalog no longer lists: tokens still count, at no price
+                found = None
+            entry = self._models[model_id] = (found, now)
+        return entry[0]
+
+
+_served: weakref.WeakKeyDictionary[Workspace, ServedWorkspace] = weakref.WeakKeyDictionary()
+
+
+def served(gateway: Gateway) -> ServedWorkspace:
+    """The shared state for a gateway's workspace (created with the ledger of the current home)."""
+    state = _served.get(gateway.workspace)
+    if state is None:
+        state = _served[gateway.workspace] = ServedWorkspace(ledger_for_home())
+    return state
+
+
+class GatewayRecording:
+    """One inference request on its way to the ledger."""
+
+    __slots__ = (
+        "_inner",
+        "_token",
+        "api",
+        "ended",
+        "exchange",
+        "first_byte",
+        "retries",
+        "scope",
+        "state",
+        "streamed",
+        "ts",
+        "waiting",
+        "workspace",
+    )
+    by_gateway = True
+
+    def __init__(self, state: ServedWorkspace, ws: Workspace, scope: Scope, api: str, send: Send) -> None:
+        self.state, self.workspace, self.scope, self.api, self._inner = state, ws, scope, api, send
+        self.ts = time.time()
+        self.retries = 0
+        self.streamed = False
+        self.waiting = True  # for the response start, then (streams) for the first body byte
+        self.first_byte = 0.0
+        self.ended = 0.0
+        self.exchange: Exchange | None = None
+        self._token = context.current.set(self)
+
+    def send(self, message: Message) -> Awaitable[None]:
+        """The route's ``send``: notes whether the answer streams and when its first byte goes out."""
+        if self.waiting:
+            if message["type"] == "http.response.start":
+                self.streamed = self.waiting = _is_stream(message.get("headers", ()))
+                self.state.inflight_streams += self.streamed
+            elif message.get("body"):
+                self.first_byte = time.perf_counter()
+                self.waiting = False
+        return self._inner(message)
+
+    def finish(self, exchange: Exchange) -> None:
+        """The request is answered (or abandoned): queue its row."""
+        self.exchange = exchange
+        self.ended = time.perf_counter()
+        self.state.inflight_streams -= self.streamed
+        context.current.reset(self._token)
+        self.state.ledger.add(self)
+
+    def row(self) -> UsageRow:
+        ex = self.exchange
+        assert ex is not None
+        usage = ex.usage or _NO_USAGE
+        model = self.state.model(self.workspace, ex.model) if ex.model != "-" else None
+        cost = cost_of(usage, model) if model is not None else ZERO
+        agent, version = agent_of(self.scope.get("headers", ()))
+        return UsageRow(
+            ts=self.ts,
+            source="gateway",
+            host=self.state.host(self.workspace),
+            agent=agent,
+            agent_version=version,
+            model=None if ex.model == "-" else ex.model,
+            api=self.api,
+            upstream_api=None if ex.upstream == "-" else ex.upstream,
+            route=None if ex.route == "-" else ex.route,
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            cache_read_tokens=usage.cache_read_tokens,
+            cache_write_tokens=usage.cache_write_tokens,
+            reasoning_tokens=usage.reasoning_tokens,
+            cost_dbu=cost.dbu,
+            cost_usd=cost.usd,
+            latency_ms=(self.ended - ex.started) * 1000,
+            ttft_ms=(self.first_byte - ex.started) * 1000 if self.first_byte else None,
+            status=ex.status,
+            error_class=error_class(ex.status),
+            retries=self.retries,
+            streamed=self.streamed,
+        )
+
+
+class _NotRecorded:
+    """The ledger is switched off: the hook does nothing."""
+
+    def finish(self, exchange: Exchange) -> None:
+        return None
+
+
+NOT_RECORDED = _NotRecorded()
+
+
+def start_recording(
+    gateway: Gateway, scope: Scope, api: str, send: Send
+) -> tuple[Send, GatewayRecording | _NotRecorded]:
+    """Called as an inference request arrives: the ``send`` the route should use, and the recording to
+    ``finish`` once the access-log line is written."""
+    state = served(gateway)
+    if not state.ledger.enabled:
+        return send, NOT_RECORDED
+    recording = GatewayRecording(state, gateway.workspace, scope, api, send)
+    return recording.send, recording
+
+
+def _is_stream(headers: Any) -> bool:
+    return any(key == b"content-type" and value.startswith(b"text/event-stream") for key, value in headers)

@@ -1,0 +1,129 @@
+"""The ledger file: one SQLite database under brickgate's home, owner-only, shared by every process.
+
+WAL lets readers (`brickgate usage`, the dashboard) work while gateways write; several writers (the
+`serve --workers` processes of one machine) take turns through SQLite's lock with a busy timeout, and
+the writer thread retries a batch that still found the file locked.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from brickgate.ledger.rows import COLUMNS, UsageRow
+
+FILE_NAME = "usage.sqlite3"
+BUSY_TIMEOUT_SECONDS = 3.0
+SCHEMA_VERSION = 1
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS requests (
+    id INTEGER PRIMARY KEY,
+    ts REAL NOT NULL,
+    source TEXT NOT NULL,
+    host TEXT,
+    identity TEXT,
+    agent TEXT,
+    agent_version TEXT,
+    model TEXT,
+    api TEXT,
+    upstream_api TEXT,
+    route TEXT,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cache_read_tokens INTEGER NOT NULL,
+    cache_write_tokens INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL,
+    tokens_estimated INTEGER NOT NULL,
+    cost_dbu REAL NOT NULL,
+    cost_usd REAL NOT NULL,
+    latency_ms REAL NOT NULL,
+    ttft_ms REAL,
+    status INTEGER NOT NULL,
+    error_class TEXT,
+    retries INTEGER NOT NULL,
+    streamed INTEGER NOT NULL,
+    tags TEXT,
+    priority TEXT
+);
+CREATE INDEX IF NOT EXISTS requests_ts ON requests (ts);
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+_INSERT = f"INSERT INTO requests ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+
+# What went wrong with the file, by the words SQLite and the OS use (data: one row per kind).
+TROUBLE_KINDS: tuple[tuple[str, str], ...] = (
+    ("locked", "locked by another process"),
+    ("busy", "locked by another process"),
+    ("disk is full", "the disk is full"),
+    ("no space", "the disk is full"),
+    ("not a database", "not a ledger file (corrupt or foreign)"),
+    ("malformed", "corrupt"),
+    ("readonly", "not writable"),
+    ("read-only", "not writable"),
+    ("permission denied", "not writable"),
+    ("unable to open", "cannot be opened or created"),
+)
+
+
+def describe_trouble(exc: BaseException) -> str:
+    """A few words for people: what is wrong with the file."""
+    text = str(exc).lower()
+    for needle, words in TROUBLE_KINDS:
+        if needle in text:
+            return words
+    return f"{type(exc).__name__}: {exc}"
+
+
+def ledger_path(home: Path) -> Path:
+    return home / FILE_NAME
+
+
+def _create_private(path: Path) -> None:
+    """The directory 0700 and the file 0600 before SQLite opens it (its -wal/-shm files copy the mode)."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+
+
+def connect(path: Path, *, create: bool) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), WAL, with a busy timeout.
+
+    ``create=False`` never makes the file: a reader of a ledger that does not exist gets FileNotFoundError.
+    """
+    if create:
+        _create_private(path)
+    elif not path.exists():
+        raise FileNotFoundError(path)
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        if create:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a power cut may lose a batch
+            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
+        else:
+            conn.execute("SELECT 1 FROM requests LIMIT 1")  # a foreign or corrupt file fails here
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def insert(conn: sqlite3.Connection, rows: list[UsageRow]) -> None:
+    """All rows in one transaction: either the batch is in the file or none of it is."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.executemany(_INSERT, rows)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def prune(conn: sqlite3.Connection, before_ts: float) -> int:
+    """Delete rows older than ``before_ts``; the number deleted."""
+    cursor = conn.execute("DELETE FROM requests WHERE ts < ?", (before_ts,))
+    return cursor.rowcount
