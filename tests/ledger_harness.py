@@ -66,3 +66,12 @@ def wait_for_rows(home: Path, count: int, wait: float = 10.0) -> list[dict[str, 
         if len(rows) >= count or time.monotonic() > deadline:
             return rows
         time.sleep(0.02)
+
+
+def wait_for_pending(count: int, wait: float = 10.0) -> int:
+    """The rows this process's ledger holds unwritten, once there are ``count`` (see ``wait_for_rows``)."""
+    ledger = ledger_for_home()
+    deadline = time.monotonic() + wait
+    while ledger.pending < count and time.monotonic() < deadline:
+        ledger.flush()
+    return ledger.pending

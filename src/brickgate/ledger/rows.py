@@ -39,6 +39,10 @@ class UsageRow(NamedTuple):
     tags: str | None = None  # request tags, JSON (issue 13)
     priority: str | None = None  # priority tier (issue 13)
 
+    def row(self) -> UsageRow:
+        """A finished row is its own draft."""
+        return self
+
 
 COLUMNS: tuple[str, ...] = UsageRow._fields
 
