@@ -44,7 +44,7 @@ PAGE_HEADERS = {
         "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # no-referrer would make the sign-in form's Origin "null"
     "Cache-Control": "no-store",
 }
 _NEED_KEY = "This gateway needs its key: send it as a Bearer token or x-api-key, or sign in at /ui."
@@ -59,8 +59,8 @@ def dashboard_routes(gateway: Gateway) -> list[Route]:
     state = served(gateway)  # opens this home's ledger now, not on the first request
 
     async def show(request: Request) -> Response:
-        if not _allowed(request, gateway.api_key):
-            return HTMLResponse(login_page(), 401, headers=PAGE_HEADERS)
+        if not _allowed(request, gateway.api_key):  # a page asking to sign in (a 401 is a console error)
+            return HTMLResponse(login_page(), headers=PAGE_HEADERS)
         since_text, since = _range(request)
         try:
             models = await gateway.directory.models()
@@ -91,7 +91,9 @@ def dashboard_routes(gateway: Gateway) -> list[Route]:
             return PlainTextResponse("Signing in from another site is refused.", 403)
         sent = parse_qs((await _small_body(request)).decode("utf-8", "replace")).get("key", [""])[0]
         if not hmac.compare_digest(sent.encode(), key.encode()):
-            return HTMLResponse(login_page("That is not this gateway's key."), 401, headers=PAGE_HEADERS)
+            return HTMLResponse(
+                login_page("Wrong key: not the one this gateway was started with."), 401, headers=PAGE_HEADERS
+            )
         answer = RedirectResponse("/ui", 303)
         answer.set_cookie(SESSION_COOKIE, session_token(key), httponly=True, samesite="strict", path="/")
         return answer

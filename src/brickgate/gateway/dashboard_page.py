@@ -109,17 +109,18 @@ def health_html(h: Health) -> str:
 
 
 def totals_html(t: Summary) -> str:
-    cards = (
-        ("requests", f"{t.requests:,}"),
-        ("input tokens", f"{t.input_tokens + t.cache_read_tokens + t.cache_write_tokens:,}"),
-        ("output tokens", f"{t.output_tokens:,}"),
-        ("spend", usd(t.cost_usd)),
-        ("p50 / p95", f"{ms_text(t.p50_ms)} / {ms_text(t.p95_ms)}"),
-        ("error rate", f"{t.error_rate:.1%}"),
+    input_tokens = t.input_tokens + t.cache_read_tokens + t.cache_write_tokens
+    cards = (  # (label, shown, exact value for machines)
+        ("requests", f"{t.requests:,}", t.requests),
+        ("input tokens", f"{input_tokens:,}", input_tokens),
+        ("output tokens", f"{t.output_tokens:,}", t.output_tokens),
+        ("spend", usd(t.cost_usd), t.cost_usd),
+        ("p50 / p95", f"{ms_text(t.p50_ms)} / {ms_text(t.p95_ms)}", t.p95_ms),
+        ("error rate", f"{t.error_rate:.1%}", t.error_rate),
     )
     return "".join(
-        f'<div class="card" data-total="{escape(name)}"><b>{value}</b><span>{name}</span></div>'
-        for name, value in cards
+        f'<div class="card" data-total="{name}" data-value="{exact}"><b>{shown}</b><span>{name}</span></div>'
+        for name, shown, exact in cards
     )
 
 
