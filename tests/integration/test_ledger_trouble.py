@@ -72,8 +72,9 @@ def test_a_locked_ledger_warns_once_and_requests_are_answered(
         holder = _hold_exclusive_lock(ledger_path(isolated_env))
         try:
             statuses = _answer_three(gw.url)
-            wait_for_pending(3)  # each flush waits out the busy timeout, then gives up on the batch
+            wait_for_pending(3)
             ledger = ledger_for_home()
+            ledger.flush()  # waits out the busy timeout, then gives up on the batch
             trouble, pending = ledger.trouble, ledger.pending
         finally:
             holder.communicate("release\n", timeout=30)

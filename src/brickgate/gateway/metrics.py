@@ -7,7 +7,8 @@ answers for itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from brickgate.ledger import context
@@ -42,26 +43,29 @@ class _Collector:
         requests = CounterMetricFamily(
             "brickgate_requests", "Inference requests answered, by status.", labels=[*_LABELS, "status"]
         )
-        for labels, count in snap.requests.items():
-            requests.add_metric(labels, count)
-        errors = CounterMetricFamily(
-            "brickgate_request_errors", "Failed requests (2xx/3xx excluded).", labels=[*_LABELS, "error"]
-        )
-        for labels, count in snap.errors.items():
-            errors.add_metric(labels, count)
-        tokens = CounterMetricFamily(
+        errors: Counter[tuple[str, ...]] = Counter()
+        tokens: Counter[tuple[str, ...]] = Counter()
+        usd: defaultdict[tuple[str, ...], float] = defaultdict(float)
+        dbu: defaultdict[tuple[str, ...], float] = defaultdict(float)
+        for (model, api, route, status), totals in snap.totals.items():
+            labels = (model, api, route)
+            requests.add_metric([*labels, str(status)], totals.requests)
+            if totals.error_class is not None:
+                errors[(model, api, route, totals.error_class)] += totals.requests
+            for kind, count in zip(TOKEN_KINDS, totals.tokens, strict=True):
+                tokens[(model, api, route, kind)] += count
+            usd[labels] += totals.cost_usd
+            dbu[labels] += totals.cost_dbu
+        yield requests
+        yield _counter("brickgate_request_errors", "Failed requests (2xx/3xx excluded).", "error", errors)
+        yield _counter(
             "brickgate_tokens",
             f"Tokens the upstream reported, by kind ({', '.join(TOKEN_KINDS)}).",
-            labels=[*_LABELS, "kind"],
+            "kind",
+            {k: v for k, v in tokens.items() if v},
         )
-        for labels, count in snap.tokens.items():
-            tokens.add_metric(labels, count)
-        usd = CounterMetricFamily("brickgate_cost_usd", "List-price cost in US dollars.", labels=_LABELS)
-        dbu = CounterMetricFamily("brickgate_cost_dbu", "Cost in DBU.", labels=_LABELS)
-        for model_labels, value in snap.cost_usd.items():
-            usd.add_metric(model_labels, value)
-            dbu.add_metric(model_labels, snap.cost_dbu.get(model_labels, 0.0))
-        yield from (requests, errors, tokens, usd, dbu)
+        yield _counter("brickgate_cost_usd", "List-price cost in US dollars.", None, usd)
+        yield _counter("brickgate_cost_dbu", "Cost in DBU.", None, dbu)
         yield _histogram(
             HistogramMetricFamily(
                 "brickgate_request_duration_seconds", "Time from request to the answer's end.", labels=_LABELS
@@ -87,6 +91,15 @@ class _Collector:
         )
         dropped.add_metric([], self.state.ledger.dropped)
         yield from (retries, inflight, pending, dropped)
+
+
+def _counter(name: str, doc: str, extra: str | None, values: Mapping[tuple[str, ...], float]) -> Any:
+    from prometheus_client.core import CounterMetricFamily
+
+    family = CounterMetricFamily(name, doc, labels=[*_LABELS, extra] if extra else _LABELS)
+    for labels, value in values.items():
+        family.add_metric(labels, value)
+    return family
 
 
 def _histogram(family: Any, histograms: dict[tuple[str, str, str], Histogram]) -> Any:

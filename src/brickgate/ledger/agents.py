@@ -7,6 +7,7 @@ number are kept, so nothing else a header holds (a key pasted in the wrong place
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from collections.abc import Iterable
@@ -38,15 +39,22 @@ _MODULE_PATH = ("brickgate", "cli", "main.py")  # python -m brickgate.cli.main
 
 def agent_of(headers: Iterable[tuple[bytes, bytes]]) -> tuple[str | None, str | None]:
     """(name, version) from ASGI request headers; (None, None) when nothing usable was sent."""
-    user_agent = None
+    named = user_agent = None
     for key, value in headers:
         if key == AGENT_HEADER:
-            named = _from_agent_header(value.decode("latin-1"))
-            if named[0] is not None:
-                return named
+            named = value
         elif key == b"user-agent":
-            user_agent = value.decode("latin-1")
-    return from_user_agent(user_agent) if user_agent else (None, None)
+            user_agent = value
+    return _agent(named, user_agent)
+
+
+@functools.lru_cache(maxsize=256)  # agents send the same headers every time
+def _agent(named: bytes | None, user_agent: bytes | None) -> tuple[str | None, str | None]:
+    if named is not None:
+        found = _from_agent_header(named.decode("latin-1"))
+        if found[0] is not None:
+            return found
+    return from_user_agent(user_agent.decode("latin-1")) if user_agent else (None, None)
 
 
 def _from_agent_header(value: str) -> tuple[str | None, str | None]:

@@ -1,11 +1,11 @@
 """Running totals of this process's rows, for /metrics: plain counters fed in batches on the ledger's
-thread, so a request pays nothing for them. Rendered as Prometheus text by ``gateway/metrics.py``."""
+thread (one dict lookup per row), so a request pays nothing for them. Rendered as Prometheus text by
+``gateway/metrics.py``."""
 
 from __future__ import annotations
 
 import bisect
 import threading
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from brickgate.ledger.rows import UsageRow
@@ -36,12 +36,22 @@ class Histogram:
 
 
 @dataclass
+class Totals:
+    """Everything counted for one (model, api, route, status)."""
+
+    requests: int = 0
+    error_class: str | None = None
+    tokens: list[int] = field(default_factory=lambda: [0] * len(TOKEN_KINDS))
+    cost_usd: float = 0.0
+    cost_dbu: float = 0.0
+
+    def copy(self) -> Totals:
+        return Totals(self.requests, self.error_class, list(self.tokens), self.cost_usd, self.cost_dbu)
+
+
+@dataclass
 class Snapshot:
-    requests: dict[tuple[str, str, str, str], int]  # + status
-    errors: dict[tuple[str, str, str, str], int]  # + error class
-    tokens: dict[tuple[str, str, str, str], int]  # + kind
-    cost_usd: dict[Labels, float]
-    cost_dbu: dict[Labels, float]
+    totals: dict[tuple[str, str, str, int], Totals]  # model, api, route, status
     latency: dict[Labels, Histogram]
     ttft: dict[Labels, Histogram]
 
@@ -49,11 +59,7 @@ class Snapshot:
 class LiveTotals:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._requests: defaultdict[tuple[str, str, str, str], int] = defaultdict(int)
-        self._errors: defaultdict[tuple[str, str, str, str], int] = defaultdict(int)
-        self._tokens: defaultdict[tuple[str, str, str, str], int] = defaultdict(int)
-        self._usd: defaultdict[Labels, float] = defaultdict(float)
-        self._dbu: defaultdict[Labels, float] = defaultdict(float)
+        self._totals: dict[tuple[str, str, str, int], Totals] = {}
         self._latency: dict[Labels, Histogram] = {}
         self._ttft: dict[Labels, Histogram] = {}
 
@@ -63,36 +69,34 @@ class LiveTotals:
                 self._observe(row)
 
     def _observe(self, row: UsageRow) -> None:
-        model, api, route = labels = (row.model or "-", row.api or "-", row.route or "-")
-        self._requests[(model, api, route, str(row.status))] += 1
-        if row.error_class is not None:
-            self._errors[(model, api, route, row.error_class)] += 1
-        counts = (
-            row.input_tokens,
-            row.output_tokens,
-            row.cache_read_tokens,
-            row.cache_write_tokens,
-            row.reasoning_tokens,
-        )
-        for kind, count in zip(TOKEN_KINDS, counts, strict=True):
-            if count:
-                self._tokens[(model, api, route, kind)] += count
-        self._usd[labels] += row.cost_usd
-        self._dbu[labels] += row.cost_dbu
-        latency = self._latency.get(labels) or self._latency.setdefault(labels, Histogram(LATENCY_BUCKETS))
+        labels = (row.model or "-", row.api or "-", row.route or "-")
+        key = (*labels, row.status)
+        totals = self._totals.get(key)
+        if totals is None:
+            totals = self._totals[key] = Totals(error_class=row.error_class)
+        totals.requests += 1
+        tokens = totals.tokens
+        tokens[0] += row.input_tokens
+        tokens[1] += row.output_tokens
+        tokens[2] += row.cache_read_tokens
+        tokens[3] += row.cache_write_tokens
+        tokens[4] += row.reasoning_tokens
+        totals.cost_usd += row.cost_usd
+        totals.cost_dbu += row.cost_dbu
+        latency = self._latency.get(labels)
+        if latency is None:
+            latency = self._latency[labels] = Histogram(LATENCY_BUCKETS)
         latency.observe(row.latency_ms / 1000)
         if row.ttft_ms is not None:
-            ttft = self._ttft.get(labels) or self._ttft.setdefault(labels, Histogram(TTFT_BUCKETS))
+            ttft = self._ttft.get(labels)
+            if ttft is None:
+                ttft = self._ttft[labels] = Histogram(TTFT_BUCKETS)
             ttft.observe(row.ttft_ms / 1000)
 
     def snapshot(self) -> Snapshot:
         with self._lock:
             return Snapshot(
-                requests=dict(self._requests),
-                errors=dict(self._errors),
-                tokens=dict(self._tokens),
-                cost_usd=dict(self._usd),
-                cost_dbu=dict(self._dbu),
+                totals={k: t.copy() for k, t in self._totals.items()},
                 latency={k: h.copy() for k, h in self._latency.items()},
                 ttft={k: h.copy() for k, h in self._ttft.items()},
             )
