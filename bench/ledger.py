@@ -198,8 +198,8 @@ def report(
         lines.append(f"| {name} | {_cell(off)} | {_cell(on)} | {ratio:.3f} | {verdict} |")
     lines += [
         "",
-        f"Ledger-on gateway: {answered:,} requests counted by the load generator (those in flight when a"
-        f" window closed come on top), {recorded:,} rows in its ledger; ledger-off gateway: {unrecorded:,}.",
+        f"Ledger on: {answered:,} requests counted by the load generator (those in flight when a window"
+        f" closed come on top), {recorded:,} rows in its ledger. Ledger off: {unrecorded:,} rows.",
     ]
     return "\n".join(lines)
 
