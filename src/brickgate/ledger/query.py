@@ -123,9 +123,9 @@ def open_ledger(path: Path) -> sqlite3.Connection | None:
     except sqlite3.Error as exc:
         if "no such table" in str(exc):  # created, but its first row was never written
             return None
+        trouble = store.trouble_of(exc)
         raise ConfigError(
-            f"Cannot read the usage ledger {path}: it is {store.describe_trouble(exc)}.",
-            "Move the file away; brickgate starts a new ledger on the next request.",
+            f"Cannot read the usage ledger {path}: it is {trouble.what}.", trouble.advice
         ) from None
 
 

@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
 
 from brickgate.ledger.rows import COLUMNS, UsageRow
@@ -65,28 +66,43 @@ _ROWS_PER_STATEMENT = 999 // len(COLUMNS)  # SQLite before 3.32 allows 999 param
 _NULL_VALUES = tuple((i, "" if _NULL_AS[c] == "''" else -1.0) for i, c in enumerate(COLUMNS) if c in _NULL_AS)
 _BOOLS = tuple(i for i, c in enumerate(COLUMNS) if c in ("tokens_estimated", "streamed"))
 
-# What went wrong with the file, by the words SQLite and the OS use (data: one row per kind).
-TROUBLE_KINDS: tuple[tuple[str, str], ...] = (
-    ("locked", "locked by another process"),
-    ("busy", "locked by another process"),
-    ("disk is full", "the disk is full"),
-    ("no space", "the disk is full"),
-    ("not a database", "not a ledger file (corrupt or foreign)"),
-    ("malformed", "corrupt"),
-    ("readonly", "not writable"),
-    ("read-only", "not writable"),
-    ("permission denied", "not writable"),
-    ("unable to open", "cannot be opened or created"),
+
+@dataclass(frozen=True, slots=True)
+class Trouble:
+    """What is wrong with the ledger file, for people, and what to do about it."""
+
+    what: str  # completes "the usage ledger FILE is ..."
+    advice: str
+    passing: bool = False  # another process holds the file: the connection is kept for the retry
+
+
+_LOCKED = Trouble(
+    "locked by another process", "Another program holds it locked; it is retried.", passing=True
+)
+_FULL = Trouble("the disk is full", "Free some disk space; it is retried.")
+_CORRUPT_ADVICE = "Move the file away; brickgate starts a new ledger on the next request."
+_UNWRITABLE = Trouble("not writable", "Check that brickgate's home directory is writable; it is retried.")
+# The words SQLite and the OS use → the trouble (data: one row per message).
+TROUBLES: tuple[tuple[str, Trouble], ...] = (
+    ("locked", _LOCKED),
+    ("busy", _LOCKED),
+    ("disk is full", _FULL),
+    ("no space", _FULL),
+    ("not a database", Trouble("not a ledger file (corrupt or foreign)", _CORRUPT_ADVICE)),
+    ("malformed", Trouble("corrupt", _CORRUPT_ADVICE)),
+    ("readonly", _UNWRITABLE),
+    ("read-only", _UNWRITABLE),
+    ("permission denied", _UNWRITABLE),
+    ("unable to open", Trouble("impossible to open or create", _UNWRITABLE.advice)),
 )
 
 
-def describe_trouble(exc: BaseException) -> str:
-    """A few words for people: what is wrong with the file."""
+def trouble_of(exc: BaseException) -> Trouble:
     text = str(exc).lower()
-    for needle, words in TROUBLE_KINDS:
+    for needle, trouble in TROUBLES:
         if needle in text:
-            return words
-    return f"{type(exc).__name__}: {exc}"
+            return trouble
+    return Trouble(f"failing ({type(exc).__name__}: {exc})", _UNWRITABLE.advice)
 
 
 def ledger_path(home: Path) -> Path:

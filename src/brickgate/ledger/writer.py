@@ -160,18 +160,18 @@ class Ledger:
         self.trouble, self._failures, self._retry_at = None, 0, 0.0
 
     def _failed(self, exc: BaseException) -> None:
-        trouble = store.describe_trouble(exc)
+        trouble = store.trouble_of(exc)
         if self.trouble is None:  # one warning per episode, however many batches fail
             log.warning(
                 "usage ledger %s is %s; requests are served as usual and their rows are kept in memory "
                 "(up to %d) until it can be written. %s",
                 self.path,
-                trouble,
+                trouble.what,
                 MAX_UNWRITTEN,
-                _advice(trouble),
+                trouble.advice,
             )
-        self.trouble = trouble
-        if self._conn is not None and "locked" not in trouble:
+        self.trouble = trouble.what
+        if self._conn is not None and not trouble.passing:
             self._conn.close()  # reopened on the next attempt (the file may have been replaced)
             self._conn = None
         self._retry_at = time.monotonic() + RETRY_DELAYS[min(self._failures, len(RETRY_DELAYS) - 1)]
@@ -187,13 +187,3 @@ class Ledger:
             return
         if deleted:
             log.info("usage ledger: pruned %d rows older than %g days", deleted, self.retention_days)
-
-
-def _advice(trouble: str) -> str:
-    if "locked" in trouble:
-        return "Another program holds it locked; it is retried."
-    if "full" in trouble:
-        return "Free some disk space; it is retried."
-    if "corrupt" in trouble or "not a ledger" in trouble:
-        return "Move the file away (brickgate starts a new one); `brickgate usage` cannot read it either."
-    return "Check the permissions of brickgate's home directory (`brickgate status` shows it)."
