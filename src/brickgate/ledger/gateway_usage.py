@@ -7,6 +7,7 @@ the ledger's thread.
 
 from __future__ import annotations
 
+import logging
 import time
 import weakref
 from collections.abc import Awaitable
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from brickgate.gateway.inference import Exchange, Gateway
     from brickgate.workspace import Workspace
 
+log = logging.getLogger("brickgate.ledger")
 PRICE_MAX_AGE = 300.0  # seconds a model's prices are reused before the catalog is asked again
 _NO_USAGE = Usage()
 
@@ -112,12 +114,15 @@ class GatewayRecording:
         return self._inner(message)
 
     def finish(self, exchange: Exchange) -> None:
-        """The request is answered (or abandoned): queue its row."""
+        """The request is answered (or abandoned): queue its row. Never raises into the request."""
         self.exchange = exchange
         self.ended = time.perf_counter()
         self.state.inflight_streams -= self.streamed
-        context.current.reset(self._token)
-        self.state.ledger.add(self)
+        try:
+            context.current.reset(self._token)
+            self.state.ledger.add(self)
+        except Exception:  # e.g. no thread can be started: the request was answered all the same
+            log.exception("usage ledger: a request could not be recorded")
 
     def row(self) -> UsageRow:
         ex = self.exchange
@@ -170,7 +175,11 @@ def start_recording(
 ) -> tuple[Send, GatewayRecording | _NotRecorded]:
     """Called as an inference request arrives: the ``send`` the route should use, and the recording to
     ``finish`` once the access-log line is written."""
-    state = served(gateway)
+    try:
+        state = served(gateway)
+    except Exception:  # the ledger could not even be set up: serve unrecorded
+        log.exception("usage ledger: requests are not recorded")
+        return send, NOT_RECORDED
     if not state.ledger.enabled:
         return send, NOT_RECORDED
     recording = GatewayRecording(state, gateway.workspace, scope, api, send)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from brickgate.event_stream import EventStream
     from brickgate.workspace import Workspace
 
+log = logging.getLogger("brickgate.ledger")
 CallFn = TypeVar("CallFn", bound=Callable[..., Awaitable["EventStream"]])
 
 
@@ -31,10 +33,8 @@ def recorded(call: CallFn) -> CallFn:
 
     @functools.wraps(call)
     async def recording_call(ws: Workspace, model: str | Model, request: Any, **kw: Any) -> EventStream:
-        if not getattr(ws, "usage_ledger", True) or context.gateway_is_recording():
-            return await call(ws, model, request, **kw)
-        ledger = ledger_for_home()
-        if not ledger.enabled:
+        ledger = _ledger(ws)
+        if ledger is None:
             return await call(ws, model, request, **kw)
         recording = LibraryRecording(ledger, ws, model, streamed=bool(kw.get("stream")))
         token = context.current.set(recording)
@@ -64,10 +64,14 @@ class LibraryRecording:
         self.failure: BaseException | None = None
 
     def ended(self, events: EventStream | None, failure: BaseException | None) -> None:
-        """The stream ended (or the call failed before it): queue the row; it is built later."""
+        """The stream ended (or the call failed before it): queue the row; it is built later. Never raises
+        into the caller's stream."""
         self.finished = time.perf_counter()
         self.events, self.failure = events, failure
-        self.ledger.add(self)
+        try:
+            self.ledger.add(self)
+        except Exception:  # e.g. no thread can be started: the answer stands all the same
+            log.exception("usage ledger: a call could not be recorded")
 
     def row(self) -> UsageRow:
         events, failure = self.events, self.failure
@@ -102,6 +106,18 @@ class LibraryRecording:
             streamed=self.streamed,
             **fields,
         )
+
+
+def _ledger(ws: Workspace) -> Ledger | None:
+    """The ledger this call goes to; None when it is not recorded here (opted out, or inside the gateway)."""
+    if not getattr(ws, "usage_ledger", True) or context.gateway_is_recording():
+        return None
+    try:
+        ledger = ledger_for_home()
+    except Exception:  # the ledger could not even be set up: the call goes ahead unrecorded
+        log.exception("usage ledger: library calls are not recorded")
+        return None
+    return ledger if ledger.enabled else None
 
 
 @functools.lru_cache(maxsize=1)
