@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import sqlite3
+import time
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -28,7 +30,7 @@ from brickgate.gateway.dashboard_page import Health, PageData, login_page, page,
 from brickgate.gateway.local_auth import is_authorized
 from brickgate.gateway.metrics import metrics_text
 from brickgate.ledger.gateway_usage import ServedWorkspace, served
-from brickgate.ledger.query import errors, last_id, open_ledger, parse_since, recent, report
+from brickgate.ledger.query import Report, errors, last_id, open_ledger, parse_since, recent, report
 
 if TYPE_CHECKING:
     from brickgate.gateway.inference import Gateway
@@ -37,6 +39,7 @@ SESSION_COOKIE = "brickgate_dashboard"
 DEFAULT_RANGE = "7d"
 LOGIN_MAX_BYTES = 4096
 READ_FLUSH_SECONDS = 1.0
+REPORT_REFRESH_S = 10.0
 ASSET_TYPES = {"dashboard.js": "text/javascript; charset=utf-8", "dashboard.css": "text/css; charset=utf-8"}
 PAGE_HEADERS = {
     "Content-Security-Policy": (
@@ -55,8 +58,29 @@ def session_token(api_key: str) -> str:
     return hmac.new(api_key.encode(), b"brickgate dashboard session v1", hashlib.sha256).hexdigest()
 
 
+class _Reports:
+    """The page's heavy part (totals, charts, errors: scans of the whole range) per range. A live update
+    reuses it for REPORT_REFRESH_S, so an open dashboard costs the gateway little CPU on a big ledger; the
+    latest requests are read fresh every time."""
+
+    def __init__(self) -> None:
+        self._by_range: dict[str, tuple[float, Report, list[tuple[int, str, str, int]]]] = {}
+
+    def get(
+        self, conn: sqlite3.Connection | None, since_text: str, since: float, *, live: bool
+    ) -> tuple[Report, list[tuple[int, str, str, int]]]:
+        cached = self._by_range.get(since_text)
+        if live and cached is not None and time.monotonic() - cached[0] < REPORT_REFRESH_S:
+            return cached[1], cached[2]
+        result = report(conn, since=since, by="model")
+        failures = errors(conn, result.since, result.until) if conn else []
+        self._by_range[since_text] = (time.monotonic(), result, failures)
+        return result, failures
+
+
 def dashboard_routes(gateway: Gateway) -> list[Route]:
     state = served(gateway)  # opens this home's ledger now, not on the first request
+    reports = _Reports()
 
     async def show(request: Request) -> Response:
         if not _allowed(request, gateway.api_key):  # a page asking to sign in (a 401 is a console error)
@@ -66,7 +90,7 @@ def dashboard_routes(gateway: Gateway) -> list[Route]:
             models = await gateway.directory.models()
         except Exception:  # the page still shows the ledger when the listing fails
             models = []
-        data = await asyncio.to_thread(_read, state, gateway, since_text, since, None)
+        data = await asyncio.to_thread(_read, state, gateway, reports, since_text, since, None)
         assert data is not None
         return HTMLResponse(page(data, models), headers=PAGE_HEADERS)
 
@@ -76,7 +100,7 @@ def dashboard_routes(gateway: Gateway) -> list[Route]:
         since_text, since = _range(request)
         after = request.query_params.get("after", "")
         data = await asyncio.to_thread(
-            _read, state, gateway, since_text, since, int(after) if after.isdigit() else None
+            _read, state, gateway, reports, since_text, since, int(after) if after.isdigit() else None
         )
         if data is None:  # nothing new
             return JSONResponse({"last_id": int(after)}, headers={"Cache-Control": "no-store"})
@@ -137,7 +161,12 @@ def _range(request: Request) -> tuple[str, float]:
 
 
 def _read(
-    state: ServedWorkspace, gateway: Gateway, since_text: str, since: float, after: int | None
+    state: ServedWorkspace,
+    gateway: Gateway,
+    reports: _Reports,
+    since_text: str,
+    since: float,
+    after: int | None,
 ) -> PageData | None:
     """The page's data from the ledger file; None when nothing was recorded after row ``after``."""
     ledger = state.ledger
@@ -151,7 +180,7 @@ def _read(
         newest = last_id(conn)
         if after is not None and newest == after:
             return None
-        result = report(conn, since=since, by="model")
+        result, failures = reports.get(conn, since_text, since, live=after is not None)
         health = Health(
             host=state.host(gateway.workspace),
             started=state.started,
@@ -161,7 +190,6 @@ def _read(
             dropped_rows=ledger.dropped,
         )
         latest = recent(conn) if conn else []
-        failures = errors(conn, since) if conn else []
         return PageData(since_text, result, latest, failures, newest, health)
     finally:
         if conn is not None:

@@ -27,19 +27,23 @@ GROUPINGS: dict[str, str] = {
 }
 # Must agree with rows.is_error: every failure counts, except a caller that hung up (499).
 _IS_ERROR = "CASE WHEN status = 499 OR status BETWEEN 200 AND 399 THEN 0 ELSE 1 END"
-_SUMMARY = """
-WITH picked AS (
-    SELECT {key} AS k, * FROM requests WHERE ts >= ? AND ts < ?
-), ranked AS (
-    SELECT *, ROW_NUMBER() OVER (PARTITION BY k ORDER BY latency_ms) AS rn,
+# Rows of a time range, read in rowid order from the first row of the range on (rows arrive roughly in time
+# order): walking the ts index instead costs a table lookup per row, ~15x slower over a 90-day range.
+_IN_RANGE = "requests NOT INDEXED WHERE id >= ? AND ts >= ? AND ts < ?"
+_SUMS = """
+SELECT {key} AS k, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens),
+    SUM(cache_write_tokens), SUM(reasoning_tokens), SUM(cost_usd), SUM(cost_dbu), SUM({is_error})
+FROM {rows} GROUP BY k
+"""
+# Nearest-rank percentiles; only the key and the latency go through the sort, so it stays narrow.
+_PERCENTILES = """
+WITH ranked AS (
+    SELECT k, latency_ms, ROW_NUMBER() OVER (PARTITION BY k ORDER BY latency_ms) AS rn,
         COUNT(*) OVER (PARTITION BY k) AS n
-    FROM picked
+    FROM (SELECT {key} AS k, latency_ms FROM {rows})
 )
-SELECT k, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
-    SUM(reasoning_tokens), SUM(cost_usd), SUM(cost_dbu),
-    MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN latency_ms END),
-    MAX(CASE WHEN rn = (n * 95 + 99) / 100 THEN latency_ms END),
-    SUM({is_error})
+SELECT k, MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN latency_ms END),
+    MAX(CASE WHEN rn = (n * 95 + 99) / 100 THEN latency_ms END)
 FROM ranked GROUP BY k
 """
 _SINCE = re.compile(r"(\d+)\s*([dhm])")
@@ -140,21 +144,26 @@ def report(conn: sqlite3.Connection | None, *, since: float, by: str, until: flo
     return Report(since, until, by, totals[0], groups, daily_spend(conn, since, until))
 
 
+def _span(conn: sqlite3.Connection, since: float, until: float) -> tuple[int, float, float]:
+    """Parameters for ``_IN_RANGE``: the first row id of the range (found on the ts index), since, until."""
+    first = conn.execute("SELECT MIN(id) FROM requests WHERE ts >= ?", (since,)).fetchone()[0]
+    return (first if first is not None else 1 << 62), since, until
+
+
 def _summaries(conn: sqlite3.Connection, key: str, since: float, until: float) -> list[Summary]:
-    sql = _SUMMARY.format(key=key, is_error=_IS_ERROR)
+    span = _span(conn, since, until)
+    pct_sql = _PERCENTILES.format(key=key, rows=_IN_RANGE)
+    percentiles = {k: (p50, p95) for k, p50, p95 in conn.execute(pct_sql, span)}
+    sums_sql = _SUMS.format(key=key, is_error=_IS_ERROR, rows=_IN_RANGE)
     return [
-        Summary(str(r[0]), r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11])
-        for r in conn.execute(sql, (since, until))
+        Summary(str(k), n, i, o, cr, cw, r, usd, dbu, *percentiles.get(k, (None, None)), errors)
+        for k, n, i, o, cr, cw, r, usd, dbu, errors in conn.execute(sums_sql, span)
     ]
 
 
 def daily_spend(conn: sqlite3.Connection, since: float, until: float) -> list[tuple[str, float]]:
-    rows = conn.execute(
-        "SELECT date(ts, 'unixepoch', 'localtime') AS d, SUM(cost_usd) FROM requests "
-        "WHERE ts >= ? AND ts < ? GROUP BY d",
-        (since, until),
-    )
-    return _every_day(since, until, dict(rows.fetchall()))
+    sql = f"SELECT date(ts, 'unixepoch', 'localtime') AS d, SUM(cost_usd) FROM {_IN_RANGE} GROUP BY d"
+    return _every_day(since, until, dict(conn.execute(sql, _span(conn, since, until)).fetchall()))
 
 
 def _every_day(since: float, until: float, spend: dict[str, float]) -> list[tuple[str, float]]:
@@ -174,12 +183,14 @@ def recent(conn: sqlite3.Connection, limit: int = 50) -> list[dict[str, Any]]:
     return [dict(zip(names, r, strict=True)) for r in cursor]
 
 
-def errors(conn: sqlite3.Connection, since: float, limit: int = 20) -> list[tuple[int, str, str, int]]:
-    """(status, error class, model, count) of the failures since ``since``, most frequent first."""
+def errors(
+    conn: sqlite3.Connection, since: float, until: float, limit: int = 20
+) -> list[tuple[int, str, str, int]]:
+    """(status, error class, model, count) of the failures in the range, most frequent first."""
     rows = conn.execute(
-        f"SELECT status, COALESCE(error_class, '-'), COALESCE(model, '-'), COUNT(*) AS n FROM requests "
-        f"WHERE ts >= ? AND {_IS_ERROR} = 1 GROUP BY 1, 2, 3 ORDER BY n DESC LIMIT ?",
-        (since, limit),
+        f"SELECT status, COALESCE(error_class, '-'), COALESCE(model, '-'), COUNT(*) AS n FROM {_IN_RANGE} "
+        f"AND {_IS_ERROR} = 1 GROUP BY 1, 2, 3 ORDER BY n DESC LIMIT ?",
+        (*_span(conn, since, until), limit),
     )
     return [(int(s), str(c), str(m), int(n)) for s, c, m, n in rows]
 
