@@ -39,17 +39,22 @@ _MODULE_PATH = ("brickgate", "cli", "main.py")  # python -m brickgate.cli.main
 
 def agent_of(headers: Iterable[tuple[bytes, bytes]]) -> tuple[str | None, str | None]:
     """(name, version) from ASGI request headers; (None, None) when nothing usable was sent."""
+    return agent_from(*agent_headers(headers))
+
+
+def agent_headers(headers: Iterable[tuple[bytes, bytes]]) -> tuple[bytes | None, bytes | None]:
+    """The raw X-Brickgate-Agent and User-Agent values (cheap: the parsing waits for ``agent_from``)."""
     named = user_agent = None
     for key, value in headers:
         if key == AGENT_HEADER:
             named = value
         elif key == b"user-agent":
             user_agent = value
-    return _agent(named, user_agent)
+    return named, user_agent
 
 
 @functools.lru_cache(maxsize=256)  # agents send the same headers every time
-def _agent(named: bytes | None, user_agent: bytes | None) -> tuple[str | None, str | None]:
+def agent_from(named: bytes | None, user_agent: bytes | None) -> tuple[str | None, str | None]:
     if named is not None:
         found = _from_agent_header(named.decode("latin-1"))
         if found[0] is not None:
