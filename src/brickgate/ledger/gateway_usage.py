@@ -114,9 +114,9 @@ class GatewayRecording:
     def finish(self, ex: Exchange) -> None:
         """The request is answered (or abandoned): queue its row. Never raises into the request.
 
-        Only plain values are kept (a tuple of them): holding on to the scope, the exchange or uvicorn's
-        ``send`` until the ledger thread runs would keep their whole object graphs alive through several
-        garbage collections, which costs more CPU than recording."""
+        Only plain values are kept (a tuple of them, and the request's header list): holding on to the
+        scope, the exchange or uvicorn's ``send`` until the ledger thread runs would keep their whole object
+        graphs alive through several garbage collections, which costs more CPU than recording."""
         ended = time.perf_counter()
         usage = ex.usage or _NO_USAGE
         self.facts = (
@@ -131,7 +131,7 @@ class GatewayRecording:
             ex.status,
             (ended - ex.started) * 1000,  # latency_ms
             (self.first_byte - ex.started) * 1000 if self.first_byte else None,  # ttft_ms
-            *agent_headers(self.scope.get("headers", ())),
+            self.scope.get("headers", ()),  # a list of byte pairs: looked through on the ledger thread
         )
         self.state.inflight_streams -= self.streamed
         del self.scope, self._inner  # see above: nothing of the request outlives it here
@@ -143,7 +143,7 @@ class GatewayRecording:
             log.exception("usage ledger: a request could not be recorded")
 
     def row(self) -> UsageRow:
-        model_id, upstream, route, tin, tout, tread, twrite, treason, status, latency, ttft, named, ua = (
+        model_id, upstream, route, tin, tout, tread, twrite, treason, status, latency, ttft, headers = (
             self.facts
         )
         model = self.state.model(self.workspace, model_id) if model_id != "-" else None
@@ -155,7 +155,7 @@ class GatewayRecording:
             reasoning_tokens=treason,
         )
         cost = cost_of(usage, model) if model is not None else ZERO
-        agent, version = agent_from(named, ua)
+        agent, version = agent_from(*agent_headers(headers))
         # Positional, in UsageRow's field order: three times cheaper than keywords, for every request.
         return UsageRow(
             self.ts,
