@@ -205,13 +205,12 @@ def test_brickgate_run_is_recorded_as_brickgate_run(emulator: EmulatorControl, i
 def test_rows_older_than_the_retention_are_pruned(emulator: EmulatorControl, isolated_env: Path) -> None:
     isolated_env.mkdir(parents=True)
     (isolated_env / "config.toml").write_text("usage_retention_days = 30\n")
-    conn = store.connect(ledger_path(isolated_env), create=True)
+    ledger = store.Appender(ledger_path(isolated_env))
     now = time.time()
-    store.insert(
-        conn,
-        [UsageRow(ts=now - 31 * 86400, source="library"), UsageRow(ts=now - 29 * 86400, source="library")],
+    ledger.insert(
+        [UsageRow(ts=now - 31 * 86400, source="library"), UsageRow(ts=now - 29 * 86400, source="library")]
     )
-    conn.close()
+    ledger.close()
     with _workspace(emulator) as ws:
         ws.complete_sync(FAMILY_MODELS["llama"], "hi")
     rows = wait_for_rows(isolated_env, 2)

@@ -24,9 +24,9 @@ def _row(**fields: object) -> UsageRow:
 
 def _ledger(tmp_path: Path, rows: list[UsageRow]) -> Path:
     path = tmp_path / "usage.sqlite3"
-    conn = store.connect(path, create=True)
-    store.insert(conn, rows)
-    conn.close()
+    ledger = store.Appender(path)
+    ledger.insert(rows)
+    ledger.close()
     return path
 
 
@@ -113,3 +113,20 @@ def test_an_unknown_grouping_names_the_ones_there_are(tmp_path: Path) -> None:
 def test_sparkline_scales_to_the_largest_day() -> None:
     assert sparkline([0.0, 1.0, 2.0]) == "▁▅█"
     assert sparkline([0.0, 0.0]) == "▁▁"
+
+
+def test_rows_read_back_exactly_as_written(tmp_path: Path) -> None:
+    written = [
+        _row(
+            model="m", agent="codex", agent_version="0.1.2", ttft_ms=12.5, streamed=True, tags='{"team":"x"}'
+        ),
+        _row(model=None, host=None, error_class="not_found", status=404, tokens_estimated=True),
+        _row(
+            model="m", agent="codex", agent_version="0.1.2", cost_usd=0.25, retries=2
+        ),  # the first row's kind
+    ]
+    conn = open_ledger(_ledger(tmp_path, written))
+    assert conn is not None
+    read = [tuple(r[1:]) for r in conn.execute("SELECT * FROM requests ORDER BY id")]
+    assert read == [tuple(int(v) if isinstance(v, bool) else v for v in row) for row in written]
+    assert conn.execute("SELECT COUNT(*) FROM kinds").fetchone()[0] == 2

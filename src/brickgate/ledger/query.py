@@ -14,6 +14,7 @@ from typing import Any
 
 from brickgate.errors import ConfigError
 from brickgate.ledger import store
+from brickgate.ledger.trouble import trouble_of
 
 # --by NAME → the SQL expression rows are grouped by (data: a new grouping is one row).
 GROUPINGS: dict[str, str] = {
@@ -29,7 +30,10 @@ GROUPINGS: dict[str, str] = {
 _IS_ERROR = "CASE WHEN status = 499 OR status BETWEEN 200 AND 399 THEN 0 ELSE 1 END"
 # Rows of a time range, read in rowid order from the first row of the range on (rows arrive roughly in time
 # order): walking the ts index instead costs a table lookup per row, ~15x slower over a 90-day range.
-_IN_RANGE = "requests NOT INDEXED WHERE id >= ? AND ts >= ? AND ts < ?"
+_IN_RANGE = (
+    f"(SELECT {store.VIEW_COLUMNS} FROM rows r NOT INDEXED JOIN kinds k ON k.id = r.kind "
+    "WHERE r.id >= ? AND r.ts >= ? AND r.ts < ?)"
+)
 _SUMS = """
 SELECT {key} AS k, COUNT(*), SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens),
     SUM(cache_write_tokens), SUM(reasoning_tokens), SUM(cost_usd), SUM(cost_dbu), SUM({is_error})
@@ -127,7 +131,7 @@ def open_ledger(path: Path) -> sqlite3.Connection | None:
     except sqlite3.Error as exc:
         if "no such table" in str(exc):  # created, but its first row was never written
             return None
-        trouble = store.trouble_of(exc)
+        trouble = trouble_of(exc)
         raise ConfigError(
             f"Cannot read the usage ledger {path}: it is {trouble.what}.", trouble.advice
         ) from None
@@ -146,7 +150,7 @@ def report(conn: sqlite3.Connection | None, *, since: float, by: str, until: flo
 
 def _span(conn: sqlite3.Connection, since: float, until: float) -> tuple[int, float, float]:
     """Parameters for ``_IN_RANGE``: the first row id of the range (found on the ts index), since, until."""
-    first = conn.execute("SELECT MIN(id) FROM requests WHERE ts >= ?", (since,)).fetchone()[0]
+    first = conn.execute("SELECT MIN(id) FROM rows WHERE ts >= ?", (since,)).fetchone()[0]
     return (first if first is not None else 1 << 62), since, until
 
 
@@ -189,7 +193,7 @@ def errors(
     """(status, error class, model, count) of the failures in the range, most frequent first."""
     rows = conn.execute(
         f"SELECT status, COALESCE(error_class, '-'), COALESCE(model, '-'), COUNT(*) AS n FROM {_IN_RANGE} "
-        f"AND {_IS_ERROR} = 1 GROUP BY 1, 2, 3 ORDER BY n DESC LIMIT ?",
+        f"WHERE {_IS_ERROR} = 1 GROUP BY 1, 2, 3 ORDER BY n DESC LIMIT ?",
         (*_span(conn, since, until), limit),
     )
     return [(int(s), str(c), str(m), int(n)) for s, c, m, n in rows]
@@ -198,7 +202,7 @@ def errors(
 def last_id(conn: sqlite3.Connection | None) -> int:
     if conn is None:
         return 0
-    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM requests").fetchone()[0])
+    return int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM rows").fetchone()[0])
 
 
 def _iso(ts: float) -> str:

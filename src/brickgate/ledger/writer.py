@@ -20,6 +20,7 @@ from pathlib import Path
 from brickgate.ledger import store
 from brickgate.ledger.live import LiveTotals
 from brickgate.ledger.rows import Draft, UsageRow
+from brickgate.ledger.trouble import trouble_of
 
 log = logging.getLogger("brickgate.ledger")
 
@@ -48,7 +49,7 @@ class Ledger:
         self._flush_interval = flush_interval
         self._queue: collections.deque[Draft | threading.Event] = collections.deque()
         self._unwritten: list[UsageRow] = []
-        self._conn: sqlite3.Connection | None = None
+        self._file: store.Appender | None = None
         self._wake = threading.Event()
         self._stop = False
         self._thread: threading.Thread | None = None
@@ -110,8 +111,8 @@ class Ledger:
             except Exception:  # a bug here must not end recording for the process
                 log.exception("usage ledger: unexpected error")
             if stopping:
-                if self._conn is not None:
-                    self._conn.close()
+                if self._file is not None:
+                    self._file.close()
                 return
 
     def _cycle(self, *, final: bool = False) -> None:
@@ -143,14 +144,14 @@ class Ledger:
             del self._unwritten[:overflow]
             self.dropped += overflow
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._conn is None:
-            self._conn = store.connect(self.path, create=True)
-        return self._conn
+    def _appender(self) -> store.Appender:
+        if self._file is None:
+            self._file = store.Appender(self.path)
+        return self._file
 
     def _write(self) -> None:
         try:
-            store.insert(self._connection(), self._unwritten)
+            self._appender().insert(self._unwritten)
         except (sqlite3.Error, OSError) as exc:
             self._failed(exc)
             return
@@ -160,7 +161,7 @@ class Ledger:
         self.trouble, self._failures, self._retry_at = None, 0, 0.0
 
     def _failed(self, exc: BaseException) -> None:
-        trouble = store.trouble_of(exc)
+        trouble = trouble_of(exc)
         if self.trouble is None:  # one warning per episode, however many batches fail
             log.warning(
                 "usage ledger %s is %s; requests are served as usual and their rows are kept in memory "
@@ -171,9 +172,9 @@ class Ledger:
                 trouble.advice,
             )
         self.trouble = trouble.what
-        if self._conn is not None and not trouble.passing:
-            self._conn.close()  # reopened on the next attempt (the file may have been replaced)
-            self._conn = None
+        if self._file is not None and not trouble.passing:
+            self._file.close()  # reopened on the next attempt (the file may have been replaced)
+            self._file = None
         self._retry_at = time.monotonic() + RETRY_DELAYS[min(self._failures, len(RETRY_DELAYS) - 1)]
         self._failures += 1
 
@@ -181,7 +182,7 @@ class Ledger:
         self._pruned_at = time.monotonic()
         cutoff = time.time() - self.retention_days * 86400
         try:
-            deleted = store.prune(self._connection(), cutoff)
+            deleted = self._appender().prune(cutoff)
         except (sqlite3.Error, OSError) as exc:
             self._failed(exc)
             return
