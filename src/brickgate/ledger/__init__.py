@@ -2,8 +2,9 @@
 under brickgate's home, read by `brickgate usage`, the gateway's dashboard and /metrics.
 
     rows.py        the row (columns) and error classes
-    store.py       the file: schema, owner-only creation, WAL, batched inserts, pruning
+    store.py       the file: schema (rows point at their kind of names), owner-only, WAL, batched inserts
     writer.py      the process's writer thread: drafts in, rows out, one warning when the file fails
+    trouble.py     what is wrong with a file that fails, in words for people
     live.py        this process's running totals (/metrics)
     query.py       totals, groups, percentiles and daily spend for `usage` and the dashboard
     agents.py      the agent's name from request headers
