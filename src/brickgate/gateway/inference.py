@@ -34,6 +34,7 @@ from brickgate.gateway.local_answers import estimate_input_tokens
 from brickgate.gateway.local_auth import is_authorized, unauthorized
 from brickgate.gateway.model_names import ModelDirectory
 from brickgate.gateway.request_shape import shape_problem
+from brickgate.ledger.gateway_usage import start_recording
 from brickgate.protocol import Usage, UsageReport
 from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
@@ -173,6 +174,7 @@ class InferenceRoute:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ex = Exchange(scope["method"], scope["path"])
+        send, recording = start_recording(self.gateway, scope, self.api, send)  # usage ledger
         try:
             body = await parse_request(self.gateway, scope, receive, self.api)
             model = await resolve_model(self.gateway, body)
@@ -192,6 +194,7 @@ class InferenceRoute:
                 raise
             await self._answer_error(send, ex, exc)
         ex.log()
+        recording.finish(ex)
 
     async def _answer_error(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
