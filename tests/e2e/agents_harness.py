@@ -107,10 +107,12 @@ def databricks_env(emulator_url: str, token: str, brickgate_home: Path) -> dict[
     }
 
 
-def start_serve(emulator_url: str, token: str, brickgate_home: Path) -> ServeProcess:
-    """Start the gateway and return once it answers /health."""
+def start_serve(
+    emulator_url: str, token: str, brickgate_home: Path, api_key: str | None = GATEWAY_KEY
+) -> ServeProcess:
+    """Start the gateway (``--api-key`` unless None) and return once it answers /health."""
     port = free_port()
-    env = {**databricks_env(emulator_url, token, brickgate_home), "BRICKGATE_API_KEY": GATEWAY_KEY}
+    env = {**databricks_env(emulator_url, token, brickgate_home), "BRICKGATE_API_KEY": api_key or ""}
     proc = subprocess.Popen(
         [*CLI, "serve", "--port", str(port)],
         env=env,
@@ -119,7 +121,7 @@ def start_serve(emulator_url: str, token: str, brickgate_home: Path) -> ServePro
         stderr=subprocess.PIPE,
         text=True,
     )
-    serve = ServeProcess(proc, port, GATEWAY_KEY)
+    serve = ServeProcess(proc, port, api_key or "")
     stderr = proc.stderr
     assert stderr is not None
     threading.Thread(target=lambda: serve.lines.extend(stderr), daemon=True).start()
