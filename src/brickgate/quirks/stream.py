@@ -7,7 +7,7 @@ from typing import Any
 
 from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
-from brickgate.quirks.array_content import ArrayContentFlattener, flatten_chat_chunk
+from brickgate.quirks.array_content import ArrayContentFlattener, drop_null_usage, flatten_chat_chunk
 from brickgate.quirks.responses import MAX_ID_LENGTH, add_total_tokens, shorten_id, shorten_response_ids
 
 JSON = dict[str, Any]
@@ -114,7 +114,10 @@ class StreamRepair:
         fixed = flatten_chat_chunk(data, self._flattener)
         if fixed is not data:
             self._note("flatten_array_content")
-        return fixed
+        trimmed = drop_null_usage(fixed)
+        if trimmed is not fixed:
+            self._note("drop_null_usage")
+        return trimmed
 
     def _note(self, name: str) -> None:
         self._applied[name] = None
