@@ -28,8 +28,21 @@ from tests.e2e.agents_harness import (
 )
 
 
+def json_response(stdout: str) -> str:
+    """``response`` of the one JSON object an agent prints (Gemini CLI, Continue), after any other text."""
+    start = stdout.find("{")
+    try:
+        return str(json.loads(stdout[start:]).get("response", "")) if start >= 0 else ""
+    except ValueError:
+        return ""
+
+
 class GatewayLacksApi(Exception):
     """The agent reached the gateway on an API the gateway does not serve yet (an expected state)."""
+
+
+class AgentPhonesHome(Exception):
+    """The agent contacted a host of its own that no setting turns off (an expected state)."""
 
 
 class AgentDriver:
@@ -41,6 +54,8 @@ class AgentDriver:
     setup_options: tuple[str, ...] = ()
     # A reason outside this row's control that every cell fails for, and how the gateway log shows it.
     blocked: str = ""
+    # Outside contacts the agent makes whatever it is told ("DNS lookup of HOST"), and why.
+    phones_home: tuple[tuple[str, ...], str] = ((), "")
     timeout: int = AGENT_TIMEOUT
 
     @property
@@ -215,11 +230,7 @@ class GeminiCli(AgentDriver):
         return f"/v1beta/models/{column.endpoint}:streamGenerateContent"
 
     def final_answer(self, run: AgentRun) -> str:
-        start = run.stdout.find("{")
-        try:
-            return str(json.loads(run.stdout[start:]).get("response", "")) if start >= 0 else ""
-        except ValueError:
-            return ""
+        return json_response(run.stdout)
 
     def check_blocked(self, cell: Cell, gateway_lines: list[str]) -> None:
         # The gateway answered the model's own Gemini route with 404: the agent was configured right
@@ -256,6 +267,11 @@ class Continue(AgentDriver):
 
     name = setup_agent = "continue"
     label = "Continue CLI (per setup: Messages / Chat)"
+    phones_home = (
+        ("DNS lookup of api.continue.dev",),
+        "Continue CLI 1.5.47 asks api.continue.dev for its latest version, with a machine id, at every start "
+        "(src/version.ts runs it on import; no setting or variable turns it off)",
+    )
 
     def setup_args(self, cell: Cell) -> list[str]:
         return [*super().setup_args(cell), "--model", cell.endpoint]
@@ -267,11 +283,7 @@ class Continue(AgentDriver):
         return "messages" if column.upstream == "messages" else "chat"
 
     def final_answer(self, run: AgentRun) -> str:
-        start = run.stdout.find("{")
-        try:
-            return str(json.loads(run.stdout[start:]).get("response", "")) if start >= 0 else ""
-        except ValueError:
-            return ""
+        return json_response(run.stdout)
 
 
 class QwenCode(AgentDriver):

@@ -42,6 +42,10 @@ class GatewayAddress:
     def key_or_placeholder(self) -> str:
         return self.api_key or LOOPBACK_KEY
 
+    def base_for(self, api: Api) -> str:
+        """The base URL an SDK of ``api`` wants: Anthropic's append ``/v1/messages``, OpenAI's ``/...``."""
+        return self.base_url if api == "messages" else self.v1
+
     def key_for_file(self, reference: str) -> str:
         """What a config file holds for the key: ``reference`` to the environment variable when the
         gateway requires a key (the secret stays out of the file), else the loopback placeholder."""
@@ -148,6 +152,14 @@ def api_for(model: Model, choices: SetupChoices) -> Api:
     return choices.api or model.api
 
 
+def by_api(models: Sequence[Model], choices: SetupChoices) -> dict[Api, list[Model]]:
+    """The models grouped by the API the agent should use for each (see ``api_for``), in order."""
+    grouped: dict[Api, list[Model]] = {}
+    for model in models:
+        grouped.setdefault(api_for(model, choices), []).append(model)
+    return grouped
+
+
 def output_limit(model: Model, choices: SetupChoices) -> int:
     """The most output tokens an agent should ask this model for (see DEFAULT_OUTPUT_LIMIT)."""
     return min(model.max_output_tokens, choices.output_limit)
@@ -157,6 +169,17 @@ def price(usd_per_mtok: float) -> float:
     """A USD price to four significant digits: DBU list prices times $/DBU carry float noise
     (74.998 for a published $75, 1.00002 for $1), which agents would show as is."""
     return float(f"{usd_per_mtok:.4g}")
+
+
+def prices(model: Model) -> tuple[float, float, float, float]:
+    """USD per million tokens: input, output, cache read, cache write."""
+    usd = model.usd_per_dbu
+    return (
+        price(model.input_usd_per_mtok),
+        price(model.output_usd_per_mtok),
+        price(model.cache_read_dbu_per_mtok * usd),
+        price(model.cache_write_dbu_per_mtok * usd),
+    )
 
 
 def merge_tables(config: dict[str, Any], ours: dict[str, Any], path: Path) -> dict[str, Any]:

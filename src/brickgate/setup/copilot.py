@@ -28,7 +28,7 @@ _WIRE_API = {"chat": "completions", "responses": "responses"}
 
 def environment(main: Model, gateway: GatewayAddress, choices: SetupChoices) -> dict[str, str]:
     api = api_for(main, choices)
-    env = {"COPILOT_PROVIDER_BASE_URL": gateway.base_url if api == "messages" else gateway.v1}
+    env = {"COPILOT_PROVIDER_BASE_URL": gateway.base_for(api)}
     if api == "messages":
         env["COPILOT_PROVIDER_TYPE"] = "anthropic"
     else:

@@ -25,12 +25,13 @@ from brickgate.setup.common import (
     SetupChoices,
     another_model,
     api_for,
+    by_api,
     default_model,
     dir_from_env,
     first_of,
     merge_tables,
     output_limit,
-    price,
+    prices,
     update_object,
     xdg_config_dir,
 )
@@ -54,7 +55,7 @@ def config_path() -> Path:
 
 
 def model_entry(model: Model, choices: SetupChoices) -> dict[str, Any]:
-    usd = model.usd_per_dbu
+    cost_in, cost_out, cache_read, _ = prices(model)
     return {
         "id": model.id,
         "name": model.display_name or model.id,
@@ -62,29 +63,23 @@ def model_entry(model: Model, choices: SetupChoices) -> dict[str, Any]:
         "default_max_tokens": output_limit(model, choices),
         "can_reason": model.supports_reasoning,
         "supports_attachments": model.supports_images,
-        "cost_per_1m_in": price(model.input_usd_per_mtok),
-        "cost_per_1m_out": price(model.output_usd_per_mtok),
-        "cost_per_1m_in_cached": price(model.cache_read_dbu_per_mtok * usd),
+        "cost_per_1m_in": cost_in,
+        "cost_per_1m_out": cost_out,
+        "cost_per_1m_in_cached": cache_read,
     }
 
 
 def providers(models: Sequence[Model], gateway: GatewayAddress, choices: SetupChoices) -> dict[str, Any]:
-    blocks: dict[str, Any] = {}
-    for model in models:
-        api = api_for(model, choices)
-        provider_id, kind = PROVIDERS[api]
-        block = blocks.setdefault(
-            provider_id,
-            {
-                "name": f"Databricks via brickgate ({api})",
-                "type": kind,
-                "base_url": gateway.base_url if api == "messages" else gateway.v1,
-                "api_key": gateway.key_for_file(f"${KEY_ENV}"),
-                "models": [],
-            },
-        )
-        block["models"].append(model_entry(model, choices))
-    return blocks
+    return {
+        PROVIDERS[api][0]: {
+            "name": f"Databricks via brickgate ({api})",
+            "type": PROVIDERS[api][1],
+            "base_url": gateway.base_for(api),
+            "api_key": gateway.key_for_file(f"${KEY_ENV}"),
+            "models": [model_entry(m, choices) for m in group],
+        }
+        for api, group in by_api(models, choices).items()
+    }
 
 
 def selected(model: Model, choices: SetupChoices) -> dict[str, str]:

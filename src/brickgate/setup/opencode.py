@@ -23,10 +23,11 @@ from brickgate.setup.common import (
     SetupChoices,
     another_model,
     api_for,
+    by_api,
     default_model,
     dir_from_env,
     output_limit,
-    price,
+    prices,
     update_object,
     xdg_config_dir,
 )
@@ -70,7 +71,6 @@ def config_path() -> Path:
 
 
 def model_entry(model: Model, choices: SetupChoices) -> dict[str, Any]:
-    usd = model.usd_per_dbu
     inputs = ["text", "image"] if model.supports_images else ["text"]
     return {
         "name": model.display_name or model.id,
@@ -79,25 +79,21 @@ def model_entry(model: Model, choices: SetupChoices) -> dict[str, Any]:
         "tool_call": model.supports_tools,
         "reasoning": model.supports_reasoning,
         "attachment": model.supports_images,
-        "cost": {
-            "input": price(model.input_usd_per_mtok),
-            "output": price(model.output_usd_per_mtok),
-            "cache_read": price(model.cache_read_dbu_per_mtok * usd),
-            "cache_write": price(model.cache_write_dbu_per_mtok * usd),
-        },
+        "cost": dict(zip(("input", "output", "cache_read", "cache_write"), prices(model), strict=True)),
     }
 
 
 def providers(models: Sequence[Model], gateway: GatewayAddress, choices: SetupChoices) -> dict[str, Any]:
     key = gateway.key_for_file(f"{{env:{KEY_ENV}}}")
     blocks: dict[str, Any] = {}
-    for model in models:
-        provider_id, package, name = PROVIDERS[api_for(model, choices)]
-        block = blocks.setdefault(
-            provider_id,
-            {"npm": package, "name": name, "options": {"baseURL": gateway.v1, "apiKey": key}, "models": {}},
-        )
-        block["models"][model.id] = model_entry(model, choices)
+    for api, group in by_api(models, choices).items():
+        provider_id, package, name = PROVIDERS[api]
+        blocks[provider_id] = {
+            "npm": package,
+            "name": name,
+            "options": {"baseURL": gateway.v1, "apiKey": key},  # all three SDKs want /v1 here
+            "models": {m.id: model_entry(m, choices) for m in group},
+        }
     return blocks
 
 

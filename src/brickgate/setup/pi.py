@@ -22,11 +22,12 @@ from brickgate.setup.common import (
     SetupChoices,
     another_model,
     api_for,
+    by_api,
     default_model,
     dir_from_env,
     home_dir,
     output_limit,
-    price,
+    prices,
     update_object,
 )
 from brickgate.setup.config_files import ConfigEdit, Document, expect_mapping
@@ -43,7 +44,6 @@ def agent_dir() -> Path:
 
 
 def model_entry(model: Model, choices: SetupChoices) -> dict[str, Any]:
-    usd = model.usd_per_dbu
     return {
         "id": model.id,
         "name": model.display_name or model.id,
@@ -51,31 +51,20 @@ def model_entry(model: Model, choices: SetupChoices) -> dict[str, Any]:
         "input": ["text", "image"] if model.supports_images else ["text"],
         "contextWindow": model.context_window,
         "maxTokens": output_limit(model, choices),
-        "cost": {
-            "input": price(model.input_usd_per_mtok),
-            "output": price(model.output_usd_per_mtok),
-            "cacheRead": price(model.cache_read_dbu_per_mtok * usd),
-            "cacheWrite": price(model.cache_write_dbu_per_mtok * usd),
-        },
+        "cost": dict(zip(("input", "output", "cacheRead", "cacheWrite"), prices(model), strict=True)),
     }
 
 
 def providers(models: Sequence[Model], gateway: GatewayAddress, choices: SetupChoices) -> dict[str, Any]:
-    blocks: dict[str, Any] = {}
-    for model in models:
-        api = api_for(model, choices)
-        provider_id, pi_api = PROVIDERS[api]
-        block = blocks.setdefault(
-            provider_id,
-            {
-                "baseUrl": gateway.base_url if api == "messages" else gateway.v1,
-                "api": pi_api,
-                "apiKey": gateway.key_for_file(KEY_ENV),
-                "models": [],
-            },
-        )
-        block["models"].append(model_entry(model, choices))
-    return blocks
+    return {
+        PROVIDERS[api][0]: {
+            "baseUrl": gateway.base_for(api),
+            "api": PROVIDERS[api][1],
+            "apiKey": gateway.key_for_file(KEY_ENV),
+            "models": [model_entry(m, choices) for m in group],
+        }
+        for api, group in by_api(models, choices).items()
+    }
 
 
 def setup(models: Sequence[Model], gateway: GatewayAddress, choices: SetupChoices) -> AgentSetup:

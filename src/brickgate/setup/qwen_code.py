@@ -27,6 +27,7 @@ from brickgate.setup.common import (
     SetupChoices,
     another_model,
     api_for,
+    by_api,
     default_model,
     dir_from_env,
     home_dir,
@@ -52,7 +53,7 @@ def model_entry(model: Model, gateway: GatewayAddress, api: Api, choices: SetupC
         "id": model.id,
         "name": model.display_name or model.id,
         "envKey": KEY_ENV,
-        "baseUrl": gateway.base_url if api == "messages" else gateway.v1,
+        "baseUrl": gateway.base_for(api),
         "generationConfig": {
             "contextWindowSize": model.context_window,
             "samplingParams": {"max_tokens": output_limit(model, choices)},
@@ -61,11 +62,10 @@ def model_entry(model: Model, gateway: GatewayAddress, api: Api, choices: SetupC
 
 
 def providers(models: Sequence[Model], gateway: GatewayAddress, choices: SetupChoices) -> dict[str, Any]:
-    grouped: dict[str, list[dict[str, Any]]] = {}
-    for model in models:
-        api = api_for(model, choices)
-        grouped.setdefault(AUTH_TYPES[api], []).append(model_entry(model, gateway, api, choices))
-    return grouped
+    return {
+        AUTH_TYPES[api]: [model_entry(m, gateway, api, choices) for m in group]
+        for api, group in by_api(models, choices).items()
+    }
 
 
 def others_of(entries: Any, gateway: GatewayAddress, path: Path) -> list[Any]:
