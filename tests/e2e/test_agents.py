@@ -21,7 +21,7 @@ import pytest
 
 from brickgate.emulator.control_client import EmulatorControl
 from brickgate.gateway.model_names import vendor_name
-from tests.e2e.agent_drivers import DRIVERS, AgentDriver, GatewayLacksApi
+from tests.e2e.agent_drivers import DRIVERS, AgentDriver, AgentPhonesHome, GatewayLacksApi
 from tests.e2e.agent_install import not_installable_here
 from tests.e2e.agent_matrix import CPU_PROPERTY
 from tests.e2e.agents_harness import (
@@ -146,10 +146,16 @@ def test_agent_shows_the_workspace_error_when_the_model_refuses(
     assert "e2e-refusal-7" in run.stdout + run.stderr, why
 
 
-@pytest.mark.parametrize(
-    ("agent", "family"),
-    [cell_param(driver, "claude" if driver.name != "codex" else "codex") for driver in DRIVERS.values()],
-)
+def strace_param(driver: AgentDriver) -> object:
+    family = "codex" if driver.name == "codex" else "claude"
+    contacts, why = driver.phones_home
+    if not contacts:
+        return cell_param(driver, family)
+    mark = pytest.mark.xfail(raises=AgentPhonesHome, strict=True, reason=why)
+    return pytest.param(driver.name, family, id=f"{driver.name}-{family}", marks=[mark])
+
+
+@pytest.mark.parametrize(("agent", "family"), [strace_param(driver) for driver in DRIVERS.values()])
 def test_agent_configured_by_setup_contacts_nothing_but_the_gateway(
     agent: str, family: str, agent_gateway: ServeProcess, emulator: EmulatorControl, tmp_path: Path
 ) -> None:
@@ -163,6 +169,10 @@ def test_agent_configured_by_setup_contacts_nothing_but_the_gateway(
     run = driver.run(traced(command, trace), home, agent_gateway)
 
     why = diagnosis(cell, run, agent_gateway, emulator.requests(), log_mark=log_mark)
-    assert outside_contacts(trace.read_text(), agent_gateway.port) == [], why
+    contacts = outside_contacts(trace.read_text(), agent_gateway.port)
+    known, reason = driver.phones_home
+    assert [c for c in contacts if c not in known] == [], why
     driver.check_blocked(cell, agent_gateway.lines[log_mark:])
     assert cell.marker in driver.final_answer(run), why
+    if contacts:
+        raise AgentPhonesHome(f"{reason}: {', '.join(contacts)}")
