@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import fcntl
 import os
+import shlex
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -36,10 +38,11 @@ class AgentPackage:
     binary: str
     downloads: str = ""  # what its install fetches from outside the npm registry, if anything
     warm_up: tuple[str, ...] = ()  # run once after installing (Copilot unpacks ~235 MB on first start)
+    pip: bool = False  # a Python package, installed into its own venv (aider pins its own openai)
 
     @property
     def spec(self) -> str:
-        return f"{self.package}@{self.version}"
+        return f"{self.package}=={self.version}" if self.pip else f"{self.package}@{self.version}"
 
     def env(self) -> dict[str, str]:
         """Environment every run of the agent needs (where Copilot keeps its unpacked package)."""
@@ -61,6 +64,7 @@ PACKAGES = {
         AgentPackage(
             "crush", "@charmland/crush", "0.96.1", "crush", downloads="the crush binary from github.com"
         ),
+        AgentPackage("aider", "aider-chat", "0.86.2", "aider", pip=True),
     )
 }
 _NETWORK_ERRORS = ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "ENETUNREACH")
@@ -78,10 +82,12 @@ def cache_root() -> Path:
 
 def install_dir(package: AgentPackage) -> Path:
     # "@openai/codex@0.169.0" → "openai-codex@0.169.0": one flat directory per pinned package
-    return cache_root() / package.spec.lstrip("@").replace("/", "-")
+    return cache_root() / f"{package.package}@{package.version}".lstrip("@").replace("/", "-")
 
 
 def binary_path(package: AgentPackage) -> Path:
+    if package.pip:
+        return install_dir(package) / "venv" / "bin" / package.binary
     return install_dir(package) / "node_modules" / ".bin" / package.binary
 
 
@@ -121,6 +127,10 @@ def _start_install(package: AgentPackage) -> subprocess.Popen[str]:
     target.mkdir(parents=True)
     (target / "package.json").write_text('{"private": true}\n')
     command = ["npm", "install", "--no-fund", "--no-audit", "--save-exact", package.spec]
+    if package.pip:
+        venv = shlex.quote(str(target / "venv"))
+        install = f"{shlex.quote(sys.executable)} -m venv {venv} && {venv}/bin/pip install -q {package.spec}"
+        command = ["sh", "-c", install]
     return subprocess.Popen(
         command,
         cwd=target,
@@ -133,16 +143,16 @@ def _start_install(package: AgentPackage) -> subprocess.Popen[str]:
 
 def _finish_install(package: AgentPackage, proc: subprocess.Popen[str]) -> None:
     try:
-        output, _ = proc.communicate(timeout=INSTALL_TIMEOUT)
+        output, _ = proc.communicate(timeout=INSTALL_TIMEOUT * (2 if package.pip else 1))
     except subprocess.TimeoutExpired:
         proc.kill()
         output, _ = proc.communicate()
         raise InstallError(  # noqa: B904 - the timeout itself says nothing more
-            f"`npm install {package.spec}` took over {INSTALL_TIMEOUT:.0f}s:\n{output[-3000:]}"
+            f"Installing {package.spec} took over {INSTALL_TIMEOUT:.0f}s:\n{output[-3000:]}"
         )
     if proc.returncode != 0 or not binary_path(package).exists():
         raise InstallError(
-            f"`npm install {package.spec}` in {install_dir(package)} failed (exit {proc.returncode}):\n"
+            f"Installing {package.spec} in {install_dir(package)} failed (exit {proc.returncode}):\n"
             f"{output[-3000:]}"
         )
     if package.warm_up:

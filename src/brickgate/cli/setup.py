@@ -50,7 +50,7 @@ def setup(
             help="Most output tokens the agent asks any model for (capped at each model's own maximum); "
             "Databricks refuses at once what its per-minute output limit cannot admit.",
         ),
-    ] = 32_000,
+    ] = 32_000,  # setup.common.DEFAULT_OUTPUT_LIMIT, not imported here: `--help` stays fast
     port: Annotated[
         int | None,
         typer.Option(
