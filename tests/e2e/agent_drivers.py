@@ -57,6 +57,10 @@ class AgentDriver:
     # Outside contacts the agent makes whatever it is told ("DNS lookup of HOST"), and why.
     phones_home: tuple[tuple[str, ...], str] = ((), "")
     timeout: int = AGENT_TIMEOUT
+    linger = 0.0  # see Cell.linger
+
+    def cell(self, family: str) -> Cell:
+        return Cell(self.name, family, self.linger)
 
     @property
     def package(self) -> AgentPackage:
@@ -287,10 +291,15 @@ class Continue(AgentDriver):
 
 
 class QwenCode(AgentDriver):
-    """Qwen Code (`qwen --yolo -o json`), the auth type that speaks the model's API (from its settings)."""
+    """Qwen Code (`qwen --yolo -o json`), the auth type that speaks the model's API (from its settings).
+
+    Qwen Code 0.24.4 settles a headless shell command on the process's `exit` event without waiting for
+    its stdout to drain (ShellExecutionService.childProcessFallback), so on a busy machine a command that
+    exits at once is reported as "Output: (empty)". Its cells' command lingers after printing."""
 
     name = setup_agent = "qwen-code"
     label = "Qwen Code (per setup: Messages / Responses / Chat)"
+    linger = 1.0
 
     def argv(self, home: AgentHome, cell: Cell) -> list[str]:
         settings = json.loads((home.home / ".qwen" / "settings.json").read_text())

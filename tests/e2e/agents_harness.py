@@ -165,6 +165,7 @@ class Cell:
 
     agent: str
     family: str
+    linger: float = 0.0  # seconds the command waits after printing (see QwenCode in agent_drivers.py)
 
     @property
     def column(self) -> Column:
@@ -185,7 +186,8 @@ class Cell:
 
     @property
     def command(self) -> str:
-        return f"echo e2e-{self.agent}-{self.family}-$((40+2))"
+        echo = f"echo e2e-{self.agent}-{self.family}-$((40+2))"
+        return f"{echo}; sleep {self.linger:g}" if self.linger else echo
 
     @property
     def prompt(self) -> str:

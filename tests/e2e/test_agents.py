@@ -86,7 +86,8 @@ def test_agent_runs_a_shell_command_through_the_family_model(
     tmp_path: Path,
     record_property: Callable[[str, object], None],
 ) -> None:
-    driver, cell = DRIVERS[agent], Cell(agent, family)
+    driver = DRIVERS[agent]
+    cell = driver.cell(family)
     home, command = configured_run(driver, cell, agent_gateway, emulator, tmp_path)
     log_mark = len(agent_gateway.lines)
 
@@ -111,9 +112,10 @@ def test_agent_runs_a_shell_command_through_the_family_model(
 def test_agent_reaches_the_other_model_setup_suggests(
     agent: str, agent_gateway: ServeProcess, emulator: EmulatorControl, tmp_path: Path
 ) -> None:
-    driver, cell = DRIVERS[agent], Cell(agent, "suggested")
+    driver = DRIVERS[agent]
+    cell = driver.cell("suggested")
     home = AgentHome.create(tmp_path / "agent")
-    default = Cell(agent, "claude")
+    default = driver.cell("claude")
     printed = run_setup(driver.setup_args(default), home, agent_gateway, emulator)
     suggested = SUGGESTED_MODEL.search(printed)
     assert suggested, f"setup names no other model:\n{printed}"
@@ -134,7 +136,8 @@ def test_agent_reaches_the_other_model_setup_suggests(
 def test_agent_shows_the_workspace_error_when_the_model_refuses(
     agent: str, agent_gateway: ServeProcess, emulator: EmulatorControl, tmp_path: Path
 ) -> None:
-    driver, cell = DRIVERS[agent], Cell(agent, "llama")
+    driver = DRIVERS[agent]
+    cell = driver.cell("llama")
     home, command = configured_run(driver, cell, agent_gateway, emulator, tmp_path)
     emulator.fault({"kind": "400", "model": cell.endpoint, "message": "e2e-refusal-7", "until_reset": True})
     log_mark = len(agent_gateway.lines)
@@ -161,7 +164,8 @@ def test_agent_configured_by_setup_contacts_nothing_but_the_gateway(
 ) -> None:
     if shutil.which("strace") is None:
         pytest.skip("strace is not installed")
-    driver, cell = DRIVERS[agent], Cell(agent, family)
+    driver = DRIVERS[agent]
+    cell = driver.cell(family)
     home, command = configured_run(driver, cell, agent_gateway, emulator, tmp_path)
     log_mark = len(agent_gateway.lines)
     trace = tmp_path / "network.trace"

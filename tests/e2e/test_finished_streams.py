@@ -20,7 +20,7 @@ import pytest
 from brickgate.emulator.control_client import EmulatorControl
 from brickgate.gateway.server import RunningGateway
 from tests.e2e.agent_drivers import DRIVERS
-from tests.e2e.agents_harness import AgentHome, Cell, ServeProcess, diagnosis, run_setup
+from tests.e2e.agents_harness import AgentHome, ServeProcess, diagnosis, run_setup
 from tests.gateway_harness import DIALECTS
 
 PAUSE = {"kind": "long_stream", "seconds": 0.2, "after_events": 0, "repeat": 0}
@@ -81,7 +81,8 @@ def test_client_hanging_up_after_the_final_event_is_logged_as_a_complete_answer(
 def test_copilot_streams_that_completed_are_logged_as_200(
     agent_gateway: ServeProcess, emulator: EmulatorControl, tmp_path: Any
 ) -> None:
-    driver, cell = DRIVERS["copilot-chat"], Cell("copilot-chat", "llama")
+    driver = DRIVERS["copilot-chat"]
+    cell = driver.cell("llama")
     home = AgentHome.create(tmp_path / "agent")
     printed = run_setup(driver.setup_args(cell), home, agent_gateway, emulator)
     emulator.fault({**PAUSE, "model": cell.endpoint, "count": 10})
