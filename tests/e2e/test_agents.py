@@ -30,11 +30,10 @@ from tests.e2e.agents_harness import (
     Cell,
     ServeProcess,
     diagnosis,
-    outside_contacts,
     reached_model,
     run_setup,
-    traced,
 )
+from tests.e2e.network_trace import outside_contacts, traced
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]  # the first test may install the agents
 
