@@ -18,14 +18,21 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from brickgate.catalog.model import Model
-from brickgate.gateway.asgi_io import Message, Receive, Scope, Send, send_bytes
+from brickgate.gateway.asgi_io import Message, Receive, Scope, Send
 from brickgate.gateway.error_shapes import GatewayError
 from brickgate.gateway.gemini_names import GeminiModels
-from brickgate.gateway.inference import Exchange, Gateway, InferenceRoute, Rejected, parse_request
+from brickgate.gateway.inference import (
+    CountTokensRoute,
+    Exchange,
+    Gateway,
+    InferenceRoute,
+    Rejected,
+    parse_request,
+)
 from brickgate.gateway.local_answers import estimate_gemini_tokens, gemini_model_entry, gemini_models_body
 from brickgate.gateway.local_auth import is_authorized, unauthorized
 from brickgate.protocol import Usage
+from brickgate.wire.contract import Api
 from brickgate.wire.sse import SSEDecoder, SSEEvent
 
 PREFIX = "/v1beta/"
@@ -56,12 +63,19 @@ class GeminiRoute(InferenceRoute):
     def __init__(self, gateway: Gateway, names: GeminiModels) -> None:
         super().__init__(gateway, "gemini")
         self.names = names
+        self.count_tokens = GeminiCountTokens(gateway, names)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["path"].endswith(":" + COUNT):  # answered here, like count_tokens: no ledger row
+            await self.count_tokens(scope, receive, send)
+        else:
+            await super().__call__(scope, receive, send)
 
     async def prepare(
         self, scope: Scope, receive: Receive, send: Send, ex: Exchange
     ) -> Coroutine[Any, Any, None]:
         name, method = split_target(scope["path"])
-        if method not in (GENERATE, STREAM, COUNT):
+        if method not in (GENERATE, STREAM):
             shown = f":{method}" if method else "no method"
             raise Rejected(
                 GatewayError(
@@ -70,18 +84,26 @@ class GeminiRoute(InferenceRoute):
             )
         body = await parse_request(self.gateway, scope, receive, self.api)
         model = await self.names.resolve(name)
-        if method == COUNT:
-            return self._count_tokens(model, body, send, ex)
         stream = method == STREAM
         if stream and b"alt=sse" not in scope.get("query_string", b""):
             send = JsonArraySend(send)
         return self.answer(model, {**body, "model": name}, send, ex, name=name, stream=stream)
 
-    async def _count_tokens(self, model: Model, body: dict[str, Any], send: Send, ex: Exchange) -> None:
+
+class GeminiCountTokens(CountTokensRoute):
+    """``POST /v1beta/models/{model}:countTokens``: the local estimate, the model named by the path."""
+
+    api: Api = "gemini"
+
+    def __init__(self, gateway: Gateway, names: GeminiModels) -> None:
+        super().__init__(gateway)
+        self.names = names
+
+    async def count(self, scope: Scope, body: dict[str, Any], ex: Exchange) -> dict[str, int]:
+        ex.model = (await self.names.resolve(split_target(scope["path"])[0])).id
         tokens = estimate_gemini_tokens(body)
-        ex.model, ex.route = model.id, "local"
-        ex.status, ex.usage = 200, Usage(input_tokens=tokens)
-        await send_bytes(send, 200, orjson.dumps({"totalTokens": tokens}))
+        ex.usage = Usage(input_tokens=tokens)
+        return {"totalTokens": tokens}
 
 
 class JsonArrayStream:

@@ -51,6 +51,7 @@ _FINAL_EVENTS: dict[Api, tuple[bytes, ...]] = {
     "chat": (b"data: [DONE]",),
     "messages": (b"message_stop",),
     "responses": (b"response.completed", b"response.incomplete"),
+    "gemini": (b'"finishReason"',),  # Gemini's last chunk carries it (relayed or encoded)
 }
 
 
@@ -313,7 +314,10 @@ class InferenceRoute:
 
 
 class CountTokensRoute:
-    """``POST /v1/messages/count_tokens``, answered locally (see ``estimate_input_tokens``)."""
+    """``POST /v1/messages/count_tokens``, answered locally (see ``estimate_input_tokens``). No upstream
+    call, so no ledger row. Gemini's ``:countTokens`` is a subclass (gemini_routes.py)."""
+
+    api: Api = "messages"
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
@@ -321,16 +325,22 @@ class CountTokensRoute:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ex = Exchange(scope["method"], scope["path"], route="local")
         try:
-            body = await parse_request(self.gateway, scope, receive, "messages")
-            ex.model = (await resolve_model(self.gateway, body)).id
-            tokens = estimate_input_tokens(body)
-            ex.status, ex.usage = 200, Usage(input_tokens=tokens)
-            await send_bytes(send, 200, orjson.dumps({"input_tokens": tokens}))
+            body = await parse_request(self.gateway, scope, receive, self.api)
+            answer = await self.count(scope, body, ex)
+            ex.status = 200
+            await send_bytes(send, 200, orjson.dumps(answer))
         except ClientGone:
             ex.status = 499
-        except Exception as exc:  # answered in the Messages error shape
+        except Exception as exc:  # answered in the caller's error shape
             error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
             log_internal_error(error, ex, exc)
             ex.status = error.status
-            await send_bytes(send, error.status, error.body("messages"), error.headers())
+            await send_bytes(send, error.status, error.body(self.api), error.headers())
         ex.log()
+
+    async def count(self, scope: Scope, body: dict[str, Any], ex: Exchange) -> dict[str, int]:
+        """The answer for ``body``; notes the model and the estimate on ``ex``."""
+        ex.model = (await resolve_model(self.gateway, body)).id
+        tokens = estimate_input_tokens(body)
+        ex.usage = Usage(input_tokens=tokens)
+        return {"input_tokens": tokens}
