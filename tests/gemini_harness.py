@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from brickgate import home
 from tests.gateway_harness import FAMILY_MODELS, Answer
 
 # One model per family; Gemini 3.x declares the Gemini API (the fast path), every other one is translated.
@@ -20,6 +21,14 @@ SHELL = {
         "required": ["command"],
     },
 }
+
+
+def write_config(text: str) -> None:
+    """``text`` as the test home's config.toml (0600, as brickgate writes it)."""
+    config = home.config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text(text)
+    config.chmod(0o600)
 
 
 def path(model: str, method: str = "streamGenerateContent", *, sse: bool = True) -> str:

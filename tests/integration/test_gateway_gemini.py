@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from brickgate import home
 from brickgate.gateway.server import RunningGateway
 from tests import gemini_harness as g
 from tests.gateway_harness import DIALECTS, call, running_gateway
@@ -132,10 +131,7 @@ def test_a_gemini_api_override_keeps_other_callers_tool_replays_on_chat(
     """``api = "gemini"`` in config.toml: Gemini callers are relayed on it, but a Chat, Messages or
     Responses caller replays a tool call without its thought signature, which the Gemini API refuses: they
     go over Chat, where the signature is put back."""
-    config = home.config_path()
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(f'[models."{g.GEMINI_3}"]\napi = "gemini"\n')
-    config.chmod(0o600)
+    g.write_config(f'[models."{g.GEMINI_3}"]\napi = "gemini"\n')
     dialect = DIALECTS[api]
     with running_gateway(emulator_server.url, emulator_server.token) as gw:
         first = dialect.request(g.GEMINI_3, "please run the marker command", stream=True, tools=True)

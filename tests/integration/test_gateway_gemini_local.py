@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from brickgate import home
 from brickgate.gateway.server import RunningGateway
 from tests import gemini_harness as g
 from tests.gateway_harness import call, running_gateway
@@ -208,10 +207,7 @@ def test_a_side_request_before_any_choice_goes_to_a_gemini_model(
 def test_a_configured_small_model_answers_the_side_requests(
     isolated_env: Any, emulator_server: Any, emulator: Any
 ) -> None:
-    config = home.config_path()
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text('[gateway]\ngemini_small_model = "databricks-gpt-oss-20b"\n')
-    config.chmod(0o600)
+    g.write_config('[gateway]\ngemini_small_model = "databricks-gpt-oss-20b"\n')
     with running_gateway(emulator_server.url, emulator_server.token) as gw:
         assert served_model(gw, emulator, "databricks-claude-sonnet-4-5") == "databricks-claude-sonnet-4-5"
         assert served_model(gw, emulator, "gemini-2.5-flash-lite") == "databricks-gpt-oss-20b"
@@ -224,10 +220,7 @@ def test_a_configured_small_model_answers_the_side_requests(
 def test_a_misconfigured_small_model_is_named_in_the_error(
     isolated_env: Any, emulator_server: Any, emulator: Any
 ) -> None:
-    config = home.config_path()
-    config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text('[gateway]\ngemini_small_model = "databricks-gone-model"\n')
-    config.chmod(0o600)
+    g.write_config('[gateway]\ngemini_small_model = "databricks-gone-model"\n')
     with running_gateway(emulator_server.url, emulator_server.token) as gw:
         answer = call(gw.url, "POST", g.path("flash-lite", "generateContent"), g.request("hi"))
     assert answer.status == 404
