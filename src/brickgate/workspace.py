@@ -213,7 +213,7 @@ class Workspace:
         resp, surface, repairs = await self._send(
             model, api, repaired, stream=stream, on_retry=on_retry, headers=headers
         )
-        repair = stream_repair(model, api, self._memory)
+        repair = stream_repair(model, api, self._memory, relay=True)
         return RawRelay(resp, model=model, api=api, surface=surface, repairs=repairs, repair=repair)
 
     async def _send(
