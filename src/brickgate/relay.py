@@ -21,8 +21,10 @@ from brickgate.wire.fields import json_object
 from brickgate.wire.registry import WIRES
 from brickgate.wire.sse import SSEDecoder, SSEEvent, encode_sse
 
+# The key an event's usage is under, as bytes a relayed block is searched for ("usage" elsewhere)
+USAGE_KEYS: dict[Api, bytes] = {"gemini": b'"usageMetadata"'}
 # Every event of these APIs repeats the usage so far (Gemini's usageMetadata): parsing each one for the access
-# log cost a JSON parse per relayed event; the last one says it all.
+# log cost a JSON parse per relayed event; the last one says it all, read when ``usage`` is.
 REPEATED_USAGE: frozenset[Api] = frozenset({"gemini"})
 
 
@@ -46,7 +48,19 @@ class RawRelay:
         self._request_repairs = repairs
         self._repair = repair
         self._usage_of = WIRES[api].usage_of
-        self.usage: Usage | None = None
+        self._usage_key = USAGE_KEYS.get(api, b'"usage"')
+        self._usage_str = self._usage_key.decode()
+        self._deferred = api in REPEATED_USAGE
+        self._latest: bytes | None = None  # the last block with a usage not yet read (REPEATED_USAGE)
+        self._usage: Usage | None = None
+
+    @property
+    def usage(self) -> Usage | None:
+        """The answer's usage so far (for the access log and the ledger)."""
+        if self._latest is not None:
+            block, self._latest = self._latest, None
+            self._sniff_usage(block)
+        return self._usage
 
     @property
     def repairs(self) -> tuple[str, ...]:
@@ -62,28 +76,25 @@ class RawRelay:
         self._note_usage(doc)
         if not self._repair.needed:
             return raw
-        return orjson.dumps(self._repair.response(doc))
+        fixed = self._repair.response(doc)
+        return raw if fixed is doc else orjson.dumps(fixed)
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        """The answer as SSE bytes, one piece per upstream read. Without a repair to make, the bytes go out
-        as they came; otherwise only the events a repair changes are re-serialised."""
-        latest: bytes | None = None  # APIs that repeat the usage so far in every event: read the last only
-        try:
-            async for block in self._whole_events():
-                if not self._repair.needed:
-                    if b'"usage' in block:
-                        if self.api in REPEATED_USAGE:
-                            latest = block
-                        else:
-                            self._sniff_usage(block)
-                    yield block
-                elif b"\r" in block:  # CR/CRLF framing (not what Databricks sends): the full SSE decoder
-                    yield self._reframed(block)
-                else:
-                    yield b"".join(self._relay_raw(ev) for ev in block.split(b"\n\n") if ev)
-        finally:
-            if latest is not None:
-                self._sniff_usage(latest)
+        """The answer as SSE bytes, one piece per upstream read. A block no repair needs (the repairs scan
+        its bytes) goes out as it came; otherwise only the events a repair changes are re-serialised."""
+        repair = self._repair
+        async for block in self._whole_events():
+            if not repair.needed or not repair.scan(block):
+                if self._usage_key in block:
+                    if self._deferred:
+                        self._latest = block
+                    else:
+                        self._sniff_usage(block)
+                yield block
+            elif b"\r" in block:  # CR/CRLF framing (not what Databricks sends): the full SSE decoder
+                yield self._reframed(block)
+            else:
+                yield b"".join(self._relay_raw(ev) for ev in block.split(b"\n\n") if ev)
 
     async def _whole_events(self) -> AsyncIterator[bytes]:
         """Upstream reads, cut after their last complete event. A trailing partial event is held back until
@@ -101,49 +112,55 @@ class RawRelay:
 
     def _relay_raw(self, event: bytes) -> bytes:
         """One event (without its blank line): repaired on its raw bytes where the repairs can (the
-        Responses item-id fix), else parsed, repaired and re-encoded."""
+        Responses item-id fix, an added finish chunk), else parsed, repaired and re-encoded."""
         fixed = self._repair.raw_event(event)
-        if fixed is not None and b'"usage' not in fixed:
-            return fixed + b"\n\n"
-        return self._reframed(event + b"\n\n")
+        if fixed is None:
+            return self._reframed(event + b"\n\n")
+        if self._usage_key in event:
+            self._sniff_usage(event)
+        return fixed + b"\n\n"
 
     def _reframed(self, block: bytes) -> bytes:
         decoder = SSEDecoder()
         return b"".join(self._relay_event(ev) for ev in decoder.feed(block) + decoder.flush())
 
     def _sniff_usage(self, chunk: bytes) -> None:
-        """Usage (``"usage"``, Gemini's ``"usageMetadata"``) for the access log from whole `data:` lines of
-        a passed-through chunk (best effort: an event split across reads is not reassembled, since relaying
-        must not wait for it)."""
+        """Usage for the access log from whole `data:` lines of a passed-through chunk (best effort: an
+        event split across reads is not reassembled, since relaying must not wait for it)."""
         for line in chunk.splitlines():
-            if line.startswith(b"data:") and b'"usage' in line:
+            if line.startswith(b"data:") and self._usage_key in line:
                 doc = json_object(line[5:])
                 if doc is not None:
                     self._note_usage(doc)
 
     def _relay_event(self, ev: SSEEvent) -> bytes:
         data = ev.data
-        if data and data != "[DONE]" and (self._repair.needed or '"usage' in data):
-            doc = json_object(data)
-            if doc is not None:
-                self._note_usage(doc)
-                if self._repair.needed:
-                    return encode_sse(orjson.dumps(self._repair.event(doc)), ev.event)
-        return encode_sse(data, ev.event)
+        doc = json_object(data) if data and (self._repair.needed or self._usage_str in data) else None
+        if doc is None:
+            if self._repair.needed and data == "[DONE]":  # a repair may add an event before the end
+                done = self._repair.raw_event(b"data: [DONE]")
+                if done is not None:
+                    return done + b"\n\n"
+            return encode_sse(data, ev.event)
+        self._note_usage(doc)
+        fixed = self._repair.event(doc) if self._repair.needed else doc
+        return encode_sse(data if fixed is doc else orjson.dumps(fixed), ev.event)
 
     def _note_usage(self, doc: Mapping[str, Any]) -> None:
         new = self._usage_of(doc)
         if new is None:
             return
-        old = self.usage or Usage()
+        self._latest = None  # this one is newer
+        old = self._usage or Usage()
         # Messages streams split usage over message_start (input) and message_delta (output); chat streams
         # repeat partial usage per chunk. Keep every field's latest non-zero value.
-        self.usage = Usage(
+        self._usage = Usage(
             input_tokens=new.input_tokens or old.input_tokens,
             output_tokens=new.output_tokens or old.output_tokens,
             cache_read_tokens=new.cache_read_tokens or old.cache_read_tokens,
             cache_write_tokens=new.cache_write_tokens or old.cache_write_tokens,
             reasoning_tokens=new.reasoning_tokens or old.reasoning_tokens,
+            service_tier=new.service_tier or old.service_tier,
         )
 
 

@@ -19,6 +19,10 @@ class Model(Profile):
     output_dbu_per_mtok: float
     cache_read_dbu_per_mtok: float = 0.0
     cache_write_dbu_per_mtok: float = 0.0
+    # priority-tier prices (2026 §4.1), charged when an answer says it was served at priority; 0 = unknown
+    # (the standard price is charged then)
+    priority_input_dbu_per_mtok: float = 0.0
+    priority_output_dbu_per_mtok: float = 0.0
     usd_per_dbu: float = USD_PER_DBU
     source: Source = "foundation"
     task: str | None = None
@@ -27,6 +31,7 @@ class Model(Profile):
     skipped_reason: str | None = None  # why discovery would not list it (only with `all=True`)
     display_name: str | None = None
     aliases: tuple[str, ...] = ()  # more names callers may use for it (catalog/names.py reads them)
+    service_tier: str | None = None  # sent when a request names none (config.toml; "priority" costs more)
 
     @property
     def input_usd_per_mtok(self) -> float:

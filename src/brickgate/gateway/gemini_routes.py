@@ -87,7 +87,7 @@ class GeminiRoute(InferenceRoute):
         stream = method == STREAM
         if stream and b"alt=sse" not in scope.get("query_string", b""):
             send = JsonArraySend(send)
-        return self.answer(model, {**body, "model": name}, send, ex, name=name, stream=stream)
+        return self.answer(scope, model, {**body, "model": name}, send, ex, name=name, stream=stream)
 
 
 class GeminiCountTokens(CountTokensRoute):

@@ -36,6 +36,8 @@ from brickgate.gateway.model_names import ModelDirectory
 from brickgate.gateway.request_shape import shape_problem
 from brickgate.ledger.gateway_usage import start_recording
 from brickgate.protocol import Usage, UsageReport
+from brickgate.request_tags import HEADER as TAGS_HEADER
+from brickgate.request_tags import RequestTags
 from brickgate.routing import upstream_api
 from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
@@ -71,9 +73,11 @@ class Gateway:
     api_key: str | None
     max_body_bytes: int
     directory: ModelDirectory = field(init=False)
+    tags: RequestTags = field(init=False)
 
     def __post_init__(self) -> None:
         self.directory = ModelDirectory(self.workspace)
+        self.tags = self.workspace._request_tags  # a malformed tag setting stops the gateway at start
 
 
 @dataclass(slots=True)
@@ -168,13 +172,17 @@ def fields_for(upstream: Api, extra: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in extra.items() if key in known}
 
 
-def forwarded_headers(scope: Scope, api: Api) -> dict[str, str] | None:
-    """Request headers the same-API fast path passes upstream: Anthropic betas switch features on
-    (1-hour prompt caching, context management) exactly as they would talking to Databricks directly."""
-    if api != "messages":
-        return None
-    beta = header(scope, b"anthropic-beta")
-    return {"anthropic-beta": beta} if beta else None
+def upstream_headers(gateway: Gateway, scope: Scope, api: Api, *, relay: bool) -> dict[str, str]:
+    """Request headers for the upstream call: the request tags (who is calling, merged with the caller's
+    own), and on the same-API fast path the Anthropic betas, which switch features on (1-hour prompt
+    caching, context management) exactly as they would talking to Databricks directly."""
+    tags = gateway.tags.for_caller(header(scope, b"user-agent"), header(scope, TAGS_HEADER.lower().encode()))
+    headers = {TAGS_HEADER: tags}
+    if relay and api == "messages":
+        beta = header(scope, b"anthropic-beta")
+        if beta:
+            headers["anthropic-beta"] = beta
+    return headers
 
 
 class InferenceRoute:
@@ -207,13 +215,12 @@ class InferenceRoute:
         """Read and check the request; the work that answers it (run until the client hangs up)."""
         body = await parse_request(self.gateway, scope, receive, self.api)
         model = await resolve_model(self.gateway, body)
-        headers = forwarded_headers(scope, self.api)
-        return self.answer(
-            model, body, send, ex, name=str(body["model"]), stream=body.get("stream") is True, headers=headers
-        )
+        name, stream = str(body["model"]), body.get("stream") is True
+        return self.answer(scope, model, body, send, ex, name=name, stream=stream)
 
     def answer(
         self,
+        scope: Scope,
         model: Model,
         body: dict[str, Any],
         send: Send,
@@ -221,15 +228,15 @@ class InferenceRoute:
         *,
         name: str,
         stream: bool,
-        headers: dict[str, str] | None = None,
     ) -> Coroutine[Any, Any, None]:
         """Relay ``body`` when the caller's API is the one the model is called with, else translate it."""
         upstream = upstream_api(model, self.api)
         ex.model, ex.upstream = model.id, upstream
         ex.route = "fast" if upstream == self.api else "translated"
+        headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast")
         if ex.route == "fast":
             return self._relay(model, body, send, ex, headers, stream)
-        return self._translate(model, upstream, body, send, ex, name, stream)
+        return self._translate(model, upstream, body, send, ex, name, stream, headers)
 
     async def _answer_error(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
@@ -273,17 +280,20 @@ class InferenceRoute:
         ex: Exchange,
         name: str,
         stream: bool,
+        headers: dict[str, str],
     ) -> None:
         wire = WIRES[self.api]
         request = wire.decode_request(body)  # InvalidRequest (a 400) for a body it cannot read
         request = replace(request, extra=fields_for(upstream, request.extra))
         if not stream:
-            done = await self.gateway.workspace.complete(model, request, api=upstream)
+            done = await self.gateway.workspace.complete(model, request, api=upstream, headers=headers)
             answer = orjson.dumps(wire.encode_response(done.response, name))
             ex.status, ex.usage = 200, done.usage
             await send_bytes(send, 200, answer)
             return
-        async with self.gateway.workspace.stream(model, request, api=upstream, keep_response=False) as events:
+        async with self.gateway.workspace.stream(
+            model, request, api=upstream, keep_response=False, headers=headers
+        ) as events:
             encoder = wire.stream_encoder(name, body)
             ex.status = 200
             await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
