@@ -225,3 +225,17 @@ def test_the_python_sdks_default_v1_paths_work_too(gateway: RunningGateway, emul
     answer = call(gateway.url, "POST", f"/v1/models/{g.GEMINI_3}:generateContent", g.request("say hi"))
     assert answer.status == 200
     assert json.loads(answer.body)["candidates"][0]["content"]["parts"][0]["text"].startswith("Hello from")
+
+
+def test_gemini_calls_carry_request_tags_relayed_and_translated(
+    gateway: RunningGateway, emulator: Any
+) -> None:
+    tags = "Databricks-Ai-Gateway-Request-Tags"
+    headers = {"User-Agent": "GeminiCLI/0.61.0 (linux; x64) google-genai-sdk/1.30.0", tags: '{"team":"ml"}'}
+    for model in (g.GEMINI_3, g.MODELS["claude"]):  # relayed, translated
+        assert call(gateway.url, "POST", g.path(model), g.request("hi"), headers).status == 200
+    expected = {"client": "brickgate", "agent": "GeminiCLI", "team": "ml"}
+    assert [r["request_tags"] for r in emulator.requests()] == [expected, expected]
+    bad = call(gateway.url, "POST", g.path(g.GEMINI_3), g.request("hi"), {tags: "team=ml"})
+    assert bad.status == 400
+    assert tags in g.google_error(bad)["message"] and g.google_error(bad)["status"] == "INVALID_ARGUMENT"
