@@ -127,6 +127,11 @@ class RawRelay:
     def _sniff_usage(self, chunk: bytes) -> None:
         """Usage for the access log from whole `data:` lines of a passed-through chunk (best effort: an
         event split across reads is not reassembled, since relaying must not wait for it)."""
+        if self._deferred:  # each event repeats the usage so far: the chunk's last one says it all
+            at = chunk.rfind(self._usage_key)
+            start = chunk.rfind(b"\n", 0, at) + 1
+            end = chunk.find(b"\n", at)
+            chunk = chunk[start : end if end >= 0 else len(chunk)]
         for line in chunk.splitlines():
             if line.startswith(b"data:") and self._usage_key in line:
                 doc = json_object(line[5:])
