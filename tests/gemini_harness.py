@@ -7,19 +7,16 @@ import json
 from typing import Any
 
 from brickgate import home
-from tests.gateway_harness import FAMILY_MODELS, Answer
+from tests.gateway_harness import BASH_TOOL, FAMILY_MODELS, Answer
 
 # One model per family; Gemini 3.x declares the Gemini API (the fast path), every other one is translated.
 GEMINI_3 = "databricks-gemini-3-5-flash"
 MODELS = {"gemini3": GEMINI_3, **FAMILY_MODELS}
+# the other APIs' shell tool as a Gemini function declaration (its schema as Gemini CLI sends one)
 SHELL = {
-    "name": "bash",
-    "description": "Run a shell command and return its output.",
-    "parametersJsonSchema": {
-        "type": "object",
-        "properties": {"command": {"type": "string", "description": "The command to run"}},
-        "required": ["command"],
-    },
+    "name": BASH_TOOL["name"],
+    "description": BASH_TOOL["description"],
+    "parametersJsonSchema": BASH_TOOL["parameters"],
 }
 
 
