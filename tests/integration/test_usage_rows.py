@@ -229,9 +229,13 @@ def test_gemini_calls_are_gateway_rows_and_count_tokens_is_not(
         assert call(gw.url, "POST", g.path(g.GEMINI_3), g.request("hi")).status == 200  # relayed, SSE
         claude = g.path(FAMILY_MODELS["claude"], "generateContent")
         assert call(gw.url, "POST", claude, g.request("hi")).status == 200  # translated
-        rows = wait_for_rows(isolated_env, 2)
-    assert len(rows) == 2
-    relayed, translated = sorted(rows, key=lambda r: r["route"])
+        array = g.path(FAMILY_MODELS["llama"], sse=False)  # Google's JSON-array stream
+        assert call(gw.url, "POST", array, g.request("hi")).status == 200
+        rows = wait_for_rows(isolated_env, 3)
+    assert len(rows) == 3
+    (streamed,) = [r for r in rows if r["model"] == FAMILY_MODELS["llama"]]
+    relayed, translated = sorted((r for r in rows if r is not streamed), key=lambda r: r["route"])
+    assert (streamed["streamed"], streamed["status"]) == (1, 200) and streamed["ttft_ms"] > 0
     assert (relayed["api"], relayed["upstream_api"], relayed["route"], relayed["streamed"]) == (
         "gemini",
         "gemini",

@@ -66,10 +66,13 @@ class GeminiRoute(InferenceRoute):
         self.count_tokens = GeminiCountTokens(gateway, names)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["path"].endswith(":" + COUNT):  # answered here, like count_tokens: no ledger row
+        path: str = scope["path"]
+        if path.endswith(":" + COUNT):  # answered here, like count_tokens: no ledger row
             await self.count_tokens(scope, receive, send)
-        else:
-            await super().__call__(scope, receive, send)
+            return
+        if path.endswith(":" + STREAM) and b"alt=sse" not in scope.get("query_string", b""):
+            send = JsonArraySend(send)  # beneath the usage ledger's hook, which then sees a stream
+        await super().__call__(scope, receive, send)
 
     async def prepare(
         self, scope: Scope, receive: Receive, send: Send, ex: Exchange
@@ -85,8 +88,6 @@ class GeminiRoute(InferenceRoute):
         body = await parse_request(self.gateway, scope, receive, self.api)
         model = await self.names.resolve(name)
         stream = method == STREAM
-        if stream and b"alt=sse" not in scope.get("query_string", b""):
-            send = JsonArraySend(send)
         return self.answer(scope, model, {**body, "model": name}, send, ex, name=name, stream=stream)
 
 
