@@ -5,6 +5,7 @@ mapped to a model the user chose (never a 404 in the middle of a session)."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -231,3 +232,19 @@ def test_other_unknown_names_are_still_404(gateway: RunningGateway, emulator: An
     answer = call(gateway.url, "POST", g.path("gemini-9-ultra", "generateContent"), g.request("hi"))
     assert answer.status == 404
     assert g.google_error(answer)["status"] == "NOT_FOUND"
+
+
+def test_the_dashboard_shows_which_models_relay_a_gemini_caller(
+    isolated_env: Any, emulator_server: Any, emulator: Any
+) -> None:
+    with running_gateway(emulator_server.url, emulator_server.token) as gw:
+        html = call(gw.url, "GET", "/").body.decode()
+
+    def routes_of(model: str) -> str:
+        row = re.search(rf"<tr>(?:(?!</tr>).)*>{re.escape(model)}<(?:(?!</tr>).)*</tr>", html, re.S)
+        assert row is not None, model
+        return row.group(0)
+
+    assert '<span class="fast">gemini: fast</span>' in routes_of(g.GEMINI_3)
+    assert '<span class="translated">chat: translated</span>' not in routes_of(g.GEMINI_3)  # Chat relays
+    assert '<span class="translated">gemini: translated</span>' in routes_of("databricks-claude-sonnet-4-5")
