@@ -12,7 +12,7 @@ from brickgate.catalog.settings import CatalogSettings, ModelOverride
 
 _PRICES = ("input", "output", "cache_read", "cache_write")
 # A name that family_for maps to each family (the family name itself works for all but these).
-_FAMILY_SAMPLE_NAMES = {"codex": "gpt-5-codex"}
+_FAMILY_SAMPLE_NAMES = {"codex": "gpt-5-codex", "judge": "openjev"}
 _PAY_PER_TOKEN_PREFIXES = ("databricks-", "system.ai.")
 
 
