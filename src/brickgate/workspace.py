@@ -21,12 +21,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from brickgate.auth.credentials import Credentials
 from brickgate.auth.source_hints import rejection_hint
 from brickgate.catalog.model import Model
+from brickgate.catalog.retirements import retirement_of
 from brickgate.errors import CredentialsRejected, UpstreamRejected
 from brickgate.event_stream import Completion, EventStream
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
 from brickgate.quirks import Repaired, RepairMemory, repair_after_rejection, repair_request, stream_repair
 from brickgate.relay import RawRelay
-from brickgate.routing import Surface, SurfaceChooser, SurfaceSetting, is_gateway_absent, upstream_path
+from brickgate.routing import (
+    Route,
+    SurfaceChooser,
+    SurfaceLost,
+    SurfaceSetting,
+    choose,
+    is_gateway_absent,
+    options,
+)
 from brickgate.upstream import OnRetry, RetryPolicy, Upstream, UpstreamResponse
 from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
@@ -137,6 +146,11 @@ class Workspace:
     def model(self, name: str | Model) -> Model:
         return name if isinstance(name, Model) else self.catalog.get(name)
 
+    def _route(self, model: Model, caller: Api | None = None, *, pin: Api | None = None) -> Route:
+        """The API, surface and path a request takes to ``model`` now: ``caller``'s own API when the model
+        declares it, else the model's best (``routing.choose``); ``pin`` forces an API."""
+        return choose(model, caller, self._surfaces.current(model), pin=pin)
+
     # -- inference ----------------------------------------------------------------------------------
     def stream(
         self,
@@ -180,18 +194,24 @@ class Workspace:
     ) -> EventStream:
         m = self.model(model)
         req = request if isinstance(request, Request) else Request.of(m.id, request)
-        chosen: Api = api or m.api
-        body = WIRES[chosen].encode_request(replace(req, stream=stream), m.id)
-        repaired = repair_request(body, m, chosen, self._memory)
-        resp, surface, repairs = await self._send(m, chosen, repaired, stream=stream, on_retry=on_retry)
+        for attempt in (1, 2):  # twice only when the AI Gateway turns out missing (SurfaceLost)
+            route = self._route(m, pin=api if attempt == 1 else None)
+            body = WIRES[route.api].encode_request(replace(req, stream=stream), m.id)
+            repaired = repair_request(body, m, route.api, self._memory)
+            try:
+                resp, route, repairs = await self._send(m, route, repaired, stream=stream, on_retry=on_retry)
+                break
+            except SurfaceLost:
+                if attempt == 2:
+                    raise
         events = EventStream(
             upstream=resp if stream else None,
             body=None if stream else await resp.read(),
             model=m,
-            api=chosen,
-            surface=surface,
+            api=route.api,
+            surface=route.surface,
             repairs=repairs,
-            repair=stream_repair(m, chosen, self._memory),
+            repair=stream_repair(m, route.api, self._memory),
             prompt_chars=_prompt_chars(req),
         )
         events.keep_response = keep_response
@@ -210,35 +230,41 @@ class Workspace:
         """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw.
         ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``)."""
         repaired = repair_request({**body, "model": model.id}, model, api, self._memory)
-        resp, surface, repairs = await self._send(
-            model, api, repaired, stream=stream, on_retry=on_retry, headers=headers
+        route = self._route(model, pin=api)
+        resp, route, repairs = await self._send(
+            model, route, repaired, stream=stream, on_retry=on_retry, headers=headers
         )
         repair = stream_repair(model, api, self._memory)
-        return RawRelay(resp, model=model, api=api, surface=surface, repairs=repairs, repair=repair)
+        return RawRelay(resp, model=model, api=api, surface=route.surface, repairs=repairs, repair=repair)
 
     async def _send(
         self,
         model: Model,
-        api: Api,
+        route: Route,
         repaired: Repaired,
         *,
         stream: bool,
         on_retry: OnRetry | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> tuple[UpstreamResponse, Surface, tuple[str, ...]]:
+    ) -> tuple[UpstreamResponse, Route, tuple[str, ...]]:
         """POST an already repaired body; falls back once when the AI Gateway is absent, and once more
-        with an adaptive repair when the upstream names a field it refuses (remembered for the endpoint)."""
+        with an adaptive repair when the upstream names a field it refuses or an output cap it exceeds
+        (remembered for the endpoint)."""
+        api, limit = route.api, model.max_output_tokens
         repairs = tuple(repaired.applied)
         body = repaired.body
         for refusal in self._memory.refusals(model.id, api):
-            if (fixed := repair_after_rejection(body, 400, refusal, api)) is not None:
+            if (fixed := repair_after_rejection(body, 400, refusal, api, output_limit=limit)) is not None:
                 body, repairs = fixed.body, repairs + fixed.applied
         adapted: str | None = None  # the refusal this request was repaired for
         while True:
-            surface = self._surfaces.current(model)
             try:
                 resp = await self._upstream.post(
-                    upstream_path(surface, api), body, stream=stream, extra_headers=headers, on_retry=on_retry
+                    route.path(model.id, stream=stream),
+                    body,
+                    stream=stream,
+                    extra_headers=headers,
+                    on_retry=on_retry,
                 )
             except CredentialsRejected as exc:
                 if isinstance(self.credentials, Credentials):  # say where they came from, and the fix there
@@ -246,22 +272,32 @@ class Workspace:
                 raise
             except UpstreamRejected as exc:
                 detail = exc.detail or exc.message
-                absent = surface == "ai-gateway" and is_gateway_absent(exc.status, exc.error_code, detail)
-                if absent and self._surfaces.gateway_absent():
+                missing = self._gateway_missing(model, route, exc, detail)
+                if missing and self._surfaces.gateway_absent():
+                    route = _on_serving_endpoints(model, route)
                     continue
                 if exc.status == 400 and adapted is None:
-                    fixed = repair_after_rejection(body, exc.status, detail, api)
+                    fixed = repair_after_rejection(body, exc.status, detail, api, output_limit=limit)
                     if fixed is not None:
                         adapted = detail
                         body = fixed.body
                         repairs += tuple(fixed.applied)
                         continue
+                if exc.status == 404 and not missing:
+                    raise _not_here(model, route, exc, detail) from None
                 raise
-            if surface == "ai-gateway":
+            if route.surface == "ai-gateway":
                 self._surfaces.gateway_works()
             if adapted is not None:
                 self._memory.learn_refusal(model.id, api, adapted)
-            return resp, surface, repairs
+            return resp, route, repairs
+
+    def _gateway_missing(self, model: Model, route: Route, exc: UpstreamRejected, detail: str) -> bool:
+        """Whether the error says this host has no AI Gateway (as opposed to: this model is not here)."""
+        if route.surface != "ai-gateway":
+            return False
+        seen = self._surfaces.gateway_seen
+        return is_gateway_absent(exc.status, exc.error_code, detail, model=model, gateway_seen=seen)
 
     async def aclose(self) -> None:
         if self._upstream_client is not None:
@@ -322,6 +358,40 @@ class Workspace:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def _on_serving_endpoints(model: Model, route: Route) -> Route:
+    """The same API on /serving-endpoints, after the AI Gateway turned out to be missing: the body is
+    already in that API's shape. A model the classic surface does not serve that way fails clearly."""
+    row = options(model, "serving-endpoints").get(route.api)
+    if row is None:
+        raise SurfaceLost(
+            f"The AI Gateway is not available on this workspace, and /serving-endpoints does not serve "
+            f"{model.id} over {route.api}.",
+            "Send it again: brickgate now uses /serving-endpoints and picks an API served there.",
+        )
+    return Route(route.api, "serving-endpoints", row)
+
+
+def _not_here(model: Model, route: Route, exc: UpstreamRejected, detail: str) -> UpstreamRejected:
+    """A 404 for one model: its own failure, named, with the successor when Databricks retired it."""
+    path = route.path(model.id)
+    retired = retirement_of(model.id)
+    if retired is not None:
+        hint = f"{retired.describe()}."
+    else:
+        hint = (
+            "The workspace lists this model but does not route requests to it (a model can be listed READY "
+            "and not be served yet). Pick another one: `brickgate models`."
+        )
+    return UpstreamRejected(
+        f"{model.id} is not served at {path} (HTTP 404): {detail}",
+        hint,
+        status=exc.status,
+        error_code=exc.error_code,
+        body=exc.body,
+        detail=detail,
+    )
 
 
 async def _next(iterator: AsyncIterator[StreamEvent]) -> StreamEvent:

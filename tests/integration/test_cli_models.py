@@ -24,6 +24,11 @@ JSON_FIELDS = {
 }
 
 
+# The default workspace's chat models: its serving endpoints without the judges, the image model, the
+# embeddings and the not-ready one, plus the model registered only in Unity Catalog.
+CHAT_MODELS = 47
+
+
 def pat_env(emulator: EmulatorControl) -> dict[str, str]:
     return {"DATABRICKS_HOST": emulator.url, "DATABRICKS_TOKEN": emulator.token}
 
@@ -37,7 +42,7 @@ def test_models_json_has_the_documented_fields(emulator: EmulatorControl) -> Non
     result = run_cli("models", "--json", env=pat_env(emulator))
     assert result.returncode == 0, output_of(result)
     models = json.loads(result.stdout)
-    assert len(models) == 49
+    assert len(models) == CHAT_MODELS
     assert all(set(m) >= JSON_FIELDS for m in models)
     sonnet = next(m for m in models if m["id"] == "databricks-claude-sonnet-4-5")
     assert (sonnet["family"], sonnet["api"], round(sonnet["input_usd_per_mtok"], 2)) == (
@@ -55,6 +60,9 @@ def test_models_all_includes_skipped_endpoints_with_reasons(emulator: EmulatorCo
         "databricks-gte-large-en": "embeddings model",
         "databricks-qwen3-embedding-0-6b": "embeddings model",
         "my-warming-chat": "not ready (NOT_READY)",
+        "databricks-openjev-qwen35-4b": "judge (evaluation) endpoint: answers ai_decide, not chat",
+        "databricks-typesafeai-jev-1-14-0": "judge (evaluation) endpoint: answers ai_decide, not chat",
+        "databricks-gemini-3-1-flash-image": "image-output model: answers with pictures, not code",
     }
 
 
@@ -96,7 +104,7 @@ def test_models_warns_when_serving_a_stale_cache(emulator: EmulatorControl) -> N
     emulator.fault({"kind": "503", "scope": "all", "path": "/api/2.0/serving-endpoints"})
     result = run_cli("models", "--json", env=pat_env(emulator))
     assert result.returncode == 0
-    assert len(json.loads(result.stdout)) == 49
+    assert len(json.loads(result.stdout)) == CHAT_MODELS
     assert "cached" in result.stderr and "503" in result.stderr
 
 
@@ -124,3 +132,4 @@ def test_models_without_credentials_lists_the_ways_to_authenticate() -> None:
 def test_debug_flag_shows_the_traceback() -> None:
     result = run_cli("--debug", "models")
     assert result.returncode != 0 and "Traceback" in result.stderr
+

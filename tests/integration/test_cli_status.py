@@ -23,7 +23,7 @@ def test_status_json_reports_the_connection_and_model_count(emulator: EmulatorCo
         "auth_type": "pat",
         "profile": None,
         "source": "env",
-        "models": 49,
+        "models": 47,
         "home": str(home.home()),
         "config": str(home.config_path()),
         "config_exists": False,

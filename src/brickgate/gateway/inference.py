@@ -1,9 +1,9 @@
 """The three inference routes as plain ASGI callables.
 
-When the caller's API is the model's own upstream API (Messages → Claude, Responses → GPT/Codex,
-Chat → the rest) the body is relayed (``Workspace._relay``: renamed, repaired, streamed back raw).
+When the model declares the caller's API (``Workspace.route``: Claude Code x GLM 5.3 → Messages, Codex x
+Kimi K3 → Responses) the body is relayed (``Workspace._relay``: renamed, repaired, streamed back raw).
 Otherwise it is decoded with the caller's wire module, sent through ``Workspace.stream``/``complete``
-and encoded back in the caller's API.
+with the model's best declared API and encoded back in the caller's API.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from brickgate.gateway.local_auth import is_authorized, unauthorized
 from brickgate.gateway.model_names import ModelDirectory
 from brickgate.gateway.request_shape import shape_problem
 from brickgate.protocol import Usage, UsageReport
+from brickgate.routing import SurfaceLost
 from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
 
@@ -176,12 +177,8 @@ class InferenceRoute:
         try:
             body = await parse_request(self.gateway, scope, receive, self.api)
             model = await resolve_model(self.gateway, body)
-            ex.model, ex.upstream = model.id, model.api
-            ex.route = "fast" if model.api == self.api else "translated"
-            if ex.route == "fast":
-                work = self._relay(model, body, send, ex, forwarded_headers(scope, self.api))
-            else:
-                work = self._translate(model, body, send, ex)
+            ex.model = model.id
+            work = self._routed(model, body, send, ex, forwarded_headers(scope, self.api))
             finished = await cancel_on_disconnect(work, receive)
             if not finished:
                 ex.status = 499  # client closed the request
@@ -192,6 +189,22 @@ class InferenceRoute:
                 raise
             await self._answer_error(send, ex, exc)
         ex.log()
+
+    async def _routed(
+        self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str] | None
+    ) -> None:
+        """Relay when the model declares the caller's API, else translate to its best declared one; once
+        more if the AI Gateway turned out to be missing and the classic surface wants another API."""
+        for attempt in (1, 2):
+            upstream = self.gateway.workspace._route(model, self.api).api
+            ex.upstream, ex.route = upstream, "fast" if upstream == self.api else "translated"
+            try:
+                if ex.route == "fast":
+                    return await self._relay(model, body, send, ex, headers)
+                return await self._translate(model, upstream, body, send, ex)
+            except SurfaceLost:
+                if attempt == 2:
+                    raise
 
     async def _answer_error(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
@@ -219,18 +232,20 @@ class InferenceRoute:
         ex.usage = relay.usage
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    async def _translate(self, model: Model, body: dict[str, Any], send: Send, ex: Exchange) -> None:
+    async def _translate(
+        self, model: Model, upstream: Api, body: dict[str, Any], send: Send, ex: Exchange
+    ) -> None:
         wire = WIRES[self.api]
         request = wire.decode_request(body)  # InvalidRequest (a 400) for a body it cannot read
-        request = replace(request, extra=fields_for(model.api, request.extra))
+        request = replace(request, extra=fields_for(upstream, request.extra))
         name = str(body["model"])
         if body.get("stream") is not True:
-            done = await self.gateway.workspace.complete(model, request)
+            done = await self.gateway.workspace.complete(model, request, api=upstream)
             answer = orjson.dumps(wire.encode_response(done.response, name))
             ex.status, ex.usage = 200, done.usage
             await send_bytes(send, 200, answer)
             return
-        async with self.gateway.workspace.stream(model, request, keep_response=False) as events:
+        async with self.gateway.workspace.stream(model, request, api=upstream, keep_response=False) as events:
             encoder = wire.stream_encoder(name, body)
             ex.status = 200
             await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})

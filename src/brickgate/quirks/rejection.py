@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from brickgate.quirks.output_limit import clamp_output_tokens
 from brickgate.quirks.table import QUIRKS, Repaired, run_repairs
 from brickgate.quirks.tool_schema import remove_schema_keyword, rewrite_tool_schemas
 from brickgate.wire.contract import Api
@@ -68,16 +69,21 @@ def _without_unknown_field(body: JSON, name: str) -> JSON | None:
     )
 
 
-def repair_after_rejection(body: JSON, status: int, message: str, api: Api) -> Repaired | None:
+def repair_after_rejection(
+    body: JSON, status: int, message: str, api: Api, *, output_limit: int | None = None
+) -> Repaired | None:
     """The body fixed for one retry after the upstream refused it; None when the error names nothing to fix.
 
     For families we have no row for: a 400 naming an unknown field (Go ``json: unknown field "X"``
     [issue: opencode #31156], Google ``Unknown name "X"`` [issue: goose PR #8042], OpenAI
     ``Unknown parameter: 'X'``) gives the body without X (top-level, dotted path, tool-schema keyword, or a
-    message field, in that order); an error a quirk row names as its ``refusal`` gives that row's repair.
+    message field, in that order); an error a quirk row names as its ``refusal`` gives that row's repair; a
+    too-large output cap is clamped to the limit the error states (else ``output_limit``, the model's).
     """
     if not 400 <= status < 500:
         return None
+    if (clamped := clamp_output_tokens(body, message, api, output_limit)) is not None:
+        return Repaired(clamped[0], (f"clamp_max_tokens:{clamped[1]}",))
     name = unknown_field_named(message)
     if name is not None:
         fixed = _without_unknown_field(body, name)
