@@ -133,3 +133,67 @@ def test_debug_flag_shows_the_traceback() -> None:
     result = run_cli("--debug", "models")
     assert result.returncode != 0 and "Traceback" in result.stderr
 
+
+def test_models_json_carries_declared_apis_next_to_the_preferred_one(emulator: EmulatorControl) -> None:
+    result = run_cli("models", "--json", env=pat_env(emulator))
+    models = {m["id"]: m for m in json.loads(result.stdout)}
+    glm = models["databricks-glm-5-3"]
+    assert (glm["api"], glm["apis"], glm["api_source"]) == (
+        "messages",
+        ["messages", "responses", "chat"],
+        "declared",
+    )
+    assert glm["routes"]["messages"] == {"api": "messages", "path": "/ai-gateway/anthropic/v1/messages"}
+    assert glm["routes"]["responses"] == {"api": "responses", "path": "/ai-gateway/mlflow/v1/responses"}
+    pro = models["databricks-gpt-5-5-pro"]
+    assert pro["apis"] == ["responses"] and pro["routes"]["chat"]["api"] == "responses"
+    assert models["my-custom-chat"]["routes"]["chat"]["path"] == "/serving-endpoints/chat/completions"
+
+
+def test_models_json_says_where_each_price_came_from(emulator: EmulatorControl) -> None:
+    result = run_cli("models", "--json", env=pat_env(emulator))
+    models = {m["id"]: m for m in json.loads(result.stdout)}
+    sonnet = models["databricks-claude-sonnet-4-5"]
+    assert (sonnet["price_source"], round(sonnet["output_usd_per_mtok"], 2)) == ("listing", 22.5)
+    assert models["databricks-claude-opus-4-8"]["price_source"] == "table"  # listed without a price
+    assert models["my-openai-proxy"]["price_source"] == "none"
+
+
+def test_models_table_shows_declared_apis_the_route_of_each_caller_and_the_price_source(
+    emulator: EmulatorControl,
+) -> None:
+    result = run_cli("models", env={**pat_env(emulator), "COLUMNS": "400"})
+    (glm,) = [line for line in result.stdout.splitlines() if "databricks-glm-5-3 " in line]
+    cells = [c.strip() for c in glm.split("│")]
+    assert "messages responses chat" in cells and "chat·resp·msg" in cells and "listing" in cells
+    (pro,) = [line for line in result.stdout.splitlines() if "databricks-gpt-5-5-pro" in line]
+    assert "resp·resp·resp" in pro
+
+
+def test_models_notes_a_family_brickgate_does_not_know(emulator: EmulatorControl) -> None:
+    from brickgate.emulator import default_workspace
+
+    unknown = {"name": "databricks-zeta-1", "kind": "foundation", "behaviour": "plain", "display_name": "Z"}
+    emulator.set_endpoints([*default_workspace(), unknown])
+    result = run_cli("models", env={**pat_env(emulator), "COLUMNS": "400"})
+    (note,) = [line for line in result.stdout.splitlines() if line.startswith("databricks-zeta-1:")]
+    assert "family unknown to brickgate" in note and "32K output" in note
+    (row,) = [line for line in result.stdout.splitlines() if line.startswith("│ databricks-zeta-1")]
+    cells = [c.strip() for c in row.split("│")]
+    assert "32K" in cells and "8K" not in cells  # not the 8,192 output that cut agents short
+
+
+def test_models_and_doctor_show_a_retiring_models_date_and_successor(emulator: EmulatorControl) -> None:
+    emulator.set_today("2026-10-01")  # before §1.6's dates: the retiring endpoints are still listed
+    models = run_cli("models", env={**pat_env(emulator), "COLUMNS": "400"})
+    (note,) = [line for line in models.stdout.splitlines() if line.startswith("databricks-inkling:")]
+    assert "2026-10-30" in note and "databricks-glm-5-3" in note
+    doctor = run_cli("doctor", "-m", "databricks-kimi-k2-7", env={**pat_env(emulator), "COLUMNS": "400"})
+    assert "2026-10-30" in doctor.stdout and "databricks-kimi-k3" in doctor.stdout
+
+
+def test_run_with_a_retired_model_names_its_successor(emulator: EmulatorControl) -> None:
+    result = run_cli("run", "-m", "databricks-deepseek-v4-pro-0813", "hi", env=pat_env(emulator))
+    assert result.returncode != 0
+    assert "2026-10-30" in result.stderr and "databricks-deepseek-v4-1-flash-1017" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -24,6 +24,7 @@ def test_status_json_reports_the_connection_and_model_count(emulator: EmulatorCo
         "profile": None,
         "source": "env",
         "models": 47,
+        "skipped_inventories": [],
         "home": str(home.home()),
         "config": str(home.config_path()),
         "config_exists": False,

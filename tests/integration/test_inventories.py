@@ -12,6 +12,7 @@ from brickgate.catalog import Catalog, CatalogSettings
 from brickgate.catalog import inventories as inventories_module
 from brickgate.emulator import RunningEmulator
 from brickgate.emulator.control_client import EmulatorControl
+from tests.cli_harness import output_of, run_cli
 
 MODEL_SERVICES = "/api/2.1/unity-catalog/model-services"
 FOUNDATION_MODELS = "/api/2.0/serving-endpoints:foundation-models"
@@ -90,6 +91,42 @@ def test_a_workspace_without_the_foundation_models_catalog_still_lists(emulator:
     models = {m.id: m for m in catalog.models()}
     assert models["databricks-glm-5-3"].api == "messages"  # the serving listing declares api_types too
     assert [s.inventory for s in catalog.skipped] == ["foundation-models catalog"]
+
+
+def skipped_line(output: str) -> str:
+    (line,) = [line for line in output.splitlines() if "skipped:" in line and "Unity Catalog" in line]
+    return line
+
+
+def forbid_unity_catalog(emulator: EmulatorControl) -> None:
+    emulator.fault({"kind": "403", "scope": "all", "path": MODEL_SERVICES, "until_reset": True})
+
+
+def test_models_all_says_which_inventory_was_skipped_and_why_also_from_the_cache(
+    emulator: EmulatorControl,
+) -> None:
+    forbid_unity_catalog(emulator)
+    cold = run_cli("models", "--all", env=pat_env(emulator))
+    assert cold.returncode == 0, output_of(cold)
+    assert "USE SCHEMA" in skipped_line(cold.stdout)
+    emulator.reset()
+    warm = run_cli("models", "--all", env=pat_env(emulator))
+    assert skipped_line(warm.stdout) == skipped_line(cold.stdout)
+    assert emulator.stats().get("model_services", 0) == 0  # the warm run asked nothing
+
+
+def test_status_says_which_inventory_was_skipped(emulator: EmulatorControl) -> None:
+    forbid_unity_catalog(emulator)
+    result = run_cli("status", env=pat_env(emulator))
+    assert result.returncode == 0, output_of(result)
+    assert "403" in skipped_line(result.stdout)
+
+
+def test_doctor_says_which_inventory_was_skipped(emulator: EmulatorControl) -> None:
+    forbid_unity_catalog(emulator)
+    result = run_cli("doctor", "-m", "databricks-gemma-3-12b", env=pat_env(emulator))
+    assert result.returncode == 0, output_of(result)
+    assert "403" in skipped_line(result.stdout)
 
 
 def test_warm_models_asks_no_inventory(emulator: EmulatorControl, monkeypatch: pytest.MonkeyPatch) -> None:
