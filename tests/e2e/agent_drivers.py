@@ -12,9 +12,18 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.agent_install import PACKAGES, AgentPackage, binary_path
-from tests.e2e.agents_harness import FAMILY_ENDPOINTS, AgentHome, AgentRun, Cell, ServeProcess, json_lines
+from tests.e2e.agents_harness import (
+    FAMILY_ENDPOINTS,
+    AgentHome,
+    AgentRun,
+    Cell,
+    ServeProcess,
+    declared_apis,
+    json_lines,
+)
 
 MESSAGES, RESPONSES, CHAT = "/v1/messages", "/v1/responses", "/v1/chat/completions"
+INBOUND_PATHS = {"messages": MESSAGES, "responses": RESPONSES, "chat": CHAT}
 # opencode would otherwise fetch models.dev and plugin metadata from the npm registry on every run, and
 # try plugins, LSP downloads and sharing.
 OPENCODE_OFFLINE = {
@@ -123,7 +132,7 @@ class OpenCode(AgentDriver):
         return home.env(BRICKGATE_API_KEY=serve.api_key, **OPENCODE_OFFLINE)
 
     def inbound_path(self, family: str) -> str:
-        return {"claude": MESSAGES, "gpt": RESPONSES, "codex": RESPONSES}.get(family, CHAT)
+        return INBOUND_PATHS[declared_apis(family)[0]]  # setup groups models by their best declared API
 
     def final_answer(self, run: AgentRun) -> str:
         texts = [

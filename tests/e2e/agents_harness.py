@@ -30,7 +30,8 @@ AGENT_TIMEOUT = 120  # seconds; a normal tool round trip takes 2-15 s
 SERVE_STARTUP = 30.0
 GATEWAY_KEY = "sk-brickgate-e2e"  # `serve --api-key`: proves each agent sends what setup configured
 
-# One endpoint per family in the emulator's default workspace, and the upstream API each must reach.
+# One endpoint per family in the emulator's default workspace, and the APIs its model declares there, best
+# first (issue 12): the gateway relays a caller of a declared API on it and translates any other to the first.
 FAMILY_ENDPOINTS = {
     "claude": "databricks-claude-sonnet-4-5",
     "gpt": "databricks-gpt-5-2",
@@ -40,14 +41,33 @@ FAMILY_ENDPOINTS = {
     "gpt-oss": "databricks-gpt-oss-20b",
     "qwen": "databricks-qwen3-next-80b-a3b-instruct",
     "gemma": "databricks-gemma-3-12b",
+    "glm": "databricks-glm-5-3",
+    "kimi": "databricks-kimi-k3",
+    "deepseek": "databricks-deepseek-v4-1-flash-1017",
+    "gpt-pro": "databricks-gpt-5-5-pro",
+    "claude-5": "databricks-claude-sonnet-5",
 }
-UPSTREAM_PATHS = {"claude": "/v1/messages", "gpt": "/responses", "codex": "/responses"}
-CHAT_PATH = "/chat/completions"
+DECLARED_APIS = {
+    "claude": ("messages", "chat"),
+    "gpt": ("responses", "chat"),
+    "codex": ("responses",),
+    "glm": ("messages", "responses", "chat"),
+    "kimi": ("messages", "responses", "chat"),
+    "deepseek": ("responses", "chat"),
+    "gpt-pro": ("responses",),
+    "claude-5": ("messages", "chat"),
+}
+UPSTREAM_PATHS = {"messages": "/v1/messages", "responses": "/responses", "chat": "/chat/completions"}
 
 
-def upstream_suffix(family: str) -> str:
-    """How the path of the family's upstream request ends."""
-    return UPSTREAM_PATHS.get(family, CHAT_PATH)
+def declared_apis(family: str) -> tuple[str, ...]:
+    return DECLARED_APIS.get(family, ("chat",))
+
+
+def upstream_api(family: str, inbound: str) -> str:
+    """The API the gateway calls the family's model with for a caller speaking ``inbound``."""
+    declared = declared_apis(family)
+    return inbound if inbound in declared else declared[0]
 
 
 def free_port() -> int:
@@ -310,12 +330,12 @@ def requests_summary(recorded: list[dict[str, Any]]) -> str:
 
 
 def reached_model(recorded: list[dict[str, Any]], cell: Cell) -> list[dict[str, Any]]:
-    """Successful upstream requests for the cell's endpoint over its family's API."""
+    """Successful upstream requests for the cell's endpoint over one of the APIs it declares."""
     return [
         r
         for r in recorded
         if r.get("status") == 200
-        and str(r.get("path", "")).endswith(upstream_suffix(cell.family))
+        and str(r.get("path", "")).endswith(tuple(UPSTREAM_PATHS[a] for a in declared_apis(cell.family)))
         and cell.endpoint in (str(_body(r).get("model")), *str(r.get("path")).split("/"))
     ]
 

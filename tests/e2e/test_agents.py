@@ -18,7 +18,7 @@ import pytest
 
 from brickgate.emulator.control_client import EmulatorControl
 from brickgate.gateway.model_names import vendor_name
-from tests.e2e.agent_drivers import DRIVERS
+from tests.e2e.agent_drivers import DRIVERS, INBOUND_PATHS
 from tests.e2e.agents_harness import (
     FAMILY_ENDPOINTS,
     AgentHome,
@@ -30,13 +30,14 @@ from tests.e2e.agents_harness import (
     run_agent,
     run_setup,
     traced,
+    upstream_api,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(600)]  # the first test may install the agents
 
 SUGGESTED_MODEL = re.compile(r"(?:Any|Other) .*?(--model|-m) (\S+)")  # in setup's closing notes
 SERVED_MODEL = re.compile(r"^\S+ POST /v1/\S+ model=(\S+)")
-UPSTREAM_API = {"claude": "messages", "gpt": "responses", "codex": "responses"}
+INBOUND_API = {path: api for api, path in INBOUND_PATHS.items()}
 CELLS = [
     pytest.param(agent, family, id=f"{agent}-{family}") for agent in DRIVERS for family in FAMILY_ENDPOINTS
 ]
@@ -62,8 +63,8 @@ def test_agent_runs_a_shell_command_through_the_family_model(
     assert any(cell.marker in json.dumps(r["body"]) for r in upstream), (
         f"the tool result never reached {cell.endpoint} over its own API{why}"
     )
-    upstream_api = UPSTREAM_API.get(family, "chat")
-    inbound = f"POST {driver.inbound_path(family)} model={cell.endpoint} upstream={upstream_api}"
+    upstream = upstream_api(family, INBOUND_API[driver.inbound_path(family)])
+    inbound = f"POST {driver.inbound_path(family)} model={cell.endpoint} upstream={upstream}"
     served = agent_gateway.access_lines_since(log_mark, wanted=inbound, count=2)
     assert len(served) >= 2 and all("status=200" in line for line in served), f"expected `{inbound}`{why}"
 
