@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
@@ -79,6 +79,7 @@ class EventStream:
         repairs: Sequence[str],
         repair: StreamRepair,
         prompt_chars: int,
+        on_close: Callable[[EventStream, BaseException | None], None] | None = None,
     ) -> None:
         self.model = model
         self.api = api
@@ -96,6 +97,7 @@ class EventStream:
         self.keep_response = True
         self.usage_estimated = False
         self._iterators: list[AsyncGenerator[object, None]] = []  # to close them early in aclose()
+        self.on_close = on_close  # told when the stream ends, and by which error (the usage ledger)
 
     @property
     def repairs(self) -> tuple[str, ...]:
@@ -130,6 +132,18 @@ class EventStream:
                     yield event
 
     async def _batches(self) -> AsyncGenerator[list[StreamEvent], None]:
+        failure: BaseException | None = None
+        try:
+            async for batch in self._tracked_batches():
+                yield batch
+        except BaseException as exc:  # GeneratorExit too: the caller let go early
+            failure = exc
+            raise
+        finally:
+            if self.on_close is not None:
+                self.on_close(self, failure)
+
+    async def _tracked_batches(self) -> AsyncGenerator[list[StreamEvent], None]:
         finish: Finish | None = None
         async with aclosing(self._decoded()) as decoded_batches:
             async for decoded in decoded_batches:

@@ -33,6 +33,7 @@ from brickgate.answer_limits import (
 )
 from brickgate.errors import CredentialsRejected, StreamInterrupted, UpstreamError, UpstreamUnavailable
 from brickgate.http_errors import error_from_response, retry_after_seconds
+from brickgate.ledger.context import note_retry
 from brickgate.redact import redact
 
 log = logging.getLogger("brickgate.upstream")
@@ -326,6 +327,7 @@ class Upstream:
             if on_retry is not None:
                 on_retry(RetryNotice(attempt=attempt, delay=delay, status=status, reason=reason))
             log.info("retrying %s in %.1fs (attempt %d): %s", path, delay, attempt, reason)
+            note_retry()
             await asyncio.sleep(delay)
 
     async def _attempt(

@@ -24,6 +24,7 @@ from brickgate.catalog.model import Model
 from brickgate.catalog.retirements import retirement_of
 from brickgate.errors import CredentialsRejected, UpstreamRejected
 from brickgate.event_stream import Completion, EventStream
+from brickgate.ledger.library import recorded
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
 from brickgate.quirks import Repaired, RepairMemory, repair_after_rejection, repair_request, stream_repair
 from brickgate.relay import RawRelay
@@ -80,6 +81,7 @@ class Workspace:
         retry: RetryPolicy | None = None,
         read_timeout: float = 300.0,
         persist: bool = True,
+        usage_ledger: bool = True,
     ) -> None:
         self._profile = profile
         self._host = host
@@ -93,6 +95,7 @@ class Workspace:
         self._sync: _SyncRunner | None = None
         self._persist = persist  # False: nothing written under the brickgate home (demos, throwaway runs)
         self._memory = RepairMemory()  # what this workspace's answers taught its repairs; never shared
+        self.usage_ledger = usage_ledger and persist  # False: calls are not recorded (brickgate.ledger)
 
     # -- parts, resolved lazily so constructing a Workspace costs nothing --------------------------
     @property
@@ -182,6 +185,7 @@ class Workspace:
         events = await self._open(model, request, api=api, stream=stream, on_retry=on_retry)
         return await events.collect()
 
+    @recorded
     async def _open(
         self,
         model: str | Model,

@@ -1,13 +1,16 @@
 """The agent x family matrix for the terminal summary, built from test reports so it works under xdist
 (workers tag their items at collection; the tag travels in each report's ``user_properties``).
 
+A cell is `pass`, `FAIL`, `—` (not run) or, for an expected failure with a reason outside brickgate, a
+footnote mark whose reason is listed under the table. Each row ends with the seconds its cells took and
+the CPU seconds its agent used (the part of the time that load from other processes cannot inflate).
 The table is Markdown, ready to paste into the README; ``BRICKGATE_E2E_MATRIX=path`` also writes it there.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,8 @@ from typing import Any
 import pytest
 
 CELL_PROPERTY = "agent_matrix_cell"
+CPU_PROPERTY = "agent_cpu_seconds"  # recorded by each cell: the agent's own CPU time
+_MARKS = "¹²³⁴⁵⁶⁷⁸⁹"
 
 
 def tag_matrix_cells(items: Iterable[pytest.Item], test_name: str) -> None:
@@ -25,46 +30,57 @@ def tag_matrix_cells(items: Iterable[pytest.Item], test_name: str) -> None:
             item.user_properties.append((CELL_PROPERTY, f"{params['agent']}|{params['family']}"))
 
 
+def expected_failure_reason(report: pytest.TestReport) -> str:
+    return str(getattr(report, "wasxfail", "")).removeprefix("reason: ").strip() or "expected to fail"
+
+
 @dataclass
 class Matrix:
-    agents: list[str] = field(default_factory=list)
-    families: list[str] = field(default_factory=list)
-    outcomes: dict[tuple[str, str], str] = field(default_factory=dict)
+    outcomes: dict[tuple[str, str], str] = field(default_factory=dict)  # pass | FAIL | blocked: reason
     seconds: dict[tuple[str, str], float] = field(default_factory=dict)
+    cpu: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def add(self, agent: str, family: str, report: pytest.TestReport) -> None:
-        if agent not in self.agents:
-            self.agents.append(agent)
-        if family not in self.families:
-            self.families.append(family)
         key = (agent, family)
         if report.failed:
             self.outcomes[key] = "FAIL"
+        elif report.skipped and hasattr(report, "wasxfail") and self.outcomes.get(key) != "FAIL":
+            self.outcomes[key] = "blocked: " + expected_failure_reason(report)
         elif report.skipped and self.outcomes.get(key) != "FAIL":
             self.outcomes[key] = "skip"
         elif report.when == "call" and report.passed and key not in self.outcomes:
             self.outcomes[key] = "pass"
         if report.when == "call":
             self.seconds[key] = report.duration
+            self.cpu[key] = sum(float(v) for n, v in report.user_properties if n == CPU_PROPERTY)
 
     def markdown(self) -> str:
-        """Rows and columns in the test file's order; each row ends with its agent's total run time."""
+        """Rows in DRIVERS' order, columns in COLUMNS' order; reasons as numbered notes under the table."""
         from tests.e2e.agent_drivers import DRIVERS
-        from tests.e2e.agents_harness import FAMILY_ENDPOINTS
+        from tests.e2e.agents_harness import COLUMNS
 
-        self.agents.sort(key=_position(list(DRIVERS)))
-        self.families.sort(key=_position(list(FAMILY_ENDPOINTS)))
-        header = ["agent \\ family", *self.families, "time"]
-        rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        for agent in self.agents:
-            cells = [self.outcomes.get((agent, f), "—") for f in self.families]
-            total = sum(self.seconds.get((agent, f), 0.0) for f in self.families)
-            rows.append("| " + " | ".join([agent, *cells, f"{total:.0f}s"]) + " |")
-        return "\n".join(rows)
+        ran = {agent for agent, _ in self.outcomes}
+        rows = [d for d in DRIVERS.values() if d.name in ran]
+        families = [c.family for c in COLUMNS if any((d.name, c.family) in self.outcomes for d in rows)]
+        reasons: list[str] = []
+        header = ["agent (API it speaks)", *families, "time", "agent CPU"]
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for driver in rows:
+            cells = [self._cell(driver.name, family, reasons) for family in families]
+            total = sum(self.seconds.get((driver.name, f), 0.0) for f in families)
+            cpu = sum(self.cpu.get((driver.name, f), 0.0) for f in families)
+            lines.append("| " + " | ".join([driver.label, *cells, f"{total:.0f} s", f"{cpu:.0f} s"]) + " |")
+        notes = [f"{_MARKS[i]} {reason}" for i, reason in enumerate(reasons)]
+        return "\n".join(lines + (["", *notes] if notes else []))
 
-
-def _position(order: list[str]) -> Callable[[str], tuple[int, str]]:
-    return lambda name: (order.index(name) if name in order else len(order), name)
+    def _cell(self, agent: str, family: str, reasons: list[str]) -> str:
+        outcome = self.outcomes.get((agent, family), "—")
+        if not outcome.startswith("blocked: "):
+            return outcome
+        reason = outcome.removeprefix("blocked: ")
+        if reason not in reasons:
+            reasons.append(reason)
+        return "n/a" + _MARKS[reasons.index(reason) % len(_MARKS)]
 
 
 def collect(reports: Iterable[Any]) -> Matrix:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
+import resource
 import signal
 import socket
 import subprocess
@@ -30,44 +30,56 @@ AGENT_TIMEOUT = 120  # seconds; a normal tool round trip takes 2-15 s
 SERVE_STARTUP = 30.0
 GATEWAY_KEY = "sk-brickgate-e2e"  # `serve --api-key`: proves each agent sends what setup configured
 
-# One endpoint per family in the emulator's default workspace, and the APIs its model declares there, best
-# first (issue 12): the gateway relays a caller of a declared API on it and translates any other to the first.
-FAMILY_ENDPOINTS = {
-    "claude": "databricks-claude-sonnet-4-5",
-    "gpt": "databricks-gpt-5-2",
-    "codex": "databricks-gpt-5-2-codex",
-    "gemini": "databricks-gemini-2-5-flash",
-    "llama": "databricks-meta-llama-3-3-70b-instruct",
-    "gpt-oss": "databricks-gpt-oss-20b",
-    "qwen": "databricks-qwen3-next-80b-a3b-instruct",
-    "gemma": "databricks-gemma-3-12b",
-    "glm": "databricks-glm-5-3",
-    "kimi": "databricks-kimi-k3",
-    "deepseek": "databricks-deepseek-v4-1-flash-1017",
-    "gpt-pro": "databricks-gpt-5-5-pro",
-    "claude-5": "databricks-claude-sonnet-5",
-}
-DECLARED_APIS = {
-    "claude": ("messages", "chat"),
-    "gpt": ("responses", "chat"),
-    "codex": ("responses",),
-    "glm": ("messages", "responses", "chat"),
-    "kimi": ("messages", "responses", "chat"),
-    "deepseek": ("responses", "chat"),
-    "gpt-pro": ("responses",),
-    "claude-5": ("messages", "chat"),
-}
-UPSTREAM_PATHS = {"messages": "/v1/messages", "responses": "/responses", "chat": "/chat/completions"}
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the matrix: the endpoint that stands for it in the emulator's default workspace, the
+    APIs its model declares there (best first), and the rows it runs in (empty: every row)."""
+
+    family: str
+    endpoint: str
+    declared: tuple[str, ...]  # chat | messages | responses, best first (brickgate.routing.PREFERENCE)
+    rows: tuple[str, ...] = ()
+
+    @property
+    def upstream(self) -> str:
+        """The model's best declared API: the one setup groups it under, and translation's target."""
+        return self.declared[0]
+
+    def upstream_for(self, inbound: str) -> str:
+        """The API the gateway calls the model with for a caller of ``inbound``: that one when the model
+        declares it (relayed as it is), else the model's best (issue 12)."""
+        return inbound if inbound in self.declared else self.upstream
+
+    def runs_in(self, row: str) -> bool:
+        return not self.rows or row in self.rows
 
 
-def declared_apis(family: str) -> tuple[str, ...]:
-    return DECLARED_APIS.get(family, ("chat",))
-
-
-def upstream_api(family: str, inbound: str) -> str:
-    """The API the gateway calls the family's model with for a caller speaking ``inbound``."""
-    declared = declared_apis(family)
-    return inbound if inbound in declared else declared[0]
+UPSTREAM_PATH_SUFFIXES = {"messages": "/v1/messages", "responses": "/responses", "chat": "/chat/completions"}
+INBOUND_PATHS = {"messages": "/v1/messages", "responses": "/v1/responses", "chat": "/v1/chat/completions"}
+# The rows the issue-12 columns run in: each agent of its own API, a crossing one (Copilot over Chat sends
+# GPT-5.5 Pro, which declares no Chat, to Responses) and setup's grouping by best declared API (opencode,
+# Pi). Every row would add ~15 min of the CI's 40 on 2 cores (opencode, Kilo and Qwen Code cost 20-55 s
+# per cell).
+DECLARED_ROWS = ("opencode", "codex", "claude-code", "copilot-chat", "pi")
+# The matrix's columns, in order: one model per family, then the late-2026 models that declare more than
+# one API (research 2026 §1.3).
+COLUMNS = (
+    Column("claude", "databricks-claude-sonnet-4-5", ("messages", "chat")),
+    Column("gpt", "databricks-gpt-5-2", ("responses", "chat")),
+    Column("codex", "databricks-gpt-5-2-codex", ("responses",)),
+    Column("gemini", "databricks-gemini-2-5-flash", ("chat",)),
+    Column("llama", "databricks-meta-llama-3-3-70b-instruct", ("chat",)),
+    Column("gpt-oss", "databricks-gpt-oss-20b", ("chat",)),
+    Column("qwen", "databricks-qwen3-next-80b-a3b-instruct", ("chat",)),
+    Column("gemma", "databricks-gemma-3-12b", ("chat",)),
+    Column("glm-5.3", "databricks-glm-5-3", ("messages", "responses", "chat"), DECLARED_ROWS),
+    Column("kimi-k3", "databricks-kimi-k3", ("messages", "responses", "chat"), DECLARED_ROWS),
+    Column("deepseek-v4", "databricks-deepseek-v4-1-flash-1017", ("responses", "chat"), DECLARED_ROWS),
+    Column("gpt-5.5-pro", "databricks-gpt-5-5-pro", ("responses",), DECLARED_ROWS),
+    Column("claude-5", "databricks-claude-sonnet-5", ("messages", "chat"), DECLARED_ROWS),
+)
+COLUMN = {c.family: c for c in COLUMNS}
 
 
 def free_port() -> int:
@@ -86,6 +98,7 @@ class ServeProcess:
     proc: subprocess.Popen[str]
     port: int
     api_key: str
+    home: Path  # its BRICKGATE_HOME, where it records its address for `brickgate setup`
     lines: list[str] = field(default_factory=list, repr=False)  # appended by a reader thread
 
     @property
@@ -127,10 +140,12 @@ def databricks_env(emulator_url: str, token: str, brickgate_home: Path) -> dict[
     }
 
 
-def start_serve(emulator_url: str, token: str, brickgate_home: Path) -> ServeProcess:
-    """Start the gateway and return once it answers /health."""
+def start_serve(
+    emulator_url: str, token: str, brickgate_home: Path, api_key: str | None = GATEWAY_KEY
+) -> ServeProcess:
+    """Start the gateway (``--api-key`` unless None) and return once it answers /health."""
     port = free_port()
-    env = {**databricks_env(emulator_url, token, brickgate_home), "BRICKGATE_API_KEY": GATEWAY_KEY}
+    env = {**databricks_env(emulator_url, token, brickgate_home), "BRICKGATE_API_KEY": api_key or ""}
     proc = subprocess.Popen(
         [*CLI, "serve", "--port", str(port)],
         env=env,
@@ -139,7 +154,7 @@ def start_serve(emulator_url: str, token: str, brickgate_home: Path) -> ServePro
         stderr=subprocess.PIPE,
         text=True,
     )
-    serve = ServeProcess(proc, port, GATEWAY_KEY)
+    serve = ServeProcess(proc, port, api_key or "", brickgate_home)
     stderr = proc.stderr
     assert stderr is not None
     threading.Thread(target=lambda: serve.lines.extend(stderr), daemon=True).start()
@@ -168,10 +183,15 @@ class Cell:
 
     agent: str
     family: str
+    linger: float = 0.0  # seconds the command waits after printing (see QwenCode in agent_drivers.py)
+
+    @property
+    def column(self) -> Column:
+        return COLUMN.get(self.family, Column(self.family, "?", ("chat",)))
 
     @property
     def endpoint(self) -> str:
-        return FAMILY_ENDPOINTS.get(self.family, "?")
+        return self.column.endpoint
 
     @property
     def vendor_model(self) -> str:
@@ -184,7 +204,8 @@ class Cell:
 
     @property
     def command(self) -> str:
-        return f"echo e2e-{self.agent}-{self.family}-$((40+2))"
+        echo = f"echo e2e-{self.agent}-{self.family}-$((40+2))"
+        return f"{echo}; sleep {self.linger:g}" if self.linger else echo
 
     @property
     def prompt(self) -> str:
@@ -198,6 +219,7 @@ class AgentRun:
     stdout: str = field(repr=False)
     stderr: str = field(repr=False)
     seconds: float
+    cpu_seconds: float = 0.0  # user + system CPU of the agent's process tree (what load cannot inflate)
 
     @property
     def timed_out(self) -> bool:
@@ -241,14 +263,15 @@ class AgentHome:
         }
 
 
-def run_setup(agent: str, home: AgentHome, serve: ServeProcess, emulator: EmulatorControl) -> str:
-    """`brickgate setup AGENT --write --port PORT` into ``home``; its output, or an AssertionError."""
+def run_setup(args: list[str], home: AgentHome, serve: ServeProcess, emulator: EmulatorControl) -> str:
+    """`brickgate setup ARGS --write` into ``home``, finding the gateway the way a user's setup does (the
+    address `serve` recorded in its home, no --port); its output, or an AssertionError."""
     env = {
-        **databricks_env(emulator.url, emulator.token, home.root / "bg-home"),
+        **databricks_env(emulator.url, emulator.token, serve.home),
         **home.env(BRICKGATE_API_KEY=serve.api_key),
     }
     result = subprocess.run(
-        [*CLI, "setup", agent, "--write", "--port", str(serve.port)],
+        [*CLI, "setup", *args, "--write"],
         env=env,
         stdin=subprocess.DEVNULL,
         capture_output=True,
@@ -257,9 +280,18 @@ def run_setup(agent: str, home: AgentHome, serve: ServeProcess, emulator: Emulat
         check=False,
     )
     assert result.returncode == 0, (
-        f"`brickgate setup {agent} --write` failed:\n{result.stdout}{result.stderr}"
+        f"`brickgate setup {' '.join(args)} --write` failed:\n{result.stdout}{result.stderr}"
     )
     return result.stdout
+
+
+def with_exports(setup_output: str, argv: list[str]) -> list[str]:
+    """``argv`` started the way a user would after setup: in a shell that ran the `export` lines setup
+    printed (values like "$BRICKGATE_API_KEY" expand there, as in the user's shell profile)."""
+    exports = [line.strip() for line in setup_output.splitlines() if line.strip().startswith("export ")]
+    if not exports:
+        return argv
+    return ["bash", "-c", "\n".join([*exports, 'exec "$@"']), "agent", *argv]
 
 
 def run_agent(
@@ -268,7 +300,7 @@ def run_agent(
     """Run an agent under `timeout`, stdin from /dev/null, output to files (children may keep pipes open)."""
     out_path, err_path = home.root / "agent.stdout", home.root / "agent.stderr"
     full = ["timeout", "--kill-after=5", str(timeout), *argv]
-    started = time.monotonic()
+    started, cpu_before = time.monotonic(), _children_cpu()
     with open(out_path, "w") as out, open(err_path, "w") as err:
         proc = subprocess.Popen(
             full,
@@ -286,10 +318,15 @@ def run_agent(
             returncode = proc.wait()
         finally:
             _kill_group(proc.pid)  # helpers the agent left behind (LSP servers, shells)
-    seconds = time.monotonic() - started
-    return AgentRun(
-        full, returncode, out_path.read_text(errors="replace"), err_path.read_text(errors="replace"), seconds
-    )
+    seconds, cpu = time.monotonic() - started, _children_cpu() - cpu_before
+    out_text, err_text = out_path.read_text(errors="replace"), err_path.read_text(errors="replace")
+    return AgentRun(full, returncode, out_text, err_text, seconds, cpu)
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished children (each xdist worker runs one agent at a time)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _kill_group(pgid: int) -> None:
@@ -329,13 +366,13 @@ def requests_summary(recorded: list[dict[str, Any]]) -> str:
     return "\n".join(lines) or "(no upstream requests)"
 
 
-def reached_model(recorded: list[dict[str, Any]], cell: Cell) -> list[dict[str, Any]]:
-    """Successful upstream requests for the cell's endpoint over one of the APIs it declares."""
+def reached_model(recorded: list[dict[str, Any]], cell: Cell, api: str) -> list[dict[str, Any]]:
+    """Successful upstream requests for the cell's endpoint over ``api``."""
     return [
         r
         for r in recorded
         if r.get("status") == 200
-        and str(r.get("path", "")).endswith(tuple(UPSTREAM_PATHS[a] for a in declared_apis(cell.family)))
+        and str(r.get("path", "")).endswith(UPSTREAM_PATH_SUFFIXES[api])
         and cell.endpoint in (str(_body(r).get("model")), *str(r.get("path")).split("/"))
     ]
 
@@ -356,28 +393,3 @@ def diagnosis(
         f"--- gateway access log during the run ---\n{serve.log_tail(since=log_mark)}\n"
         f"--- upstream requests seen by the emulator ---\n{requests_summary(recorded)}\n"
     )
-
-
-# --- network use --------------------------------------------------------------------------------------
-
-_PORT = re.compile(r"sin6?_port=htons\((\d+)\)")
-_ADDRESS = re.compile(r'inet_addr\("([^"]+)"\)|inet_pton\(AF_INET6, "([^"]+)"')
-
-
-def traced(argv: list[str], trace_file: Path) -> list[str]:
-    """``argv`` under strace, recording every socket address the process tree connects or sends to."""
-    calls = "trace=connect,sendto,sendmsg,sendmmsg"
-    return ["strace", "-f", "-qq", "-e", calls, "-s", "0", "-o", str(trace_file), *argv]
-
-
-def outside_contacts(trace_text: str, allowed_port: int) -> list[str]:
-    """Traced calls that address anything but 127.0.0.1:``allowed_port`` over IP (DNS lookups included)."""
-    found = []
-    for line in trace_text.splitlines():
-        if "sa_family=AF_INET" not in line:
-            continue
-        port, address = _PORT.search(line), _ADDRESS.search(line)
-        host = next((g for g in address.groups() if g), "?") if address else "?"
-        if not (port and int(port.group(1)) == allowed_port and host in ("127.0.0.1", "::ffff:127.0.0.1")):
-            found.append(line.strip())
-    return found

@@ -1,5 +1,5 @@
 """The configs `brickgate setup --write` produces, used as they are by a real client: the openai SDK
-pointed by aider's exports and the anthropic SDK pointed by Claude Code's settings.json."""
+pointed by aider's own config file and the anthropic SDK pointed by Claude Code's settings.json."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from tests.e2e.conftest import ConfigureAgent
 
@@ -16,9 +17,10 @@ anthropic = pytest.importorskip("anthropic")
 pytestmark = pytest.mark.e2e
 
 
-def test_aider_exports_reach_the_gateway(configure_agent: ConfigureAgent) -> None:
+def test_aider_config_reaches_the_gateway(configure_agent: ConfigureAgent) -> None:
     env = configure_agent("aider")
-    client = openai.OpenAI(base_url=env["OPENAI_API_BASE"], api_key=env["OPENAI_API_KEY"], max_retries=0)
+    conf = yaml.safe_load((Path(env["HOME"]) / ".aider.conf.yml").read_text())
+    client = openai.OpenAI(base_url=conf["openai-api-base"], api_key=conf["openai-api-key"], max_retries=0)
     done = client.chat.completions.create(
         model="databricks-gpt-oss-20b", messages=[{"role": "user", "content": "hi"}]
     )

@@ -104,6 +104,8 @@ class CatalogSettings(BaseModel):
     surface: SurfaceSetting = "auto"
     cache_ttl_seconds: float = Field(default=DEFAULT_CACHE_TTL_SECONDS, ge=0)
     ca_bundle: str | None = None  # PEM file of CAs to trust (after REQUESTS_CA_BUNDLE, SSL_CERT_FILE)
+    usage_ledger: bool = True  # brickgate.ledger: record one row per request (no content)
+    usage_retention_days: float = Field(default=90.0, gt=0)  # ledger rows older than this are pruned
     models: dict[str, ModelOverride] = Field(default_factory=dict)
     endpoints: list[CustomEndpoint] = Field(default_factory=list)
 

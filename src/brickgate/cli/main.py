@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from brickgate.cli import demo, doctor, emulator, login, models, run, serve, setup, status
+from brickgate.cli import demo, doctor, emulator, login, models, run, serve, setup, status, usage
 from brickgate.errors import BrickgateError
 
 app = typer.Typer(
@@ -85,6 +85,7 @@ app.command("demo")(demo.demo)
 app.command("serve")(serve.serve)
 app.command("setup")(setup.setup)
 app.command("doctor")(doctor.doctor)
+app.command("usage")(usage.usage)
 
 
 def _configure_logging(debug: bool) -> None:

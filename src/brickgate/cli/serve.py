@@ -71,6 +71,7 @@ def serve(
     from brickgate.gateway.connection_limits import ConnectionLimits
     from brickgate.gateway.local_auth import check_bind, check_origins
     from brickgate.gateway.server import serve_forever
+    from brickgate.setup import running_gateway
     from brickgate.workspace import Workspace
 
     api_key = api_key or None  # `--api-key ""` asks for no key, as `brickgate setup` reads it
@@ -97,6 +98,7 @@ def serve(
     host = ws.credentials.host
 
     def ready(url: str) -> None:
+        running_gateway.record(url, keyed=api_key is not None)  # how `brickgate setup` finds this gateway
         _print_banner(url, host, models, port, api_key is not None)
 
     try:
@@ -115,6 +117,8 @@ def serve(
             f"Cannot listen on {bind}:{port}: {exc.strerror or exc}.",
             "Another process may hold the port; pass --port N (and the same --port to `brickgate setup`).",
         ) from None
+    finally:
+        running_gateway.forget()
 
 
 def _configure_access_log(quiet: bool) -> None:

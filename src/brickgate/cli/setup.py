@@ -4,24 +4,67 @@ that point a coding agent at the running gateway, with every model the workspace
 from __future__ import annotations
 
 import shlex
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 
 if TYPE_CHECKING:
-    from brickgate.setup import AgentSetup
+    from brickgate.setup import AgentSetup, ConfigEdit, GatewayAddress
 
-AGENT_NAMES = ("claude-code", "codex", "opencode", "aider", "llm")
+AGENT_NAMES = (
+    "opencode, claude-code, codex, gemini-cli, copilot, kilo, pi, crush, continue, qwen-code, aider, llm; "
+    "settings to paste for zed, cursor, cline, goose"
+)
+ApiChoice = Literal["chat", "messages", "responses"]
 
 
 def setup(
     ctx: typer.Context,
-    agent: Annotated[str, typer.Argument(help=f"One of: {', '.join(AGENT_NAMES)}.", show_default=False)],
+    agent: Annotated[str, typer.Argument(help=f"One of: {AGENT_NAMES}.", show_default=False)],
     write: Annotated[
         bool,
         typer.Option("--write", help="Merge into the agent's config file (the old one is kept as .bak)."),
     ] = False,
-    port: Annotated[int, typer.Option("--port", help="Port `brickgate serve` listens on.")] = 8787,
+    offline: Annotated[
+        bool,
+        typer.Option(
+            "--offline", help="Turn the agent's telemetry, update checks and catalog downloads off."
+        ),
+    ] = False,
+    model: Annotated[
+        str | None, typer.Option("--model", "-m", help="The model the agent starts with.", show_default=False)
+    ] = None,
+    api: Annotated[
+        ApiChoice | None,
+        typer.Option(
+            "--api",
+            help="One API for every model, for agents that speak several (default: each model's own).",
+            show_default=False,
+        ),
+    ] = None,
+    max_output_tokens: Annotated[
+        int,
+        typer.Option(
+            "--max-output-tokens",
+            min=1,
+            help="Most output tokens the agent asks any model for (capped at each model's own maximum); "
+            "Databricks refuses at once what its per-minute output limit cannot admit.",
+        ),
+    ] = 32_000,  # setup.common.DEFAULT_OUTPUT_LIMIT, not imported here: `--help` stays fast
+    port: Annotated[
+        int | None,
+        typer.Option(
+            "--port",
+            help="Port of a local gateway (default: the running one, else 8787).",
+            show_default=False,
+        ),
+    ] = None,
+    url: Annotated[
+        str | None,
+        typer.Option(
+            "--url", help="URL of a gateway elsewhere, e.g. https://gateway.example.com.", show_default=False
+        ),
+    ] = None,
     api_key: Annotated[
         str | None,
         typer.Option(
@@ -29,17 +72,42 @@ def setup(
         ),
     ] = None,
 ) -> None:
-    """Configure opencode, Claude Code, Codex, aider or llm to use the gateway."""
+    """Configure a coding agent to use the gateway."""
     from brickgate.catalog import Catalog
-    from brickgate.setup import GatewayAddress, agent_setup
+    from brickgate.setup import SetupChoices, agent_setup, check_agent
 
-    address = GatewayAddress(base_url=f"http://127.0.0.1:{port}", api_key=api_key)
+    choices = SetupChoices(output_limit=max_output_tokens, offline=offline, model=model, api=api)
+    check_agent(agent, choices)
+    address = _gateway(port, url, api_key or None)
     models = Catalog(profile=ctx.obj.profile, host=ctx.obj.host).models()
-    plan = agent_setup(agent, models, address)
-    if write:
-        _write(plan)
-    else:
-        _print(plan)
+    plan = agent_setup(agent, models, address, choices)
+    typer.echo("\n".join(_written(plan) if write else _printed(plan)))
+
+
+def _gateway(port: int | None, url: str | None, api_key: str | None) -> GatewayAddress:
+    """``--url``, else ``--port`` on loopback, else the gateway `brickgate serve` recorded, else 8787."""
+    from brickgate.errors import ConfigError
+    from brickgate.setup import GatewayAddress
+    from brickgate.setup.running_gateway import DEFAULT_URL, record_path, running
+
+    if url:
+        return GatewayAddress(url.rstrip("/").removesuffix("/v1"), api_key)
+    if port is not None:
+        return GatewayAddress(f"http://127.0.0.1:{port}", api_key)
+    found = running()
+    if found is None:
+        typer.echo(
+            f"No running gateway recorded in {record_path().parent}; using {DEFAULT_URL}. "
+            "Start `brickgate serve` first, or pass --port.",
+            err=True,
+        )
+        return GatewayAddress(DEFAULT_URL, api_key)
+    if found.keyed and not api_key:
+        raise ConfigError(
+            f"The gateway at {found.url} requires the key it was started with.",
+            "Pass --api-key KEY, or set BRICKGATE_API_KEY.",
+        )
+    return GatewayAddress(found.url, api_key)
 
 
 def _export_line(name: str, value: str) -> str:
@@ -51,35 +119,52 @@ def _export_line(name: str, value: str) -> str:
     return f"export {name}={quoted}"
 
 
-def _print(plan: AgentSetup) -> None:
+def _exports_heading(plan: AgentSetup) -> str:
+    if plan.env_only:
+        return f"{plan.agent} reads these from the environment only; put them in your shell profile too:"
+    return "Also set in your shell (and your shell profile, for new shells):"
+
+
+def _printed(plan: AgentSetup) -> list[str]:
     """Shell-friendly: export lines as they are, everything else as `#` comments or file fragments."""
     from brickgate.setup import render
 
     out: list[str] = []
-    if plan.agent == "claude-code":
+    if plan.agent == "claude-code":  # its settings.json holds exactly these variables
         out += [_export_line(k, v) for k, v in plan.exports]
         out.append(f"# or run `brickgate setup claude-code --write` to put these into {plan.edits[0].path}")
     else:
         for edit in plan.edits:
-            out.append(f"# {edit.path} (merge by hand, or rerun with --write):")
-            out.append(render(edit.fragment, edit.format).rstrip("\n"))
-            out.append("")
-        out += [_export_line(k, v) for k, v in plan.exports]
-    out += [f"# then: {note}" for note in plan.notes]
-    typer.echo("\n".join(out))
+            text = render(edit.fragment, edit.format).rstrip("\n")
+            out += [f"# {edit.path} (merge by hand, or rerun with --write):", text, ""]
+        for snippet in plan.paste:
+            out += [f"# {snippet.where}:", snippet.text, ""]
+        if plan.exports:
+            out.append(f"# {_exports_heading(plan)}")
+            out += [_export_line(k, v) for k, v in plan.exports]
+    return out + [f"# {note}" for note in plan.notes]
 
 
-def _write(plan: AgentSetup) -> None:
-    from brickgate.setup import apply
-
-    lines: list[str] = []
-    for edit in plan.edits:
-        backup = apply(edit)
-        lines.append(
-            f"Updated {edit.path} (previous version: {backup})" if backup else f"Created {edit.path}"
-        )
+def _written(plan: AgentSetup) -> list[str]:
+    lines = [_write_one(edit) for edit in plan.edits]
+    for snippet in plan.paste:
+        lines += [f"{snippet.where}:", snippet.text, ""]
+    if plan.paste and not plan.edits:
+        lines.append(f"Nothing written: {plan.agent} keeps these settings itself; paste them as shown.")
     if plan.exports and plan.agent != "claude-code":
-        lines.append("Also set in your shell:")
+        lines.append(_exports_heading(plan))
         lines += [f"  {_export_line(k, v)}" for k, v in plan.exports]
-    lines += [f"Then: {note}" for note in plan.notes]
-    typer.echo("\n".join(lines))
+    return lines + list(plan.notes)
+
+
+def _write_one(edit: ConfigEdit) -> str:
+    """Merge one file; a file that already says what we would write is left alone (no .bak either)."""
+    import copy
+
+    from brickgate.setup import apply, load
+
+    existing = load(edit.path, edit.format)
+    if existing is not None and edit.merge(copy.deepcopy(existing)) == existing:
+        return f"Unchanged {edit.path}"
+    backup = apply(edit)
+    return f"Updated {edit.path} (previous version: {backup})" if backup else f"Created {edit.path}"

@@ -17,7 +17,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 MARKER_COMMAND = "echo brickgate-tool-ok"
-SHELL_TOOL_NAMES = ("bash", "shell", "exec_command", "run_command", "execute", "terminal")
+SHELL_TOOL_NAMES = (
+    "bash",
+    "shell",
+    "exec_command",
+    "run_command",
+    "run_shell_command",
+    "execute",
+    "terminal",
+)
 _COMMAND_PROPERTIES = ("command", "cmd", "script")
 _RUN_COMMAND = re.compile(r"run the command `([^`]+)`", re.IGNORECASE)
 _WANTS_REASONING = re.compile(r"think|reason", re.IGNORECASE)

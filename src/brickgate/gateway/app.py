@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from brickgate.catalog.families import Api
 from brickgate.gateway.asgi_io import ASGIApp, Message, Receive, Scope, Send, header, send_bytes
+from brickgate.gateway.dashboard import dashboard_routes
 from brickgate.gateway.error_shapes import GatewayError
 from brickgate.gateway.inference import CountTokensRoute, Exchange, Gateway, InferenceRoute, access_log
 from brickgate.gateway.local_answers import model_entry, models_list_body
@@ -181,6 +182,7 @@ def _rest_app(gateway: Gateway, post_routes: dict[str, ASGIApp]) -> Starlette:
         Route("/health", health, methods=["GET"]),
         Route("/v1/models", list_models, methods=["GET"]),
         Route("/v1/models/{name:path}", get_model, methods=["GET"]),
+        *dashboard_routes(gateway),  # /, /ui, /metrics
         # Registered again here only so that other methods (e.g. Codex's WebSocket GET) get a fast 405,
         # in the route's own error shape.
         *(Route(path, route, methods=["POST"]) for path, route in post_routes.items()),

@@ -34,6 +34,7 @@ from brickgate.gateway.local_answers import estimate_input_tokens
 from brickgate.gateway.local_auth import is_authorized, unauthorized
 from brickgate.gateway.model_names import ModelDirectory
 from brickgate.gateway.request_shape import shape_problem
+from brickgate.ledger.gateway_usage import start_recording
 from brickgate.protocol import Usage, UsageReport
 from brickgate.routing import SurfaceLost
 from brickgate.wire.contract import Api
@@ -45,6 +46,12 @@ if TYPE_CHECKING:
 access_log = logging.getLogger("brickgate.access")
 RouteKind = Literal["fast", "translated", "local", "-"]
 _ACCESS_LINE = "%s %s model=%s upstream=%s path=%s status=%d in=%s out=%s ms=%.0f"
+# The event that completes a stream in each inbound API: a client that hangs up after it got the answer.
+_FINAL_EVENTS: dict[Api, tuple[bytes, ...]] = {
+    "chat": (b"data: [DONE]",),
+    "messages": (b"message_stop",),
+    "responses": (b"response.completed", b"response.incomplete"),
+}
 
 
 class Rejected(Exception):
@@ -80,6 +87,10 @@ class Exchange:
     route: RouteKind = "-"
     status: int = 0
     usage: Usage | None = None
+    last_sent: bytes = b""  # the latest stream chunk, to tell a finished stream from one cut short
+
+    def finished_stream(self, api: Api) -> bool:
+        return any(event in self.last_sent for event in _FINAL_EVENTS[api])
 
     def log(self) -> None:
         if not access_log.isEnabledFor(logging.INFO):
@@ -174,14 +185,15 @@ class InferenceRoute:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ex = Exchange(scope["method"], scope["path"])
+        send, recording = start_recording(self.gateway, scope, self.api, send)  # usage ledger
         try:
             body = await parse_request(self.gateway, scope, receive, self.api)
             model = await resolve_model(self.gateway, body)
             ex.model = model.id
             work = self._routed(model, body, send, ex, forwarded_headers(scope, self.api))
             finished = await cancel_on_disconnect(work, receive)
-            if not finished:
-                ex.status = 499  # client closed the request
+            if not finished and not ex.finished_stream(self.api):
+                ex.status = 499  # client closed the request before the answer was complete
         except ClientGone:
             ex.status = 499
         except Exception as exc:  # every failure becomes an answer in the caller's shape
@@ -189,6 +201,7 @@ class InferenceRoute:
                 raise
             await self._answer_error(send, ex, exc)
         ex.log()
+        recording.finish(ex)
 
     async def _routed(
         self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str] | None
@@ -226,10 +239,12 @@ class InferenceRoute:
         await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
         try:
             async for chunk in relay.chunks():
+                ex.last_sent = chunk
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
         except Exception as exc:  # reported in-stream: the status line is gone
             await self._stream_failed(send, ex, exc)
-        ex.usage = relay.usage
+        finally:  # also when cancelled: a client may hang up right after the last event
+            ex.usage = relay.usage
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _translate(
@@ -260,6 +275,7 @@ class InferenceRoute:
                         out.append(encoder.encode(event))
                     data = b"".join(out)
                     if data:
+                        ex.last_sent = data
                         await send({"type": "http.response.body", "body": data, "more_body": True})
                 tail = encoder.finish()
             except Exception as exc:  # reported in-stream: the status line is gone

@@ -38,7 +38,7 @@ class ArrayContentFlattener:
 
     def event(self, data: JSON) -> JSON:
         """A chat chunk with every choice's delta flattened (the same object when nothing was)."""
-        return flatten_chat_chunk(data, self)
+        return drop_null_usage(flatten_chat_chunk(data, self))
 
     def response(self, body: JSON) -> JSON:
         """A non-streaming completion with every choice's message flattened."""
@@ -96,3 +96,15 @@ def flatten_chat_chunk(data: JSON, flattener: ArrayContentFlattener) -> JSON:
         return None
 
     return map_items(data, "choices", flattened)
+
+
+def drop_null_usage(data: JSON) -> JSON:
+    """A chat chunk without a ``usage`` whose fields are all null (the same object when it has none).
+
+    Fact: Gemini via Databricks sends ``"usage":{"prompt_tokens":null,...}`` on every chunk
+    (research/databricks-api.md §2.6; goose #7997); Continue CLI 1.5.47 then drops the turn silently.
+    """
+    usage = data.get("usage")
+    if not isinstance(usage, dict) or not usage or any(v is not None for v in usage.values()):
+        return data
+    return {k: v for k, v in data.items() if k != "usage"}

@@ -6,29 +6,39 @@ context size) by recognising them, and the gateway maps them to ``databricks-cla
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from pathlib import Path
 
 from brickgate.catalog.model import Model
 from brickgate.errors import ConfigError
 from brickgate.gateway.model_names import vendor_name
-from brickgate.setup.common import KEY_ENV, AgentSetup, GatewayAddress, first_of, home_dir
+from brickgate.setup.common import (
+    KEY_ENV,
+    AgentSetup,
+    GatewayAddress,
+    SetupChoices,
+    another_model,
+    default_model,
+    dir_from_env,
+    first_of,
+    home_dir,
+    output_limit,
+)
 from brickgate.setup.config_files import ConfigEdit, Document, expect_mapping
 
 
 def settings_path() -> Path:
     """``$CLAUDE_CONFIG_DIR/settings.json``, else ``~/.claude/settings.json``."""
-    config_dir = os.environ.get("CLAUDE_CONFIG_DIR")
-    return (Path(config_dir) if config_dir else home_dir() / ".claude") / "settings.json"
+    return dir_from_env("CLAUDE_CONFIG_DIR", home_dir() / ".claude") / "settings.json"
 
 
-def environment(models: Sequence[Model], gateway: GatewayAddress, *, key: str) -> dict[str, str]:
+def environment(
+    models: Sequence[Model], main: Model, gateway: GatewayAddress, choices: SetupChoices, *, key: str
+) -> dict[str, str]:
     """The variables Claude Code reads; ``key`` is the literal key or a shell reference to it."""
-    main = first_of(models, ("claude", "sonnet"), ("claude",))
     opus = first_of(models, ("claude", "opus"), ("claude",))
     haiku = first_of(models, ("claude", "haiku"), ("claude", "sonnet"), ("claude",))
-    return {
+    env = {
         "ANTHROPIC_BASE_URL": gateway.base_url,  # no /v1: Claude Code appends /v1/messages
         "ANTHROPIC_AUTH_TOKEN": key,
         "ANTHROPIC_MODEL": vendor_name(main.id),
@@ -36,17 +46,19 @@ def environment(models: Sequence[Model], gateway: GatewayAddress, *, key: str) -
         "ANTHROPIC_DEFAULT_OPUS_MODEL": vendor_name(opus.id),
         "ANTHROPIC_DEFAULT_HAIKU_MODEL": vendor_name(haiku.id),
         "ANTHROPIC_SMALL_FAST_MODEL": vendor_name(haiku.id),
-        # No telemetry, update checks or HEAD /api/hello preflight: only model requests leave.
-        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
+        "CLAUDE_CODE_MAX_OUTPUT_TOKENS": str(output_limit(main, choices)),
     }
+    if choices.offline:
+        # No telemetry, update checks or HEAD /api/hello preflight: only model requests leave.
+        env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1"
+    return env
 
 
-def setup(models: Sequence[Model], gateway: GatewayAddress) -> AgentSetup:
+def setup(models: Sequence[Model], gateway: GatewayAddress, choices: SetupChoices) -> AgentSetup:
     path = settings_path()
-    written = environment(models, gateway, key=gateway.key_or_placeholder)
-    printed = environment(
-        models, gateway, key=f"${KEY_ENV}" if gateway.api_key else gateway.key_or_placeholder
-    )
+    main = default_model(models, choices, ("claude", "sonnet"), ("claude",))
+    written = environment(models, main, gateway, choices, key=gateway.key_or_placeholder)
+    printed = environment(models, main, gateway, choices, key=gateway.key_for_file(f"${KEY_ENV}"))
 
     def merge(doc: Document | None) -> Document:
         settings = expect_mapping(doc, path)
@@ -56,14 +68,13 @@ def setup(models: Sequence[Model], gateway: GatewayAddress) -> AgentSetup:
         env.update(written)
         return settings
 
-    others = sorted({vendor_name(m.id) for m in models} - {written["ANTHROPIC_MODEL"]})
-    example = others[0] if others else written["ANTHROPIC_MODEL"]
+    other = vendor_name(another_model(models, main).id)
     return AgentSetup(
         agent="claude-code",
         edits=(ConfigEdit(path, "json", merge, {"env": printed}),),
         exports=tuple(printed.items()),
         notes=(
-            "claude -p 'hello'",
-            f"Any model works with --model, e.g. --model {example}",
+            "Start it: claude -p 'hello'",
+            f"Any other model works the same way, e.g. claude -p 'hello' --model {other}",
         ),
     )

@@ -2,23 +2,37 @@
 
 ``@ai-sdk/anthropic`` for Claude, ``@ai-sdk/openai`` (Responses) for GPT/Codex and
 ``@ai-sdk/openai-compatible`` (Chat Completions) for everything else; all three are bundled in
-opencode 1.18 and need ``/v1`` in ``baseURL`` (research/real-clients.md §1).
+opencode 1.18 and need ``/v1`` in ``baseURL`` (research/real-clients.md §1). Kilo CLI is an opencode fork
+with the same config schema and reuses what is here.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
-from brickgate.errors import ConfigError
-from brickgate.setup.common import KEY_ENV, AgentSetup, GatewayAddress, first_of, xdg_config_dir
+from brickgate.setup.common import (
+    KEY_ENV,
+    KEY_PLACEHOLDER,
+    AgentSetup,
+    GatewayAddress,
+    SetupChoices,
+    another_model,
+    api_for,
+    by_api,
+    default_model,
+    dir_from_env,
+    output_limit,
+    prices,
+    update_object,
+    xdg_config_dir,
+)
 from brickgate.setup.config_files import ConfigEdit, Document, expect_mapping
 
-SCHEMA = "https://opencode.ai/config.json"
 PROVIDERS: dict[Api, tuple[str, str, str]] = {  # api -> (provider id, npm package, display name)
     "chat": ("brickgate", "@ai-sdk/openai-compatible", "Databricks via brickgate (Chat Completions)"),
     "messages": ("brickgate-anthropic", "@ai-sdk/anthropic", "Databricks via brickgate (Claude)"),
@@ -26,75 +40,108 @@ PROVIDERS: dict[Api, tuple[str, str, str]] = {  # api -> (provider id, npm packa
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Flavour:
+    """What differs between opencode and its fork Kilo CLI."""
+
+    agent: str
+    command: str
+    schema: str
+    offline_env: tuple[tuple[str, str], ...]  # switches that exist only as environment variables
+
+
+OPENCODE = Flavour(
+    agent="opencode",
+    command="opencode",
+    schema="https://opencode.ai/config.json",
+    offline_env=(
+        ("OPENCODE_DISABLE_MODELS_FETCH", "1"),  # models.dev catalog
+        ("OPENCODE_DISABLE_AUTOUPDATE", "1"),
+        ("OPENCODE_DISABLE_DEFAULT_PLUGINS", "1"),
+        ("OPENCODE_DISABLE_LSP_DOWNLOAD", "1"),
+        ("OPENCODE_DISABLE_SHARE", "1"),
+        ("npm_config_offline", "true"),  # plugin metadata looked up on the npm registry at every start
+    ),
+)
+
+
 def config_path() -> Path:
     """``$OPENCODE_CONFIG`` when set, else the global ``opencode.json`` under the XDG config dir."""
-    explicit = os.environ.get("OPENCODE_CONFIG")
-    return Path(explicit) if explicit else xdg_config_dir() / "opencode" / "opencode.json"
+    return dir_from_env("OPENCODE_CONFIG", xdg_config_dir() / "opencode" / "opencode.json")
 
 
-def model_entry(model: Model) -> dict[str, Any]:
-    usd = model.usd_per_dbu
+def model_entry(model: Model, choices: SetupChoices) -> dict[str, Any]:
     inputs = ["text", "image"] if model.supports_images else ["text"]
     return {
         "name": model.display_name or model.id,
-        "limit": {"context": model.context_window, "output": model.max_output_tokens},
+        "limit": {"context": model.context_window, "output": output_limit(model, choices)},
         "modalities": {"input": inputs, "output": ["text"]},
         "tool_call": model.supports_tools,
         "reasoning": model.supports_reasoning,
         "attachment": model.supports_images,
-        "cost": {
-            "input": model.input_usd_per_mtok,
-            "output": model.output_usd_per_mtok,
-            "cache_read": round(model.cache_read_dbu_per_mtok * usd, 6),
-            "cache_write": round(model.cache_write_dbu_per_mtok * usd, 6),
-        },
+        "cost": dict(zip(("input", "output", "cache_read", "cache_write"), prices(model), strict=True)),
     }
 
 
-def providers(models: Sequence[Model], gateway: GatewayAddress) -> dict[str, Any]:
-    key = f"{{env:{KEY_ENV}}}" if gateway.api_key else gateway.key_or_placeholder
+def providers(models: Sequence[Model], gateway: GatewayAddress, choices: SetupChoices) -> dict[str, Any]:
+    key = gateway.key_for_file(f"{{env:{KEY_ENV}}}")
     blocks: dict[str, Any] = {}
-    for model in models:
-        provider_id, package, name = PROVIDERS[model.api]
-        block = blocks.setdefault(
-            provider_id,
-            {"npm": package, "name": name, "options": {"baseURL": gateway.v1, "apiKey": key}, "models": {}},
-        )
-        block["models"][model.id] = model_entry(model)
+    for api, group in by_api(models, choices).items():
+        provider_id, package, name = PROVIDERS[api]
+        blocks[provider_id] = {
+            "npm": package,
+            "name": name,
+            "options": {"baseURL": gateway.v1, "apiKey": key},  # all three SDKs want /v1 here
+            "models": {m.id: model_entry(m, choices) for m in group},
+        }
     return blocks
 
 
-def default_model(models: Sequence[Model]) -> str:
-    """``provider/model`` opencode starts with when the config names none."""
-    model = first_of(models, ("claude", "sonnet"), ("claude",), ("codex",), ("gpt-5",))
-    return f"{PROVIDERS[model.api][0]}/{model.id}"
+def qualified(model: Model, choices: SetupChoices) -> str:
+    """``provider/model`` as opencode and Kilo address a model."""
+    return f"{PROVIDERS[api_for(model, choices)][0]}/{model.id}"
 
 
-def setup(models: Sequence[Model], gateway: GatewayAddress) -> AgentSetup:
-    path = config_path()
-    ours = providers(models, gateway)
-    fragment = {"$schema": SCHEMA, "provider": ours, "model": default_model(models)}
+def fragment(
+    models: Sequence[Model], main: Model, gateway: GatewayAddress, choices: SetupChoices, flavour: Flavour
+) -> dict[str, Any]:
+    ours = providers(models, gateway, choices)
+    doc: dict[str, Any] = {"$schema": flavour.schema, "provider": ours, "model": qualified(main, choices)}
+    if choices.offline:
+        # Only our providers: the others would make it download their model catalogs at start.
+        doc.update(autoupdate=False, share="disabled", enabled_providers=sorted(ours))
+    return doc
+
+
+def setup_flavour(
+    path: Path, models: Sequence[Model], gateway: GatewayAddress, choices: SetupChoices, flavour: Flavour
+) -> AgentSetup:
+    main = default_model(models, choices, ("claude", "sonnet"), ("claude",), ("codex",), ("gpt-5",))
+    ours = fragment(models, main, gateway, choices, flavour)
 
     def merge(doc: Document | None) -> Document:
-        config = expect_mapping(doc, path)
-        config.setdefault("$schema", SCHEMA)
-        existing = config.setdefault("provider", {})
-        if not isinstance(existing, dict):
-            raise ConfigError(
-                f"{path}: `provider` is not an object.", "Fix it, or add the printed block by hand."
-            )
-        existing.update(ours)  # our providers are replaced whole, so removed endpoints disappear
-        config.setdefault("model", fragment["model"])
+        config = update_object(expect_mapping(doc, path), "provider", ours["provider"], path)
+        config.setdefault("$schema", flavour.schema)
+        settings = {k: v for k, v in ours.items() if k not in ("$schema", "provider", "model")}
+        config.update(settings)
+        if choices.model or "model" not in config:
+            config["model"] = ours["model"]
         return config
 
-    exports = ((KEY_ENV, "<the key given to brickgate serve --api-key>"),) if gateway.api_key else ()
-    first = f"{PROVIDERS[models[0].api][0]}/{models[0].id}"
+    exports = [(KEY_ENV, KEY_PLACEHOLDER)] if gateway.api_key else []
+    if choices.offline:
+        exports += flavour.offline_env
+    other = qualified(another_model(models, main), choices)
     return AgentSetup(
-        agent="opencode",
-        edits=(ConfigEdit(path, "json", merge, fragment),),
-        exports=exports,
+        agent=flavour.agent,
+        edits=(ConfigEdit(path, "json", merge, ours),),
+        exports=tuple(exports),
         notes=(
-            f"opencode run --model {fragment['model']} 'hello'",
-            f"Any listed model works, e.g. --model {first}",
+            f"Start it: {flavour.command} run --model {ours['model']} 'hello'",
+            f"Any other model works the same way, e.g. --model {other}",
         ),
     )
+
+
+def setup(models: Sequence[Model], gateway: GatewayAddress, choices: SetupChoices) -> AgentSetup:
+    return setup_flavour(config_path(), models, gateway, choices, OPENCODE)
