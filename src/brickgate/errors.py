@@ -11,6 +11,7 @@ BrickgateError
 ├── InvalidRequest               a request body a decoder cannot read (says what and where)
 └── UpstreamError                Databricks answered with an error
     ├── UpstreamRejected         4xx: the request is wrong for this model
+    │   └── UpstreamBlocked      an AI Gateway budget or guardrail said no (never retried)
     ├── UpstreamRateLimited      429 after our retries (retry_after seconds, if known)
     ├── UpstreamUnavailable      5xx / connection failures after retries
     └── StreamInterrupted        the stream broke after the first byte was passed on
@@ -112,6 +113,15 @@ class UpstreamError(BrickgateError):
 
 class UpstreamRejected(UpstreamError):
     pass
+
+
+class UpstreamBlocked(UpstreamRejected):
+    """A workspace policy refused the request: an AI Gateway budget that blocks usage, or a guardrail.
+    ``reason`` is ``"budget"`` or ``"guardrail"``. Retrying the same request cannot help."""
+
+    def __init__(self, message: str, hint: str | None = None, *, reason: str, **kw: object) -> None:
+        super().__init__(message, hint, **kw)  # type: ignore[arg-type]
+        self.reason = reason
 
 
 class UpstreamRateLimited(UpstreamError):

@@ -58,13 +58,15 @@ class RawRelay:
         self._note_usage(doc)
         if not self._repair.needed:
             return raw
-        return orjson.dumps(self._repair.response(doc))
+        fixed = self._repair.response(doc)
+        return raw if fixed is doc else orjson.dumps(fixed)
 
     async def chunks(self) -> AsyncIterator[bytes]:
-        """The answer as SSE bytes, one piece per upstream read. Without a repair to make, the bytes go out
-        as they came; otherwise only the events a repair changes are re-serialised."""
+        """The answer as SSE bytes, one piece per upstream read. A block no repair needs (the repairs scan
+        its bytes) goes out as it came; otherwise only the events a repair changes are re-serialised."""
+        repair = self._repair
         async for block in self._whole_events():
-            if not self._repair.needed:
+            if not repair.needed or not repair.scan(block):
                 if b'"usage"' in block:
                     self._sniff_usage(block)
                 yield block
@@ -89,11 +91,13 @@ class RawRelay:
 
     def _relay_raw(self, event: bytes) -> bytes:
         """One event (without its blank line): repaired on its raw bytes where the repairs can (the
-        Responses item-id fix), else parsed, repaired and re-encoded."""
+        Responses item-id fix, an added finish chunk), else parsed, repaired and re-encoded."""
         fixed = self._repair.raw_event(event)
-        if fixed is not None and b'"usage"' not in fixed:
-            return fixed + b"\n\n"
-        return self._reframed(event + b"\n\n")
+        if fixed is None:
+            return self._reframed(event + b"\n\n")
+        if b'"usage"' in event:
+            self._sniff_usage(event)
+        return fixed + b"\n\n"
 
     def _reframed(self, block: bytes) -> bytes:
         decoder = SSEDecoder()
@@ -110,13 +114,16 @@ class RawRelay:
 
     def _relay_event(self, ev: SSEEvent) -> bytes:
         data = ev.data
-        if data and data != "[DONE]" and (self._repair.needed or '"usage"' in data):
-            doc = json_object(data)
-            if doc is not None:
-                self._note_usage(doc)
-                if self._repair.needed:
-                    return encode_sse(orjson.dumps(self._repair.event(doc)), ev.event)
-        return encode_sse(data, ev.event)
+        doc = json_object(data) if data and (self._repair.needed or '"usage"' in data) else None
+        if doc is None:
+            if self._repair.needed and data == "[DONE]":  # a repair may add an event before the end
+                done = self._repair.raw_event(b"data: [DONE]")
+                if done is not None:
+                    return done + b"\n\n"
+            return encode_sse(data, ev.event)
+        self._note_usage(doc)
+        fixed = self._repair.event(doc) if self._repair.needed else doc
+        return encode_sse(data if fixed is doc else orjson.dumps(fixed), ev.event)
 
     def _note_usage(self, doc: Mapping[str, Any]) -> None:
         new = self._usage_of(doc)
@@ -131,6 +138,7 @@ class RawRelay:
             cache_read_tokens=new.cache_read_tokens or old.cache_read_tokens,
             cache_write_tokens=new.cache_write_tokens or old.cache_write_tokens,
             reasoning_tokens=new.reasoning_tokens or old.reasoning_tokens,
+            service_tier=new.service_tier or old.service_tier,
         )
 
 

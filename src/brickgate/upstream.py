@@ -31,8 +31,14 @@ from brickgate.answer_limits import (
     redirect_refused,
     too_large,
 )
-from brickgate.errors import CredentialsRejected, StreamInterrupted, UpstreamError, UpstreamUnavailable
-from brickgate.http_errors import error_from_response, retry_after_seconds
+from brickgate.errors import (
+    CredentialsRejected,
+    StreamInterrupted,
+    UpstreamBlocked,
+    UpstreamError,
+    UpstreamUnavailable,
+)
+from brickgate.http_errors import error_from_response, explain_reservation, retry_after_seconds
 from brickgate.ledger.context import note_retry
 from brickgate.redact import redact
 
@@ -313,7 +319,10 @@ class Upstream:
                     if await self._refresh_auth():
                         log.info("%s rejected the token; retrying %s with a fresh one", self.base_url, path)
                         continue
-                if resp.status not in policy.statuses:
+                if isinstance(failure, UpstreamError) and not isinstance(body, bytes):
+                    explain_reservation(failure, body)
+                # a budget block or guardrail answers the same however often it is asked
+                if resp.status not in policy.statuses or isinstance(failure, UpstreamBlocked):
                     raise failure
                 status, reason = resp.status, failure.message
                 retry_after = retry_after_seconds(retry_after_header)

@@ -28,6 +28,7 @@ from brickgate.ledger.library import recorded
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
 from brickgate.quirks import Repaired, RepairMemory, repair_after_rejection, repair_request, stream_repair
 from brickgate.relay import RawRelay
+from brickgate.request_tags import CONFIG_TABLE, HEADER, RequestTags, configured_tags
 from brickgate.routing import (
     Route,
     SurfaceChooser,
@@ -96,6 +97,7 @@ class Workspace:
         self._persist = persist  # False: nothing written under the brickgate home (demos, throwaway runs)
         self._memory = RepairMemory()  # what this workspace's answers taught its repairs; never shared
         self.usage_ledger = usage_ledger and persist  # False: calls are not recorded (brickgate.ledger)
+        self._tags: RequestTags | None = None
 
     # -- parts, resolved lazily so constructing a Workspace costs nothing --------------------------
     @property
@@ -142,6 +144,15 @@ class Workspace:
             self._chooser = SurfaceChooser(self.credentials.host, setting, persist=self._persist)
         return self._chooser
 
+    @property
+    def _request_tags(self) -> RequestTags:
+        """The cost-attribution tags of this workspace's requests (config.toml and the environment);
+        ``ConfigError`` when either is malformed."""
+        if self._tags is None:
+            table = (self.catalog.settings.model_extra or {}).get(CONFIG_TABLE)
+            self._tags = RequestTags(configured_tags(table))
+        return self._tags
+
     # -- models -------------------------------------------------------------------------------------
     def models(self, *, refresh: bool = False, all: bool = False) -> list[Model]:
         return list(self.catalog.models(refresh=refresh, all=all))
@@ -163,14 +174,24 @@ class Workspace:
         api: Api | None = None,
         on_retry: OnRetry | None = None,
         keep_response: bool = True,
+        headers: Mapping[str, str] | None = None,
     ) -> PendingStream:
         """Send the request; its events. ``async with ws.stream(...) as events`` (or ``await``).
 
         Errors before the first byte raise when the stream opens. ``keep_response=False`` skips assembling
         the final message (``completion()``) for callers that only pass events on, such as the gateway.
+        ``headers`` go upstream with it (e.g. your own ``Databricks-Ai-Gateway-Request-Tags``).
         """
         return PendingStream(
-            self._open(model, request, api=api, stream=True, on_retry=on_retry, keep_response=keep_response)
+            self._open(
+                model,
+                request,
+                api=api,
+                stream=True,
+                on_retry=on_retry,
+                keep_response=keep_response,
+                headers=headers,
+            )
         )
 
     async def complete(
@@ -181,8 +202,9 @@ class Workspace:
         api: Api | None = None,
         stream: bool = False,
         on_retry: OnRetry | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Completion:
-        events = await self._open(model, request, api=api, stream=stream, on_retry=on_retry)
+        events = await self._open(model, request, api=api, stream=stream, on_retry=on_retry, headers=headers)
         return await events.collect()
 
     @recorded
@@ -195,6 +217,7 @@ class Workspace:
         stream: bool,
         on_retry: OnRetry | None,
         keep_response: bool = True,
+        headers: Mapping[str, str] | None = None,
     ) -> EventStream:
         m = self.model(model)
         req = request if isinstance(request, Request) else Request.of(m.id, request)
@@ -203,7 +226,9 @@ class Workspace:
             body = WIRES[route.api].encode_request(replace(req, stream=stream), m.id)
             repaired = repair_request(body, m, route.api, self._memory)
             try:
-                resp, route, repairs = await self._send(m, route, repaired, stream=stream, on_retry=on_retry)
+                resp, route, repairs = await self._send(
+                    m, route, repaired, stream=stream, on_retry=on_retry, headers=headers
+                )
                 break
             except SurfaceLost:
                 if attempt == 2:
@@ -238,7 +263,7 @@ class Workspace:
         resp, route, repairs = await self._send(
             model, route, repaired, stream=stream, on_retry=on_retry, headers=headers
         )
-        repair = stream_repair(model, api, self._memory)
+        repair = stream_repair(model, api, self._memory, relay=True)
         return RawRelay(resp, model=model, api=api, surface=route.surface, repairs=repairs, repair=repair)
 
     async def _send(
@@ -257,6 +282,8 @@ class Workspace:
         api, limit = route.api, model.max_output_tokens
         repairs = tuple(repaired.applied)
         body = repaired.body
+        if headers is None or HEADER not in headers:  # every request says who sent it
+            headers = {**(headers or {}), HEADER: self._request_tags.library_header}
         for refusal in self._memory.refusals(model.id, api):
             if (fixed := repair_after_rejection(body, 400, refusal, api, output_limit=limit)) is not None:
                 body, repairs = fixed.body, repairs + fixed.applied

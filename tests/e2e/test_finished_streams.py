@@ -31,7 +31,10 @@ def read_until_final_event_and_hang_up(url: str, api: str, model: str) -> bytes:
     """Stream a request over a raw socket, close it as soon as the final event arrived."""
     parts = urlsplit(url)
     body = json.dumps(DIALECTS[api].request(model, "hi", stream=True)).encode()
-    head = f"POST {DIALECTS[api].path} HTTP/1.1\r\nHost: x\r\nContent-Length: {len(body)}\r\n\r\n"
+    head = (
+        f"POST {DIALECTS[api].path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    )
     received = b""
     with socket.create_connection((parts.hostname, parts.port), timeout=30) as sock:
         sock.sendall(head.encode() + body)

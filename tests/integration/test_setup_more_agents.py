@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +17,41 @@ import pytest
 import yaml
 
 from brickgate.emulator.control_client import EmulatorControl
-from tests.cli_harness import output_of
+from tests.cli_harness import output_of, run_cli
 from tests.e2e.agents_harness import ServeProcess, start_serve
 from tests.integration.test_setup_agents import setup_cli
 
-SERVED = 19  # chat models in the emulator's default workspace
+
+@dataclass(frozen=True)
+class Lineup:
+    """What the emulator's workspace serves, as `brickgate models --json` lists it (the line-up changes with
+    the emulator's clock; these tests hold setup to whatever it is)."""
+
+    count: int
+    sonnet: str  # the newest Claude Sonnet: the default of the agents that prefer Claude
+    gemini_pro: str
+    haiku: str  # the newest Claude Haiku: the small/fast model of the agents that have one
+
+
+def _newest(ids: list[str], pattern: str) -> str:
+    found = [i for i in ids if re.fullmatch(pattern, i)]
+    return max(found, key=lambda i: tuple(int(n) for n in re.findall(r"\d+", i)))
+
+
+@pytest.fixture
+def lineup(emulator: EmulatorControl, agent_home: Path) -> Lineup:
+    listed = run_cli(
+        "models",
+        "--json",
+        env={"DATABRICKS_HOST": emulator.url, "DATABRICKS_TOKEN": emulator.token, "HOME": str(agent_home)},
+    )
+    ids = [m["id"] for m in json.loads(listed.stdout)]
+    return Lineup(
+        len(ids),
+        _newest(ids, r"databricks-claude-sonnet-[\d-]+"),
+        _newest(ids, r"databricks-gemini-[\d-]+-pro"),
+        _newest(ids, r"databricks-claude-haiku-[\d-]+"),
+    )
 
 
 @pytest.fixture
@@ -49,15 +81,15 @@ def exports(stdout: str) -> dict[str, str]:
 
 
 def test_gemini_cli_selects_api_key_auth_and_points_at_the_gateway_root(
-    emulator: EmulatorControl, agent_home: Path
+    emulator: EmulatorControl, agent_home: Path, lineup: Lineup
 ) -> None:
     result = setup_cli(emulator, agent_home, "gemini-cli", "--write", "--offline", GEMINI_CLI_HOME="")
     assert result.returncode == 0, output_of(result)
     settings = written(agent_home, ".gemini", "settings.json")
     assert settings["security"]["auth"]["selectedType"] == "gemini-api-key"  # 0.61 headless refuses env-only
-    assert settings["model"]["name"] == "databricks-gemini-3-pro"  # endpoint names: never renamed by 0.61
+    assert settings["model"]["name"] == lineup.gemini_pro  # endpoint names: never renamed by 0.61
     aliases = settings["modelConfigs"]["customAliases"]
-    assert len(aliases) == SERVED
+    assert len(aliases) == lineup.count
     opus = aliases["databricks-claude-opus-5"]["modelConfig"]
     assert opus == {"model": "databricks-claude-opus-5", "generateContentConfig": {"maxOutputTokens": 32000}}
     assert (
@@ -70,14 +102,14 @@ def test_gemini_cli_selects_api_key_auth_and_points_at_the_gateway_root(
 
 
 def test_copilot_is_configured_by_exports_for_the_api_chosen(
-    emulator: EmulatorControl, agent_home: Path
+    emulator: EmulatorControl, agent_home: Path, lineup: Lineup
 ) -> None:
     messages = exports(setup_cli(emulator, agent_home, "copilot").stdout)
     assert (messages["COPILOT_PROVIDER_TYPE"], messages["COPILOT_PROVIDER_BASE_URL"]) == (
         "anthropic",
         "http://127.0.0.1:8787",
     )
-    assert messages["COPILOT_MODEL"] == "databricks-claude-sonnet-4-5"
+    assert messages["COPILOT_MODEL"] == lineup.sonnet
     assert messages["COPILOT_PROVIDER_MAX_OUTPUT_TOKENS"] == "32000"
     assert "COPILOT_OFFLINE" not in messages
     responses = exports(setup_cli(emulator, agent_home, "copilot", "--api", "responses", "--offline").stdout)
@@ -100,18 +132,20 @@ def test_copilot_with_a_keyed_gateway_exports_a_reference_not_the_key(
 
 
 def test_kilo_gets_opencode_style_providers_in_its_own_file(
-    emulator: EmulatorControl, agent_home: Path
+    emulator: EmulatorControl, agent_home: Path, lineup: Lineup
 ) -> None:
     result = setup_cli(emulator, agent_home, "kilo", "--write", "--offline")
     assert result.returncode == 0, output_of(result)
     config = written(agent_home, ".config", "kilo", "kilo.json")
     assert config["$schema"] == "https://app.kilo.ai/config.json"
     assert sorted(config["provider"]) == config["enabled_providers"]  # no catalog download for others
-    assert sum(len(p["models"]) for p in config["provider"].values()) == SERVED
+    assert sum(len(p["models"]) for p in config["provider"].values()) == lineup.count
     assert exports(result.stdout)["KILO_TELEMETRY_LEVEL"] == "off"
 
 
-def test_pi_gets_one_provider_per_api_and_its_default(emulator: EmulatorControl, agent_home: Path) -> None:
+def test_pi_gets_one_provider_per_api_and_its_default(
+    emulator: EmulatorControl, agent_home: Path, lineup: Lineup
+) -> None:
     result = setup_cli(emulator, agent_home, "pi", "--write", "--offline", PI_CODING_AGENT_DIR="")
     assert result.returncode == 0, output_of(result)
     providers = written(agent_home, ".pi", "agent", "models.json")["providers"]
@@ -128,13 +162,15 @@ def test_pi_gets_one_provider_per_api_and_its_default(emulator: EmulatorControl,
     settings = written(agent_home, ".pi", "agent", "settings.json")
     assert (settings["defaultProvider"], settings["defaultModel"]) == (
         "brickgate-anthropic",
-        "databricks-claude-sonnet-4-5",
+        lineup.sonnet,
     )
     assert settings["enableInstallTelemetry"] is False
     assert exports(result.stdout) == {"PI_OFFLINE": "1"}
 
 
-def test_crush_gets_its_documented_json_config(emulator: EmulatorControl, agent_home: Path) -> None:
+def test_crush_gets_its_documented_json_config(
+    emulator: EmulatorControl, agent_home: Path, lineup: Lineup
+) -> None:
     result = setup_cli(emulator, agent_home, "crush", "--write", "--offline", CRUSH_GLOBAL_CONFIG="")
     assert result.returncode == 0, output_of(result)
     config = written(agent_home, ".config", "crush", "crush.json")
@@ -146,9 +182,9 @@ def test_crush_gets_its_documented_json_config(emulator: EmulatorControl, agent_
     }
     assert config["models"]["large"] == {
         "provider": "brickgate-anthropic",
-        "model": "databricks-claude-sonnet-4-5",
+        "model": lineup.sonnet,
     }
-    assert config["models"]["small"]["model"] == "databricks-claude-haiku-4-5"
+    assert config["models"]["small"]["model"] == lineup.haiku
     assert config["options"]["disable_provider_auto_update"] is True
     gpt = next(
         m for m in config["providers"]["brickgate-openai"]["models"] if m["id"] == "databricks-gpt-5-2"
@@ -157,7 +193,7 @@ def test_crush_gets_its_documented_json_config(emulator: EmulatorControl, agent_
 
 
 def test_continue_lists_the_default_model_first_and_claude_over_messages(
-    emulator: EmulatorControl, agent_home: Path
+    emulator: EmulatorControl, agent_home: Path, lineup: Lineup
 ) -> None:
     path = agent_home / ".continue" / "config.yaml"
     path.parent.mkdir()
@@ -167,14 +203,14 @@ def test_continue_lists_the_default_model_first_and_claude_over_messages(
     assert setup_cli(emulator, agent_home, "continue", "--write", CONTINUE_GLOBAL_DIR="").returncode == 0
     config = written(agent_home, ".continue", "config.yaml")
     assert config["name"] == "mine" and config["models"][0]["name"] == "local"  # the user's order stays
-    assert len(config["models"]) == SERVED + 1
+    assert len(config["models"]) == lineup.count + 1
     result = setup_cli(
         emulator, agent_home, "continue", "--write", "--model", "gpt-5-2", CONTINUE_GLOBAL_DIR=""
     )
     assert result.returncode == 0, output_of(result)
     models = written(agent_home, ".continue", "config.yaml")["models"]
     assert models[0]["name"] == "databricks-gpt-5-2"  # Continue starts with the first chat model
-    claude = next(m for m in models if m["name"] == "databricks-claude-sonnet-4-5")
+    claude = next(m for m in models if m["name"] == lineup.sonnet)
     assert (claude["provider"], claude["apiBase"]) == ("anthropic", "http://127.0.0.1:8787/v1/")
     assert claude["defaultCompletionOptions"]["maxTokens"] == 32000
 
@@ -186,7 +222,7 @@ def test_continue_cannot_be_told_to_use_responses(emulator: EmulatorControl, age
 
 
 def test_qwen_code_groups_models_by_auth_type_and_keeps_the_users_providers(
-    emulator: EmulatorControl, agent_home: Path
+    emulator: EmulatorControl, agent_home: Path, lineup: Lineup
 ) -> None:
     path = agent_home / ".qwen" / "settings.json"
     path.parent.mkdir()
@@ -197,8 +233,8 @@ def test_qwen_code_groups_models_by_auth_type_and_keeps_the_users_providers(
     settings = written(agent_home, ".qwen", "settings.json")
     providers = settings["modelProviders"]
     assert providers["openai"][0] == mine and settings["ui"] == {"theme": "dark"}
-    assert sum(len(v) for v in providers.values()) == SERVED + 1
-    claude = next(m for m in providers["anthropic"] if m["id"] == "databricks-claude-sonnet-4-5")
+    assert sum(len(v) for v in providers.values()) == lineup.count + 1
+    claude = next(m for m in providers["anthropic"] if m["id"] == lineup.sonnet)
     assert claude["baseUrl"] == "http://127.0.0.1:8787"
     assert claude["generationConfig"]["samplingParams"] == {"max_tokens": 32000}
     assert [m["id"] for m in providers["openai-responses"]][:1] == ["databricks-gpt-5-2"]
@@ -236,11 +272,11 @@ def test_cursor_says_a_local_gateway_cannot_work(emulator: EmulatorControl, agen
 
 @pytest.mark.parametrize("client", ["cline", "goose"])
 def test_gui_client_settings_name_the_gateway(
-    emulator: EmulatorControl, agent_home: Path, client: str
+    emulator: EmulatorControl, agent_home: Path, lineup: Lineup, client: str
 ) -> None:
     result = setup_cli(emulator, agent_home, client)
     assert result.returncode == 0, output_of(result)
-    assert "http://127.0.0.1:8787" in result.stdout and "databricks-claude-sonnet-4-5" in result.stdout
+    assert "http://127.0.0.1:8787" in result.stdout and lineup.sonnet in result.stdout
 
 
 # --- finding the running gateway ----------------------------------------------------------------------

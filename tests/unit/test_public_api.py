@@ -13,8 +13,8 @@ PUBLIC = [
     "Model", "ModelNotFound", "NoCredentials", "ReasoningDelta", "ReasoningPart", "Request", "Response",
     "RetryNotice", "RetryPolicy", "Start", "StreamError", "StreamEvent", "StreamInterrupted", "TextDelta",
     "TextPart", "Tool", "ToolCallDelta", "ToolCallEnd", "ToolCallPart", "ToolCallStart", "ToolResultPart",
-    "UpstreamError", "UpstreamRateLimited", "UpstreamRejected", "UpstreamUnavailable", "Usage", "UsageReport",
-    "Workspace",
+    "UpstreamBlocked", "UpstreamError", "UpstreamRateLimited", "UpstreamRejected", "UpstreamUnavailable",
+    "Usage", "UsageReport", "Workspace",
 ]  # fmt: skip
 
 

@@ -23,7 +23,7 @@ CHAT_STREAM = sse(
 
 async def relay_of(pieces: list[bytes], model: Model, api: Api) -> RawRelay:
     resp = await upstream_over(answering(ScriptedResponse(200, pieces))).post("/x", {})
-    repair = stream_repair(model, api)
+    repair = stream_repair(model, api, relay=True)
     return RawRelay(resp, model=model, api=api, surface="serving-endpoints", repairs=(), repair=repair)
 
 

@@ -170,3 +170,29 @@ def test_unusable_retry_after_falls_back_to_backoff(value: str) -> None:
     err = error_from_response(429, b"", retry_after=value)
     assert isinstance(err, UpstreamRateLimited)
     assert err.retry_after in (None, 0.0)  # never infinite: the gateway turns it into a header
+
+
+@pytest.mark.parametrize(
+    ("status", "message", "reason"),
+    [
+        (
+            429,
+            "Request blocked: the AI Gateway budget 'Team' (BLOCK_USAGE) is exhausted for this user.",
+            "budget",
+        ),
+        (403, "Usage blocked: monthly budget exceeded.", "budget"),
+        (400, "Request blocked by input guardrail 'pii'.", "guardrail"),
+        (400, "Response blocked by output guardrail 'toxicity'.", "guardrail"),
+        (400, "`max_tokens` must be greater than `thinking.budget_tokens`", None),  # Claude's thinking budget
+        (400, "The thinking budget is too small.", None),
+        (500, "guardrail service unavailable", None),  # a server failure, not a policy decision
+        (429, "Exceeded workspace QPS rate limit for x.", None),
+    ],
+)
+def test_a_policy_refusal_is_told_from_other_errors_by_its_text(
+    status: int, message: str, reason: str
+) -> None:
+    from brickgate.errors import UpstreamBlocked
+
+    error = error_from_response(status, json.dumps({"error_code": "X", "message": message}).encode())
+    assert (error.reason if isinstance(error, UpstreamBlocked) else None) == reason

@@ -48,6 +48,9 @@ class Defects:
     accepts_strict_tools: bool = False
     # "Model X does not support the temperature parameter."
     rejects_temperature: bool = False
+    # takes its `reasoning_content` back on assistant messages (unknown for every family: 2026 §1.4, so the
+    # default strips it, quirks/chat_history.py)
+    replays_reasoning_content: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

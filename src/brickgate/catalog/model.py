@@ -24,6 +24,10 @@ class Model(Profile):
     output_dbu_per_mtok: float
     cache_read_dbu_per_mtok: float = 0.0
     cache_write_dbu_per_mtok: float = 0.0
+    # priority-tier prices (2026 §4.1), charged when an answer says it was served at priority; 0 = unknown
+    # (the standard price is charged then)
+    priority_input_dbu_per_mtok: float = 0.0
+    priority_output_dbu_per_mtok: float = 0.0
     usd_per_dbu: float = USD_PER_DBU
     source: Source = "foundation"
     task: str | None = None
@@ -39,6 +43,7 @@ class Model(Profile):
     serving_endpoint: bool = True  # False: `id` is no serving endpoint (Unity Catalog only, research §1.1)
     retires: str | None = None  # ISO date Databricks retires it (research §1.6), and what replaces it
     successor: str | None = None
+    service_tier: str | None = None  # sent when a request names none (config.toml; "priority" costs more)
 
     @property
     def input_usd_per_mtok(self) -> float:

@@ -56,6 +56,8 @@ class ModelOverride(BaseModel):
     supports_prompt_caching: bool | None = None
     display_name: str | None = None
     aliases: tuple[str, ...] | None = None  # more names for it: `run -m sonnet`, `"model": "sonnet"`
+    # sent when a request names none (2026 §4.1: "priority" costs more); OpenAI's and Anthropic's values
+    service_tier: Literal["priority", "default", "auto", "flex", "standard_only"] | None = None
     input_dbu_per_mtok: float | None = Field(default=None, ge=0)
     output_dbu_per_mtok: float | None = Field(default=None, ge=0)
     cache_read_dbu_per_mtok: float | None = Field(default=None, ge=0)

@@ -21,6 +21,7 @@ from brickgate.errors import (
     InvalidRequest,
     ModelNotFound,
     StreamInterrupted,
+    UpstreamBlocked,
     UpstreamError,
     UpstreamRateLimited,
     UpstreamUnavailable,
@@ -70,6 +71,10 @@ class GatewayError:
             return cls(400, f"Malformed request: {text}", "invalid_request")
         if isinstance(exc, ModelNotFound):
             return cls(404, text, "model_not_found")
+        if isinstance(exc, UpstreamBlocked):
+            # a budget block is not a rate limit: a 429 would make agents retry what cannot succeed
+            status = 403 if exc.status in (0, 429) else exc.status
+            return cls(status, text, "budget_exceeded" if exc.reason == "budget" else "guardrail_blocked")
         if isinstance(exc, UpstreamRateLimited):
             return cls(429, text, exc.error_code or "rate_limit_exceeded", exc.retry_after)
         if isinstance(exc, CredentialsRejected):

@@ -36,6 +36,8 @@ from brickgate.gateway.model_names import ModelDirectory
 from brickgate.gateway.request_shape import shape_problem
 from brickgate.ledger.gateway_usage import start_recording
 from brickgate.protocol import Usage, UsageReport
+from brickgate.request_tags import HEADER as TAGS_HEADER
+from brickgate.request_tags import RequestTags
 from brickgate.routing import SurfaceLost
 from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
@@ -70,9 +72,11 @@ class Gateway:
     api_key: str | None
     max_body_bytes: int
     directory: ModelDirectory = field(init=False)
+    tags: RequestTags = field(init=False)
 
     def __post_init__(self) -> None:
         self.directory = ModelDirectory(self.workspace)
+        self.tags = self.workspace._request_tags  # a malformed tag setting stops the gateway at start
 
 
 @dataclass(slots=True)
@@ -167,13 +171,17 @@ def fields_for(upstream: Api, extra: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in extra.items() if key in known}
 
 
-def forwarded_headers(scope: Scope, api: Api) -> dict[str, str] | None:
-    """Request headers the same-API fast path passes upstream: Anthropic betas switch features on
-    (1-hour prompt caching, context management) exactly as they would talking to Databricks directly."""
-    if api != "messages":
-        return None
-    beta = header(scope, b"anthropic-beta")
-    return {"anthropic-beta": beta} if beta else None
+def upstream_headers(gateway: Gateway, scope: Scope, api: Api, *, relay: bool) -> dict[str, str]:
+    """Request headers for the upstream call: the request tags (who is calling, merged with the caller's
+    own), and on the same-API fast path the Anthropic betas, which switch features on (1-hour prompt
+    caching, context management) exactly as they would talking to Databricks directly."""
+    tags = gateway.tags.for_caller(header(scope, b"user-agent"), header(scope, TAGS_HEADER.lower().encode()))
+    headers = {TAGS_HEADER: tags}
+    if relay and api == "messages":
+        beta = header(scope, b"anthropic-beta")
+        if beta:
+            headers["anthropic-beta"] = beta
+    return headers
 
 
 class InferenceRoute:
@@ -190,7 +198,7 @@ class InferenceRoute:
             body = await parse_request(self.gateway, scope, receive, self.api)
             model = await resolve_model(self.gateway, body)
             ex.model = model.id
-            work = self._routed(model, body, send, ex, forwarded_headers(scope, self.api))
+            work = self._routed(model, body, send, ex, scope)
             finished = await cancel_on_disconnect(work, receive)
             if not finished and not ex.finished_stream(self.api):
                 ex.status = 499  # client closed the request before the answer was complete
@@ -204,17 +212,18 @@ class InferenceRoute:
         recording.finish(ex)
 
     async def _routed(
-        self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str] | None
+        self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, scope: Scope
     ) -> None:
         """Relay when the model declares the caller's API, else translate to its best declared one; once
         more if the AI Gateway turned out to be missing and the classic surface wants another API."""
         for attempt in (1, 2):
             upstream = self.gateway.workspace._route(model, self.api).api
             ex.upstream, ex.route = upstream, "fast" if upstream == self.api else "translated"
+            headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast")
             try:
                 if ex.route == "fast":
                     return await self._relay(model, body, send, ex, headers)
-                return await self._translate(model, upstream, body, send, ex)
+                return await self._translate(model, upstream, body, send, ex, headers)
             except SurfaceLost:
                 if attempt == 2:
                     raise
@@ -248,19 +257,27 @@ class InferenceRoute:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _translate(
-        self, model: Model, upstream: Api, body: dict[str, Any], send: Send, ex: Exchange
+        self,
+        model: Model,
+        upstream: Api,
+        body: dict[str, Any],
+        send: Send,
+        ex: Exchange,
+        headers: dict[str, str],
     ) -> None:
         wire = WIRES[self.api]
         request = wire.decode_request(body)  # InvalidRequest (a 400) for a body it cannot read
         request = replace(request, extra=fields_for(upstream, request.extra))
         name = str(body["model"])
         if body.get("stream") is not True:
-            done = await self.gateway.workspace.complete(model, request, api=upstream)
+            done = await self.gateway.workspace.complete(model, request, api=upstream, headers=headers)
             answer = orjson.dumps(wire.encode_response(done.response, name))
             ex.status, ex.usage = 200, done.usage
             await send_bytes(send, 200, answer)
             return
-        async with self.gateway.workspace.stream(model, request, api=upstream, keep_response=False) as events:
+        async with self.gateway.workspace.stream(
+            model, request, api=upstream, keep_response=False, headers=headers
+        ) as events:
             encoder = wire.stream_encoder(name, body)
             ex.status = 200
             await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})

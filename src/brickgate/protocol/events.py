@@ -66,6 +66,8 @@ class Usage:
     cache_read_tokens: int = 0
     cache_write_tokens: int = 0
     reasoning_tokens: int = 0  # included in output_tokens
+    # the tier that served these tokens, as the answer says ("priority" is billed at the priority price)
+    service_tier: str | None = None
 
     @property
     def total_input_tokens(self) -> int:
@@ -82,6 +84,7 @@ class Usage:
             cache_read_tokens=self.cache_read_tokens + other.cache_read_tokens,
             cache_write_tokens=self.cache_write_tokens + other.cache_write_tokens,
             reasoning_tokens=self.reasoning_tokens + other.reasoning_tokens,
+            service_tier=self.service_tier if self.service_tier == other.service_tier else None,
         )
 
 

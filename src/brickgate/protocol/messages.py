@@ -117,6 +117,7 @@ class Request:
     reasoning_effort: str | None = None  # low | medium | high | ... as the caller said it
     reasoning_budget: int | None = None  # thinking budget in tokens (Anthropic style)
     response_format: Mapping[str, Any] | None = None  # OpenAI chat shape: {"type": "json_schema", ...}
+    service_tier: str | None = None  # "priority" opts into the priority tier (billed higher); sent as given
     stream: bool = True
     metadata: Mapping[str, Any] | None = None
     # Fields of the inbound wire format this model has no slot for, keyed by wire name.

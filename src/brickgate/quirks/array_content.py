@@ -7,10 +7,16 @@ ai-bridge ``test_utils/fmapi.py``). Gemini 3 then requires the signature back on
 (400 ``Function call is missing a thought_signature in functionCall parts``), but agents replay plain
 strings. So the text is flattened and each signature is remembered by tool-call id, in the workspace's
 ``RepairMemory``, for ``thought_signatures.attach_thought_signatures`` to put back on the next request.
+
+Reasoning parts (``{"type":"reasoning","summary":[{"type":"summary_text","text":..}]}``, api §2.4/§2.6:
+Claude, Gemini 3 with ``reasoning_effort``, gpt-oss) become ``reasoning_content``, the field OpenAI-style
+clients read thinking from; encrypted summaries have no text to show and are left out. The same-API relay
+applies this to every chat model (the decoder reads the parts, signatures included, on translated paths).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,6 +24,8 @@ from brickgate.quirks.copy_on_change import map_items
 from brickgate.quirks.memory import RepairMemory, SignatureStore
 
 JSON = dict[str, Any]
+# what an event holding array content or a tool call looks like in its bytes (compact or spaced JSON)
+_ARRAY_OR_CALL = re.compile(rb'"content"\s*:\s*\[|"tool_calls"')
 
 
 class ArrayContentFlattener:
@@ -38,16 +46,18 @@ class ArrayContentFlattener:
 
     def event(self, data: JSON) -> JSON:
         """A chat chunk with every choice's delta flattened (the same object when nothing was)."""
-        return drop_null_usage(flatten_chat_chunk(data, self))
+        return flatten_chat_chunk(data, self)
 
     def response(self, body: JSON) -> JSON:
         """A non-streaming completion with every choice's message flattened."""
         return flatten_chat_chunk(body, self)
 
     def raw_event(self, raw: bytes) -> bytes | None:
-        """Every chunk is parsed: whether it holds an array or a tool call is not visible in the bytes."""
-        del raw
-        return None
+        """Only chunks with array content or a tool call (whose signature may need pairing) are parsed."""
+        return None if _ARRAY_OR_CALL.search(raw) else raw
+
+    def scan(self, block: bytes) -> bool:
+        return _ARRAY_OR_CALL.search(block) is not None
 
     def message(self, message: JSON) -> JSON:
         """A delta or a message, flattened (the same object when it carried no array)."""
@@ -64,17 +74,25 @@ class ArrayContentFlattener:
             self._pair()
             return message
         texts: list[str] = []
+        thoughts: list[str] = []
         for part in content:
             if not isinstance(part, dict):
                 continue
             if isinstance(part.get("thoughtSignature"), str) and part["thoughtSignature"]:
                 self._signatures.append(part["thoughtSignature"])
-            if part.get("type", "text") == "text" and isinstance(part.get("text"), str):
+            kind = part.get("type", "text")
+            if kind == "text" and isinstance(part.get("text"), str):
                 texts.append(part["text"])
+            elif kind == "reasoning":
+                thoughts.extend(summary_texts(part))
         self._pair()
         self.changed = True
         text = "".join(texts)
-        return {**message, "content": text if text or not calls else None}
+        flat = {**message, "content": text if text or not calls else None}
+        thought = "".join(thoughts)
+        if thought:
+            flat["reasoning_content"] = (message.get("reasoning_content") or "") + thought
+        return flat
 
     def _pair(self) -> None:
         while self._signatures and self._calls:
@@ -98,13 +116,15 @@ def flatten_chat_chunk(data: JSON, flattener: ArrayContentFlattener) -> JSON:
     return map_items(data, "choices", flattened)
 
 
-def drop_null_usage(data: JSON) -> JSON:
-    """A chat chunk without a ``usage`` whose fields are all null (the same object when it has none).
-
-    Fact: Gemini via Databricks sends ``"usage":{"prompt_tokens":null,...}`` on every chunk
-    (research/databricks-api.md §2.6; goose #7997); Continue CLI 1.5.47 then drops the turn silently.
-    """
-    usage = data.get("usage")
-    if not isinstance(usage, dict) or not usage or any(v is not None for v in usage.values()):
-        return data
-    return {k: v for k, v in data.items() if k != "usage"}
+def summary_texts(part: JSON) -> list[str]:
+    """The readable text of a reasoning part's summaries (encrypted ones have none)."""
+    summaries = part.get("summary")
+    if not isinstance(summaries, list):
+        return []
+    return [
+        s["text"]
+        for s in summaries
+        if isinstance(s, dict)
+        and s.get("type", "summary_text") == "summary_text"
+        and isinstance(s.get("text"), str)
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from brickgate.catalog.model import Model
 from brickgate.wire.registry import WIRES
 
 JSON = dict[str, Any]
@@ -85,3 +86,11 @@ def drop_eager_input_streaming(body: JSON) -> JSON:
         return body
     cleaned = [_without(t, "eager_input_streaming") if isinstance(t, dict) else t for t in tools]
     return {**body, "tools": cleaned}
+
+
+def apply_service_tier(body: JSON, model: Model) -> JSON:
+    """The tier set for this model in config.toml (``[models."x"] service_tier = "priority"``), when the
+    request names none: the caller's own ``service_tier`` always wins (research databricks-2026.md §4.1)."""
+    if model.service_tier is None or "service_tier" in body:
+        return body
+    return {**body, "service_tier": model.service_tier}

@@ -185,6 +185,10 @@ class ItemIdRepair:
             fix = self._learn_fix(current, _output_index(raw))
         return raw if fix is current else raw[:start] + fix + raw[end:]
 
+    def scan(self, block: bytes) -> bool:
+        del block
+        return True  # nearly every event of a Responses stream carries an id
+
     def _learn_fix(self, current: bytes, output_index: int) -> bytes:
         expected = self._item_ids.get(output_index)
         text = current.decode()
@@ -276,6 +280,9 @@ class TotalTokensRepair:
 
     def raw_event(self, raw: bytes) -> bytes | None:
         return None if b'"usage"' in raw else raw
+
+    def scan(self, block: bytes) -> bool:
+        return b'"usage"' in block
 
 
 def _item_id_span(raw: bytes) -> tuple[int, int]:

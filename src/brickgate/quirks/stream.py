@@ -26,7 +26,13 @@ class ResponseRepair(Protocol):
         ...
 
     def raw_event(self, raw: bytes) -> bytes | None:
-        """One raw event (without its blank line), repaired without parsing; None when it must be parsed."""
+        """One raw event (without its blank line), repaired without parsing; None when it must be parsed.
+        The result may hold more than one event (a repair that adds one puts it before ``raw``)."""
+        ...
+
+    def scan(self, block: bytes) -> bool:
+        """Notes what a block of whole raw events shows (every block of a relayed stream passes here);
+        False when no event in it needs this repair, so the block can go out untouched."""
         ...
 
 
@@ -66,3 +72,10 @@ class StreamRepair:
                 return None
             raw = fixed
         return raw
+
+    def scan(self, block: bytes) -> bool:
+        """Whether any event of ``block`` may need a repair; every repair sees every block."""
+        touched = False
+        for repair in self._repairs:
+            touched = repair.scan(block) or touched
+        return touched

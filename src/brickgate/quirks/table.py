@@ -3,7 +3,9 @@
 Selection is data: each row names one documented defect, its repair of the upstream request body and/or
 of the answer per upstream API, the Model field that calls for it (its family row's flag, as config
 overrides it), and the upstream error text that names it (so a model no row knows yet gets the same fix on
-an adaptive retry, quirks/rejection.py). Rows run in table order.
+an adaptive retry, quirks/rejection.py). Rows run in table order. ``relay_only`` answer repairs matter only
+where the upstream's bytes reach the caller (the same-API relay): translated paths decode the answer, and
+the decoder already copes (or needs what the repair would remove, such as reasoning signatures).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 from brickgate.catalog.model import Model
 from brickgate.quirks import (
     caching,
+    chat_history,
     empty_content,
     fields,
     messages,
@@ -23,6 +26,8 @@ from brickgate.quirks import (
     tool_schema,
 )
 from brickgate.quirks.array_content import ArrayContentFlattener
+from brickgate.quirks.bedrock_metrics import BedrockMetricsRepair
+from brickgate.quirks.chat_chunks import ChatChunkRepair
 from brickgate.quirks.memory import RepairMemory
 from brickgate.quirks.stream import ResponseRepair, StreamRepair
 from brickgate.wire.contract import Api
@@ -38,7 +43,14 @@ class Remembering:
     repair: Callable[[JSON, RepairMemory], JSON]
 
 
-RequestRepair = Repair | Remembering
+@dataclass(frozen=True, slots=True)
+class ForModel:
+    """A request repair that reads the model it is for (a setting the user made for that model)."""
+
+    repair: Callable[[JSON, Model], JSON]
+
+
+RequestRepair = Repair | Remembering | ForModel
 ResponseRepairFactory = Callable[[RepairMemory], ResponseRepair]
 
 
@@ -59,6 +71,7 @@ class Quirk:
     request: Mapping[Api, RequestRepair] = field(default_factory=dict)
     response: Mapping[Api, ResponseRepairFactory] = field(default_factory=dict)
     refusal: str | None = None  # text of the upstream error this defect causes
+    relay_only: bool = False  # the answer repairs run only where upstream bytes reach the caller
 
 
 def _always(_: Model) -> bool:
@@ -85,8 +98,14 @@ QUIRKS: tuple[Quirk, ...] = (
     Quirk(name="split_parallel_tool_calls", applies=lambda m: m.single_tool_call_per_turn,
           request={"chat": messages.split_parallel_tool_calls},
           refusal="Multiple tool calls are not supported"),
+    Quirk(name="strip_reasoning_content", applies=lambda m: not m.replays_reasoning_content,
+          request={"chat": chat_history.strip_reasoning_content}),
     Quirk(name="flatten_array_content", applies=lambda m: m.returns_array_content,
           response={"chat": ArrayContentFlattener}),
+    # reasoning parts (Claude, gpt-oss, Grok on chat) mean nothing to an OpenAI client: the relay flattens
+    # them too; the decoder reads them, signatures included, on translated paths
+    Quirk(name="flatten_relayed_array_content", applies=lambda m: not m.returns_array_content,
+          response={"chat": ArrayContentFlattener}, relay_only=True),
     Quirk(name="attach_thought_signatures", applies=lambda m: m.needs_thought_signature,
           request={"chat": Remembering(thought_signatures.attach_thought_signatures)}),
     Quirk(name="sanitize_tool_schemas", applies=lambda m: m.restricted_tool_schema,
@@ -112,6 +131,13 @@ QUIRKS: tuple[Quirk, ...] = (
     Quirk(name="align_item_ids", applies=_always, response={"responses": lambda _: responses.ItemIdRepair()}),
     Quirk(name="add_total_tokens", applies=_always,
           response={"responses": lambda _: responses.TotalTokensRepair()}),
+    Quirk(name="drop_bedrock_metrics", applies=_always,
+          response={"messages": lambda _: BedrockMetricsRepair()}, relay_only=True),
+    Quirk(name="apply_service_tier", applies=lambda m: m.service_tier is not None,
+          request=_chat_responses_messages(ForModel(fields.apply_service_tier))),
+    # last: the finish chunk it may add before `[DONE]` must not pass through another row's raw repair
+    Quirk(name="chat_chunks_for_openai_clients", applies=_always,
+          response={"chat": lambda _: ChatChunkRepair()}, relay_only=True),
 )  # fmt: skip
 
 
@@ -123,18 +149,21 @@ class Plan:
     response: tuple[ResponseRepairFactory, ...]
 
 
-_PLANS: dict[tuple[Model, Api], Plan] = {}
+_PLANS: dict[tuple[Model, Api, bool], Plan] = {}
 
 
-def plan_for(model: Model, api: Api) -> Plan:
-    """The repairs that apply to ``model`` on ``api``, in table order (memoised: the table is constant)."""
-    key = (model, api)
+def plan_for(model: Model, api: Api, relay: bool = False) -> Plan:
+    """The repairs that apply to ``model`` on ``api`` (``relay``: for the same-API relay), in table order
+    (memoised: the table is constant)."""
+    key = (model, api, relay)
     plan = _PLANS.get(key)
     if plan is None:
         rows = [q for q in QUIRKS if q.applies(model)]
         plan = Plan(
             request=tuple((q.name, q.request[api]) for q in rows if api in q.request),
-            response=tuple(q.response[api] for q in rows if api in q.response),
+            response=tuple(
+                q.response[api] for q in rows if api in q.response and (relay or not q.relay_only)
+            ),
         )
         if len(_PLANS) > 4096:  # models are few; a long-running process must still not grow without bound
             _PLANS.clear()
@@ -143,13 +172,19 @@ def plan_for(model: Model, api: Api) -> Plan:
 
 
 def run_repairs(
-    body: JSON, repairs: tuple[tuple[str, RequestRepair], ...], memory: RepairMemory | None = None
+    body: JSON,
+    repairs: tuple[tuple[str, RequestRepair], ...],
+    memory: RepairMemory | None = None,
+    model: Model | None = None,
 ) -> Repaired:
-    """``body`` through each named repair; never mutated (repairs copy what they change)."""
+    """``body`` through each named repair; never mutated (repairs copy what they change). A ``ForModel``
+    repair is skipped without a ``model`` (the adaptive retry has none)."""
     applied: list[str] = []
     for name, repair in repairs:
         if isinstance(repair, Remembering):
             fixed = repair.repair(body, memory or RepairMemory())
+        elif isinstance(repair, ForModel):
+            fixed = body if model is None else repair.repair(body, model)
         else:
             fixed = repair(body)
         if fixed is not body:
@@ -164,10 +199,13 @@ def repair_request(body: JSON, model: Model, api: Api, memory: RepairMemory | No
     ``memory`` is what the workspace learnt from earlier answers (none: a fresh one). ``applied`` names the
     repairs that changed something, e.g. ``("drop_stream_options",)``.
     """
-    return run_repairs(body, plan_for(model, api).request, memory)
+    return run_repairs(body, plan_for(model, api).request, memory, model)
 
 
-def stream_repair(model: Model, api: Api, memory: RepairMemory | None = None) -> StreamRepair:
-    """The response repairs ``model`` needs on ``api``, fresh for one answer."""
+def stream_repair(
+    model: Model, api: Api, memory: RepairMemory | None = None, *, relay: bool = False
+) -> StreamRepair:
+    """The response repairs ``model`` needs on ``api``, fresh for one answer (``relay``: one relayed to the
+    caller as upstream bytes)."""
     remembered = memory or RepairMemory()
-    return StreamRepair(tuple(make(remembered) for make in plan_for(model, api).response))
+    return StreamRepair(tuple(make(remembered) for make in plan_for(model, api, relay).response))

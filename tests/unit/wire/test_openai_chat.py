@@ -112,10 +112,29 @@ def test_encrypted_reasoning_summary_becomes_redacted_reasoning() -> None:
 
 def test_reasoning_content_string_field_is_reasoning() -> None:
     decoder = openai_chat.StreamDecoder()
-    assert feed(decoder, chunk({"reasoning_content": "hmm", "reasoning": "more"}))[1:] == [
-        ReasoningDelta(text="hmm"),
-        ReasoningDelta(text="more"),
+    assert feed(decoder, chunk({"reasoning_content": "hmm"}))[1:] == [ReasoningDelta(text="hmm")]
+    assert feed(decoder, chunk({"reasoning": "more"})) == [ReasoningDelta(text="more")]
+
+
+def test_reasoning_sent_under_both_spellings_is_shown_once() -> None:
+    decoder = openai_chat.StreamDecoder()
+    assert feed(decoder, chunk({"reasoning_content": "hmm", "reasoning": "hmm"}))[1:] == [
+        ReasoningDelta(text="hmm")
     ]
+
+
+def test_reasoning_of_a_whole_message_comes_before_its_answer() -> None:
+    body = {
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": "Hi.", "reasoning_content": "Greet back."},
+                "finish_reason": "stop",
+            }
+        ]
+    }
+    kinds = [e.kind for e in openai_chat.decode_response(body)]
+    assert kinds.index("reasoning_delta") < kinds.index("text_delta")
 
 
 def test_stream_cut_before_finish_ends_with_stream_incomplete() -> None:

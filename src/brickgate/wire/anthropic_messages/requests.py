@@ -88,6 +88,8 @@ def encode_request(req: Request, model: str) -> JSONObject:
         }
     if req.metadata is not None:
         body["metadata"] = dict(req.metadata)
+    if req.service_tier is not None:
+        body["service_tier"] = req.service_tier
     body["stream"] = req.stream
     return merge_extra(body, req.extra)
 
@@ -219,6 +221,7 @@ FIELDS: FieldTable = {
     "output_config": Field(),  # its `effort` is decoded with `thinking`; other keys stay in extra
     "stream": Field(BOOLEAN, canonical=True),
     "metadata": Field(OBJECT, canonical=True),
+    "service_tier": Field(STRING, canonical=True),  # Anthropic's own field; Databricks' priority opt-in
 }
 _CANONICAL = frozenset(name for name, field in FIELDS.items() if field.canonical)
 
@@ -253,6 +256,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
         stop=tuple(s for s in list_of(stop) if isinstance(s, str)),
         reasoning_effort=effort,
         reasoning_budget=budget,
+        service_tier=body.get("service_tier"),
         stream=bool(body.get("stream", False)),
         metadata=body.get("metadata"),
         extra=extra,

@@ -38,12 +38,15 @@ STOP_REASONS: dict[str, FinishReason] = {
 
 
 def decode_usage(u: Mapping[str, Any]) -> Usage:
-    """Anthropic ``usage`` → Usage. Missing or null counts are 0."""
+    """Anthropic ``usage`` → Usage (its ``service_tier`` says which tier served it). Missing or null counts
+    are 0."""
+    tier = u.get("service_tier")
     return Usage(
         input_tokens=count(u.get("input_tokens")) or 0,
         output_tokens=count(u.get("output_tokens")) or 0,
         cache_read_tokens=count(u.get("cache_read_input_tokens")) or 0,
         cache_write_tokens=count(u.get("cache_creation_input_tokens")) or 0,
+        service_tier=tier if isinstance(tier, str) else None,
     )
 
 

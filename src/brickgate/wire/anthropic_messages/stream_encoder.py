@@ -53,13 +53,17 @@ def stop_reason(reason: FinishReason, raw: str | None) -> str:
 
 
 def encode_usage(usage: Usage) -> JSONObject:
-    """Usage → Messages ``usage`` (``input_tokens`` leaves out cache reads and writes, as ours does)."""
-    return {
+    """Usage → Messages ``usage`` (``input_tokens`` leaves out cache reads and writes, as ours does; the
+    serving tier when the upstream said which)."""
+    encoded: JSONObject = {
         "input_tokens": usage.input_tokens,
         "cache_creation_input_tokens": usage.cache_write_tokens,
         "cache_read_input_tokens": usage.cache_read_tokens,
         "output_tokens": usage.output_tokens,
     }
+    if usage.service_tier is not None:
+        encoded["service_tier"] = usage.service_tier
+    return encoded
 
 
 def _event(kind: str, fields: dict[str, Any]) -> bytes:

@@ -68,6 +68,8 @@ def encode_request(req: Request, model: str) -> JSONObject:
         body["thinking"] = {"type": "enabled", "budget_tokens": req.reasoning_budget}
     if req.response_format is not None:
         body["response_format"] = dict(req.response_format)
+    if req.service_tier is not None:
+        body["service_tier"] = req.service_tier
     body["stream"] = req.stream
     if req.stream:
         body["stream_options"] = {"include_usage": True}
@@ -204,6 +206,7 @@ FIELDS: FieldTable = {
     "stream_options": Field(OBJECT),
     "response_format": Field(OBJECT, canonical=True, documented=True),
     "reasoning_effort": Field(STRING, canonical=True, documented=True),
+    "service_tier": Field(STRING, canonical=True, documented=True),  # 2026 §4.1: the priority opt-in
     "metadata": Field(OBJECT, canonical=True),
     "thinking": Field(),  # Claude's, on Databricks chat too; decoded when it carries a budget
     "logprobs": Field(documented=True),
@@ -246,6 +249,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
         reasoning_effort=body.get("reasoning_effort"),
         reasoning_budget=budget if isinstance(budget, int) else None,
         response_format=body.get("response_format"),
+        service_tier=body.get("service_tier"),
         stream=bool(body.get("stream", False)),
         metadata=body.get("metadata"),
         extra=extra,
@@ -331,7 +335,7 @@ def decode_reasoning(item: Mapping[str, Any]) -> ReasoningPart | None:
 
 def decode_assistant(raw: Mapping[str, Any], i: int) -> Message:
     parts: list[Part] = []
-    reasoning = raw.get("reasoning_content")
+    reasoning = raw.get("reasoning_content") or raw.get("reasoning")
     if isinstance(reasoning, str) and reasoning:
         parts.append(ReasoningPart(text=reasoning))
     parts.extend(decode_parts(raw.get("content"), i))

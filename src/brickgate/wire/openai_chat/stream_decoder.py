@@ -48,8 +48,9 @@ def finish_reason(raw: str | None, had_tool_calls: bool) -> FinishReason:
     return FINISH_REASONS.get(raw, "other")
 
 
-def decode_usage(u: Mapping[str, Any]) -> tuple[Usage, bool] | None:
-    """A chat ``usage`` object → (Usage, complete?). None when it carries no counts at all.
+def decode_usage(u: Mapping[str, Any], service_tier: Any = None) -> tuple[Usage, bool] | None:
+    """A chat ``usage`` object (and the chunk's ``service_tier``) → (Usage, complete?). None when it
+    carries no counts at all.
 
     OpenAI style counts cached tokens inside ``prompt_tokens`` (``prompt_tokens_details.cached_tokens``);
     Claude style reports ``cache_read_input_tokens`` / ``cache_creation_input_tokens`` beside a
@@ -74,6 +75,7 @@ def decode_usage(u: Mapping[str, Any]) -> tuple[Usage, bool] | None:
         cache_read_tokens=cache_read,
         cache_write_tokens=cache_write,
         reasoning_tokens=reasoning,
+        service_tier=service_tier if isinstance(service_tier, str) else None,
     )
     return usage, prompt is not None and completion is not None
 
@@ -81,7 +83,7 @@ def decode_usage(u: Mapping[str, Any]) -> tuple[Usage, bool] | None:
 def usage_of(payload: Mapping[str, Any]) -> Usage | None:
     """The usage of a chunk or a completion body (partial counts included)."""
     u = payload.get("usage")
-    decoded = decode_usage(u) if isinstance(u, dict) else None
+    decoded = decode_usage(u, payload.get("service_tier")) if isinstance(u, dict) else None
     return decoded[0] if decoded is not None else None
 
 
@@ -148,7 +150,7 @@ class StreamDecoder:
             out.append(Start(id=chunk.get("id"), model=chunk.get("model")))
         usage = chunk.get("usage")
         if isinstance(usage, dict):
-            self._note_usage(usage)
+            self._note_usage(usage, chunk.get("service_tier"))
         for choice in list_of(chunk.get("choices")):
             if not isinstance(choice, dict) or choice.get("index", 0) != 0:
                 continue
@@ -174,16 +176,17 @@ class StreamDecoder:
         return out
 
     def _delta(self, delta: Mapping[str, Any], out: list[StreamEvent]) -> None:
+        # reasoning first: a whole message (or a delta) carrying both thought before it answered.
+        # `reasoning` is the newer spelling of `reasoning_content`; servers that send both repeat the text.
+        reasoning = delta.get("reasoning_content") or delta.get("reasoning")
+        if isinstance(reasoning, str) and reasoning:
+            out.append(ReasoningDelta(text=reasoning))
         content = delta.get("content")
         if isinstance(content, str):
             if content:
                 out.append(TextDelta(text=content))
         elif isinstance(content, list):
             self._content_items(content, out)
-        for key in ("reasoning_content", "reasoning"):
-            reasoning = delta.get(key)
-            if isinstance(reasoning, str) and reasoning:
-                out.append(ReasoningDelta(text=reasoning))
         calls = delta.get("tool_calls")
         if isinstance(calls, list):
             for position, call in enumerate(calls):
@@ -263,11 +266,11 @@ class StreamDecoder:
         self._open_calls = []
         return out
 
-    def _note_usage(self, raw: Mapping[str, Any]) -> None:
+    def _note_usage(self, raw: Mapping[str, Any], service_tier: Any) -> None:
         if raw == self._last_usage:
             return
         self._last_usage = raw
-        decoded = decode_usage(raw)
+        decoded = decode_usage(raw, service_tier)
         if decoded is None:
             return
         usage, complete = decoded

@@ -129,8 +129,16 @@ class StreamEncoder:
             if not self._finished:
                 out += self._finish_chunk("stop")
             if self._include_usage:
-                usage = encode_usage(self._usage or Usage())
-                out += b"data: " + self._head + b'],"usage":' + orjson.dumps(usage) + b"}\n\n"
+                usage = self._usage or Usage()
+                tier = b',"service_tier":' + orjson.dumps(usage.service_tier) if usage.service_tier else b""
+                out += (
+                    b"data: "
+                    + self._head
+                    + b'],"usage":'
+                    + orjson.dumps(encode_usage(usage))
+                    + tier
+                    + b"}\n\n"
+                )
         return out + _DONE
 
     def _role(self) -> bytes:
@@ -178,6 +186,7 @@ def encode_response(resp: Response, model: str) -> JSONObject:
         "model": model,
         "choices": [choice],
         "usage": encode_usage(resp.usage),
+        **({"service_tier": resp.usage.service_tier} if resp.usage.service_tier else {}),
     }
 
 

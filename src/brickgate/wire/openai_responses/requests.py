@@ -77,6 +77,8 @@ def encode_request(req: Request, model: str) -> JSONObject:
         body["text"] = {"format": encode_text_format(req.response_format)}
     if req.metadata is not None:
         body["metadata"] = dict(req.metadata)
+    if req.service_tier is not None:
+        body["service_tier"] = req.service_tier
     body["stream"] = req.stream
     return merge_extra(body, req.extra)
 
@@ -198,6 +200,7 @@ FIELDS: FieldTable = {
     "reasoning": Field(OBJECT, canonical=True),  # `effort` is canonical; other keys go back to extra
     "text": Field(OBJECT, canonical=True),  # likewise `format`
     "include": Field(ARRAY),
+    "service_tier": Field(STRING, canonical=True),  # 2026 §4.1: the priority opt-in
 }
 _CANONICAL = frozenset(name for name, field in FIELDS.items() if field.canonical)
 
@@ -237,6 +240,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
         top_p=body.get("top_p"),
         reasoning_effort=effort if isinstance(effort, str) else None,
         response_format=decode_text_format(text_format),
+        service_tier=body.get("service_tier"),
         stream=bool(body.get("stream", False)),
         metadata=body.get("metadata"),
         extra=extra,

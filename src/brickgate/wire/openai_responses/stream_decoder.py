@@ -34,8 +34,9 @@ INCOMPLETE_REASONS: dict[str, FinishReason] = {
 }
 
 
-def decode_usage(u: Mapping[str, Any]) -> Usage | None:
-    """A Responses ``usage`` → Usage (``input_tokens`` there includes cached tokens; ours does not)."""
+def decode_usage(u: Mapping[str, Any], service_tier: Any = None) -> Usage | None:
+    """A Responses ``usage`` → Usage (``input_tokens`` there includes cached tokens; ours does not), with
+    the response's ``service_tier``."""
     inp = count(u.get("input_tokens"))
     out = count(u.get("output_tokens"))
     if inp is None and out is None:
@@ -46,15 +47,15 @@ def decode_usage(u: Mapping[str, Any]) -> Usage | None:
         output_tokens=out or 0,
         cache_read_tokens=cached,
         reasoning_tokens=count(mapping(u.get("output_tokens_details")).get("reasoning_tokens")) or 0,
+        service_tier=service_tier if isinstance(service_tier, str) else None,
     )
 
 
 def usage_of(payload: Mapping[str, Any]) -> Usage | None:
     """The usage of a response body or of a stream event carrying the response (``response.completed``)."""
-    u = payload.get("usage")
-    if not isinstance(u, dict):
-        u = mapping(payload.get("response")).get("usage")
-    return decode_usage(u) if isinstance(u, dict) else None
+    response = payload if "usage" in payload else mapping(payload.get("response"))
+    u = response.get("usage")
+    return decode_usage(u, response.get("service_tier")) if isinstance(u, dict) else None
 
 
 def finish_reason(response: Mapping[str, Any], had_tool_calls: bool) -> tuple[FinishReason, str | None]:
@@ -177,7 +178,7 @@ class StreamDecoder:
             )
             return out
         out.extend(self._end_calls())
-        usage = decode_usage(mapping(response.get("usage")))
+        usage = decode_usage(mapping(response.get("usage")), response.get("service_tier"))
         if usage is not None:
             out.append(UsageReport(usage=usage))
         reason, raw = finish_reason(response, self._next_call > 0)

@@ -81,7 +81,7 @@ def call_item(item_id: str, call_id: str, name: str, arguments: str, status: str
 def response_object(
     response_id: str, model: str, created_at: int, status: str, output: list[JSONObject], usage: Usage | None
 ) -> JSONObject:
-    return {
+    body: JSONObject = {
         "id": response_id,
         "object": "response",
         "created_at": created_at,
@@ -95,6 +95,9 @@ def response_object(
         "tool_choice": "auto",
         "tools": [],
     }
+    if usage is not None and usage.service_tier is not None:
+        body["service_tier"] = usage.service_tier  # which tier served it (2026 §4.1)
+    return body
 
 
 def _finished(body: JSONObject, reason: FinishReason) -> JSONObject:
