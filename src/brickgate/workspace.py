@@ -46,6 +46,10 @@ if TYPE_CHECKING:
     from brickgate.catalog import Catalog
 
 T = TypeVar("T")
+# Adaptive repairs one request may try, each for another refusal: a model that refuses sampling parameters
+# names them one 400 at a time (research 2026 §1.5), and agents send several (Copilot: temperature, top_p,
+# penalties). Each is remembered, so the next request is repaired before it is sent.
+ADAPTIVE_RETRIES = 6
 
 
 class PendingStream:
@@ -276,9 +280,9 @@ class Workspace:
         on_retry: OnRetry | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> tuple[UpstreamResponse, Route, tuple[str, ...]]:
-        """POST an already repaired body; falls back once when the AI Gateway is absent, and once more
-        with an adaptive repair when the upstream names a field it refuses or an output cap it exceeds
-        (remembered for the endpoint)."""
+        """POST an already repaired body; falls back once when the AI Gateway is absent, and again with an
+        adaptive repair each time the upstream names another field it refuses or an output cap it exceeds
+        (up to ADAPTIVE_RETRIES, remembered for the endpoint)."""
         api, limit = route.api, model.max_output_tokens
         repairs = tuple(repaired.applied)
         body = repaired.body
@@ -287,7 +291,7 @@ class Workspace:
         for refusal in self._memory.refusals(model.id, api):
             if (fixed := repair_after_rejection(body, 400, refusal, api, output_limit=limit)) is not None:
                 body, repairs = fixed.body, repairs + fixed.applied
-        adapted: str | None = None  # the refusal this request was repaired for
+        adapted: list[str] = []  # the refusals this request was repaired for
         while True:
             try:
                 resp = await self._upstream.post(
@@ -307,10 +311,10 @@ class Workspace:
                 if missing and self._surfaces.gateway_absent():
                     route = _on_serving_endpoints(model, route)
                     continue
-                if exc.status == 400 and adapted is None:
+                if exc.status == 400 and len(adapted) < ADAPTIVE_RETRIES and detail not in adapted:
                     fixed = repair_after_rejection(body, exc.status, detail, api, output_limit=limit)
                     if fixed is not None:
-                        adapted = detail
+                        adapted.append(detail)
                         body = fixed.body
                         repairs += tuple(fixed.applied)
                         continue
@@ -319,8 +323,8 @@ class Workspace:
                 raise
             if route.surface == "ai-gateway":
                 self._surfaces.gateway_works()
-            if adapted is not None:
-                self._memory.learn_refusal(model.id, api, adapted)
+            for refusal in adapted:
+                self._memory.learn_refusal(model.id, api, refusal)
             return resp, route, repairs
 
     def _gateway_missing(self, model: Model, route: Route, exc: UpstreamRejected, detail: str) -> bool:
