@@ -60,7 +60,7 @@ INBOUND_PATHS = {"messages": "/v1/messages", "responses": "/v1/responses", "chat
 # The rows the issue-12 columns run in: the agent of each API (Codex, Claude Code, Copilot over Chat, which
 # crosses to Responses for GPT-5.5 Pro) and setup's grouping by best declared API (opencode, Pi). In all 13
 # rows the five columns would add ~14 min to the matrix's ~22 on 2 cores (Kilo, opencode and Qwen Code cost
-# 20-55 s per cell); in these five they add ~4 min.
+# 20-55 s per cell); in these five they add ~5 min (280 s measured, 162 s of it opencode's).
 DECLARED_ROWS = ("opencode", "codex", "claude-code", "copilot-chat", "pi")
 # The matrix's columns, in order: one model per family, then the late-2026 models that declare more than
 # one API (research 2026 §1.3).
