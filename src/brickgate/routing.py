@@ -190,6 +190,19 @@ def choose(model: Model, caller: Api | None, surface: Surface, *, pin: Api | Non
     raise _no_route(model, surface)
 
 
+def on_serving_endpoints(model: Model, route: Route) -> Route:
+    """The same API on /serving-endpoints, after the AI Gateway turned out to be missing: the body is
+    already in that API's shape. A model the classic surface does not serve that way fails clearly."""
+    row = options(model, "serving-endpoints").get(route.api)
+    if row is None:
+        raise SurfaceLost(
+            f"The AI Gateway is not available on this workspace, and /serving-endpoints does not serve "
+            f"{model.id} over {route.api}.",
+            "Send it again: brickgate now uses /serving-endpoints and picks an API served there.",
+        )
+    return Route(route.api, "serving-endpoints", row)
+
+
 def _no_route(model: Model, surface: Surface) -> NoRoute:
     if not model.serving_endpoint:
         return NoRoute(
@@ -203,6 +216,29 @@ def _no_route(model: Model, surface: Surface) -> NoRoute:
     return NoRoute(
         f"{model.id} declares no API brickgate can call on {where} (it declares: {declared}).",
         "Run `brickgate models --all` to see each model's APIs; `api` in config.toml pins one.",
+    )
+
+
+def not_served_here(model: Model, route: Route, exc: UpstreamRejected, detail: str) -> UpstreamRejected:
+    """A 404 for one model: its own failure, named, with the successor when Databricks retired it."""
+    from brickgate.catalog.retirements import retirement_of  # catalog imports routing
+
+    path = route.path(model.id)
+    retired = retirement_of(model.id)
+    if retired is not None:
+        hint = f"{retired.describe()}."
+    else:
+        hint = (
+            "The workspace lists this model but does not route requests to it (a model can be listed READY "
+            "and not be served yet). Pick another one: `brickgate models`."
+        )
+    return UpstreamRejected(
+        f"{model.id} is not served at {path} (HTTP 404): {detail}",
+        hint,
+        status=exc.status,
+        error_code=exc.error_code,
+        body=exc.body,
+        detail=detail,
     )
 
 

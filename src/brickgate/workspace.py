@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from brickgate.auth.credentials import Credentials
 from brickgate.auth.source_hints import rejection_hint
 from brickgate.catalog.model import Model
-from brickgate.catalog.retirements import retirement_of
 from brickgate.errors import CredentialsRejected, UpstreamRejected
 from brickgate.event_stream import Completion, EventStream
 from brickgate.ledger.library import recorded
@@ -36,7 +35,8 @@ from brickgate.routing import (
     SurfaceSetting,
     choose,
     is_gateway_absent,
-    options,
+    not_served_here,
+    on_serving_endpoints,
 )
 from brickgate.upstream import OnRetry, RetryPolicy, Upstream, UpstreamResponse
 from brickgate.wire.contract import Api
@@ -309,7 +309,7 @@ class Workspace:
                 detail = exc.detail or exc.message
                 missing = self._gateway_missing(model, route, exc, detail)
                 if missing and self._surfaces.gateway_absent():
-                    route = _on_serving_endpoints(model, route)
+                    route = on_serving_endpoints(model, route)
                     continue
                 if exc.status == 400 and len(adapted) < ADAPTIVE_RETRIES and detail not in adapted:
                     fixed = repair_after_rejection(body, exc.status, detail, api, output_limit=limit)
@@ -319,7 +319,7 @@ class Workspace:
                         repairs += tuple(fixed.applied)
                         continue
                 if exc.status == 404 and not missing:
-                    raise _not_here(model, route, exc, detail) from None
+                    raise not_served_here(model, route, exc, detail) from None
                 raise
             if route.surface == "ai-gateway":
                 self._surfaces.gateway_works()
@@ -393,40 +393,6 @@ class Workspace:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
-
-
-def _on_serving_endpoints(model: Model, route: Route) -> Route:
-    """The same API on /serving-endpoints, after the AI Gateway turned out to be missing: the body is
-    already in that API's shape. A model the classic surface does not serve that way fails clearly."""
-    row = options(model, "serving-endpoints").get(route.api)
-    if row is None:
-        raise SurfaceLost(
-            f"The AI Gateway is not available on this workspace, and /serving-endpoints does not serve "
-            f"{model.id} over {route.api}.",
-            "Send it again: brickgate now uses /serving-endpoints and picks an API served there.",
-        )
-    return Route(route.api, "serving-endpoints", row)
-
-
-def _not_here(model: Model, route: Route, exc: UpstreamRejected, detail: str) -> UpstreamRejected:
-    """A 404 for one model: its own failure, named, with the successor when Databricks retired it."""
-    path = route.path(model.id)
-    retired = retirement_of(model.id)
-    if retired is not None:
-        hint = f"{retired.describe()}."
-    else:
-        hint = (
-            "The workspace lists this model but does not route requests to it (a model can be listed READY "
-            "and not be served yet). Pick another one: `brickgate models`."
-        )
-    return UpstreamRejected(
-        f"{model.id} is not served at {path} (HTTP 404): {detail}",
-        hint,
-        status=exc.status,
-        error_code=exc.error_code,
-        body=exc.body,
-        detail=detail,
-    )
 
 
 async def _next(iterator: AsyncIterator[StreamEvent]) -> StreamEvent:
