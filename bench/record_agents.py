@@ -1,0 +1,149 @@
+"""Record what the real pinned agents send: one request body per agent, as it reached `brickgate serve`.
+
+    python -m bench.record_agents            # Claude Code, Codex, opencode (needs the e2e agent cache)
+
+Each agent runs its e2e cell (configured by `brickgate setup AGENT --write`, asked to run one shell command)
+against `brickgate serve` in front of the emulator, with a small capture proxy between the agent and the
+gateway. The largest inbound body of each run (the turn that carries the tool result) is kept, made
+secret-free (the throwaway home's paths replaced, keys never appear in bodies: they travel in headers) and
+written to ``bench/recorded/<agent>.json``; ``bench/agent_sized.py`` grows its history to the sizes it
+measures. Uses the e2e harness (tests/e2e), so it runs from a checkout with the test extras installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import re
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+RECORDED = Path(__file__).resolve().parent / "recorded"
+# agent -> (the e2e family it runs against, the inbound API it speaks there)
+AGENTS: dict[str, tuple[str, str]] = {
+    "claude-code": ("claude", "messages"),
+    "codex": ("codex", "responses"),
+    "opencode": ("llama", "chat"),
+    # "gemini-cli": ("gemini", "gemini"),  # once the gateway serves the Gemini API (issue 14 §1)
+}
+_SECRET = re.compile(r"(?<![\w-])(sk-[A-Za-z0-9_-]{16,}|dapi[0-9a-f]{16,}|Bearer [A-Za-z0-9._-]{16,})")
+_DEVICE_ID = re.compile(r"\b[0-9a-f]{64}\b")  # Claude Code's per-install device hash
+
+
+class CaptureProxy:
+    """Forwards every request to ``upstream`` unchanged and keeps the POST bodies it saw."""
+
+    def __init__(self, upstream: str) -> None:
+        self.upstream = upstream
+        self.seen: list[tuple[str, bytes]] = []
+        self.port = 0
+        self._ready = threading.Event()
+
+    async def _forward(self, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        if request.method == "POST":
+            self.seen.append((request.path, body))
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
+        async with (
+            aiohttp.ClientSession(auto_decompress=False) as session,
+            session.request(request.method, self.upstream + request.path_qs, data=body, headers=headers) as up,
+        ):
+            out = web.StreamResponse(status=up.status)
+            for name in ("Content-Type", "Content-Encoding"):
+                if name in up.headers:
+                    out.headers[name] = up.headers[name]
+            await out.prepare(request)
+            async for chunk in up.content.iter_any():
+                await out.write(chunk)
+            with contextlib.suppress(ConnectionError):  # the agent hung up after the last event
+                await out.write_eof()
+            return out
+
+    def start(self) -> None:
+        threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True).start()
+        self._ready.wait(10)
+
+    async def _serve(self) -> None:
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("*", "/{tail:.*}", self._forward)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._ready.set()
+        await asyncio.Event().wait()
+
+
+def scrubbed(body: bytes, home: Path) -> dict[str, Any]:
+    """The body with the run's throwaway paths made stable and anything key-shaped masked."""
+    text = body.decode()
+    for path, stable in ((home.project, "/home/user/project"), (home.home, "/home/user"), (home.root, "/tmp")):
+        text = text.replace(str(path), stable)
+    text = _DEVICE_ID.sub("0" * 64, _SECRET.sub("REDACTED", text))
+    doc: dict[str, Any] = json.loads(text)
+    return doc
+
+
+def record(agent: str, family: str, serve: Any, emulator: Any, proxy: CaptureProxy, work: Path) -> Path:
+    from tests.e2e.agent_drivers import DRIVERS
+    from tests.e2e.agents_harness import AgentHome, run_setup
+
+    driver = DRIVERS[agent]
+    cell = driver.cell(family)
+    home = AgentHome.create(work / agent)
+    driver_setup = driver.setup_args
+    driver.setup_args = lambda c: [*driver_setup(c), "--port", str(proxy.port)]  # type: ignore[method-assign]
+    try:
+        printed = run_setup(driver.setup_args(cell), home, serve, emulator)
+    finally:
+        del driver.setup_args
+    mark = len(proxy.seen)
+    run = driver.run(driver.command(home, cell, printed), home, serve)
+    bodies = [b for path, b in proxy.seen[mark:] if path.startswith("/v1/") and b.startswith(b"{")]
+    if not bodies:
+        raise SystemExit(f"{agent} sent no request body (exit {run.returncode}):\n{run.tail()}")
+    largest = max(bodies, key=len)
+    doc = scrubbed(largest, home)
+    RECORDED.mkdir(exist_ok=True)
+    out = RECORDED / f"{agent}.json"
+    out.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    print(f"{agent}: {len(bodies)} requests, largest {len(largest):,} bytes -> {out} (exit {run.returncode})")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--agents", default=",".join(AGENTS))
+    args = parser.parse_args()
+    from brickgate.emulator import EmulatorConfig, start_in_thread
+    from brickgate.emulator.control_client import EmulatorControl
+    from tests.e2e.agent_install import PACKAGES, ensure_installed
+    from tests.e2e.agents_harness import start_serve
+
+    names = [a.strip() for a in args.agents.split(",") if a.strip()]
+    ensure_installed([PACKAGES[a] for a in names])
+    emu = start_in_thread(EmulatorConfig(), port=0)
+    control = EmulatorControl(emu.url, emu.token, emu.config.client_id, emu.config.client_secret)
+    with tempfile.TemporaryDirectory(prefix="bench-record-") as tmp:
+        work = Path(tmp)
+        serve = start_serve(emu.url, emu.token, work / "serve-home")
+        try:
+            proxy = CaptureProxy(serve.url)
+            proxy.start()
+            for agent in names:
+                record(agent, AGENTS[agent][0], serve, control, proxy, work)
+        finally:
+            serve.stop()
+            emu.stop()
+
+
+if __name__ == "__main__":
+    main()
