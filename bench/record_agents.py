@@ -51,9 +51,10 @@ class CaptureProxy:
         if request.method == "POST":
             self.seen.append((request.path, body))
         headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
+        url = self.upstream + request.path_qs
         async with (
             aiohttp.ClientSession(auto_decompress=False) as session,
-            session.request(request.method, self.upstream + request.path_qs, data=body, headers=headers) as up,
+            session.request(request.method, url, data=body, headers=headers) as up,
         ):
             out = web.StreamResponse(status=up.status)
             for name in ("Content-Type", "Content-Encoding"):
@@ -85,8 +86,9 @@ class CaptureProxy:
 def scrubbed(body: bytes, home: Path) -> dict[str, Any]:
     """The body with the run's throwaway paths made stable and anything key-shaped masked."""
     text = body.decode()
-    for path, stable in ((home.project, "/home/user/project"), (home.home, "/home/user"), (home.root, "/tmp")):
-        text = text.replace(str(path), stable)
+    stable = ((home.project, "/home/user/project"), (home.home, "/home/user"), (home.root, "/tmp"))
+    for path, name in stable:
+        text = text.replace(str(path), name)
     text = _DEVICE_ID.sub("0" * 64, _SECRET.sub("REDACTED", text))
     doc: dict[str, Any] = json.loads(text)
     return doc
@@ -123,10 +125,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--agents", default=",".join(AGENTS))
     args = parser.parse_args()
-    from brickgate.emulator import EmulatorConfig, start_in_thread
-    from brickgate.emulator.control_client import EmulatorControl
     from tests.e2e.agent_install import PACKAGES, ensure_installed
     from tests.e2e.agents_harness import start_serve
+
+    from brickgate.emulator import EmulatorConfig, start_in_thread
+    from brickgate.emulator.control_client import EmulatorControl
 
     names = [a.strip() for a in args.agents.split(",") if a.strip()]
     ensure_installed([PACKAGES[a] for a in names])
