@@ -84,6 +84,17 @@ def workloads(sizes: tuple[int, ...], image_kb: int) -> list[AgentWorkload]:
     return out
 
 
+def named_workload(name: str) -> AgentWorkload:
+    """The agent-sized workload called ``name`` (``codex-to-chat-200k``, ``claude-code-200k+img500k``)."""
+    size_part = name.rsplit("-", 1)[-1]
+    size = int(size_part.split("k", 1)[0]) * KB
+    image_kb = int(size_part.split("+img", 1)[1].rstrip("k")) if "+img" in size_part else 0
+    for w in workloads((size,), image_kb):
+        if w.name == name:
+            return w
+    raise KeyError(f"unknown agent-sized workload {name!r} (e.g. claude-code-200k, codex-to-chat-1000k)")
+
+
 def calls_for(targets: list[Target], w: AgentWorkload) -> dict[str, load.Call]:
     """Every target gets the same bytes; `direct` and the floor reach the mock in the agent's own API."""
     calls = {}
