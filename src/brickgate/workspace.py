@@ -26,7 +26,7 @@ from brickgate.event_stream import Completion, EventStream
 from brickgate.ledger.library import recorded
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
 from brickgate.quirks import Repaired, RepairMemory, repair_after_rejection, repair_request, stream_repair
-from brickgate.relay import RawRelay
+from brickgate.relay import RawRelay, renamed_model
 from brickgate.request_tags import CONFIG_TABLE, HEADER, RequestTags, configured_tags
 from brickgate.routing import Surface, SurfaceChooser, SurfaceSetting, is_gateway_absent, upstream_path
 from brickgate.upstream import OnRetry, RetryPolicy, Upstream, UpstreamResponse
@@ -235,10 +235,14 @@ class Workspace:
         stream: bool,
         on_retry: OnRetry | None = None,
         headers: Mapping[str, str] | None = None,
+        raw: bytes | None = None,
     ) -> RawRelay:
         """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw.
-        ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``)."""
+        ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``). ``raw``: the body's
+        bytes as the caller sent them, sent on (model renamed) when no repair changed the body."""
         repaired = repair_request({**body, "model": model.id}, model, api, self._memory)
+        if raw is not None and not repaired.applied:
+            repaired = replace(repaired, raw=renamed_model(raw, body.get("model"), model.id))
         resp, surface, repairs = await self._send(
             model, api, repaired, stream=stream, on_retry=on_retry, headers=headers
         )
@@ -259,17 +263,20 @@ class Workspace:
         with an adaptive repair when the upstream names a field it refuses (remembered for the endpoint)."""
         repairs = tuple(repaired.applied)
         body = repaired.body
+        payload: dict[str, Any] | bytes = body if repaired.raw is None else repaired.raw  # sent upstream
         if headers is None or HEADER not in headers:  # every request says who sent it
             headers = {**(headers or {}), HEADER: self._request_tags.library_header}
         for refusal in self._memory.refusals(model.id, api):
             if (fixed := repair_after_rejection(body, 400, refusal, api)) is not None:
                 body, repairs = fixed.body, repairs + fixed.applied
+                payload = body
         adapted: str | None = None  # the refusal this request was repaired for
         while True:
             surface = self._surfaces.current(model)
             try:
+                path = upstream_path(surface, api)
                 resp = await self._upstream.post(
-                    upstream_path(surface, api), body, stream=stream, extra_headers=headers, on_retry=on_retry
+                    path, payload, stream=stream, extra_headers=headers, on_retry=on_retry
                 )
             except CredentialsRejected as exc:
                 if isinstance(self.credentials, Credentials):  # say where they came from, and the fix there
@@ -284,7 +291,7 @@ class Workspace:
                     fixed = repair_after_rejection(body, exc.status, detail, api)
                     if fixed is not None:
                         adapted = detail
-                        body = fixed.body
+                        body = payload = fixed.body
                         repairs += tuple(fixed.applied)
                         continue
                 raise

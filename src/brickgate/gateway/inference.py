@@ -116,6 +116,13 @@ class Exchange:
 
 async def parse_request(gateway: Gateway, scope: Scope, receive: Receive, api: Api) -> dict[str, Any]:
     """Authorize, read, parse and shape-check the JSON body; ``Rejected`` with the local error otherwise."""
+    return (await read_request(gateway, scope, receive, api))[0]
+
+
+async def read_request(
+    gateway: Gateway, scope: Scope, receive: Receive, api: Api
+) -> tuple[dict[str, Any], bytes]:
+    """``parse_request``, and the body's bytes as they came (the fast path may send them on)."""
     if not is_authorized(scope, gateway.api_key):
         raise Rejected(unauthorized())
     try:
@@ -139,7 +146,7 @@ async def parse_request(gateway: Gateway, scope: Scope, receive: Receive, api: A
     problem = shape_problem(body, api)
     if problem is not None:
         raise Rejected(GatewayError(400, f"Malformed request: {problem}", "invalid_request"))
-    return body
+    return body, raw
 
 
 async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
@@ -194,13 +201,13 @@ class InferenceRoute:
         ex = Exchange(scope["method"], scope["path"])
         send, recording = start_recording(self.gateway, scope, self.api, send)  # usage ledger
         try:
-            body = await parse_request(self.gateway, scope, receive, self.api)
+            body, raw = await read_request(self.gateway, scope, receive, self.api)
             model = await resolve_model(self.gateway, body)
             ex.model, ex.upstream = model.id, model.api
             ex.route = "fast" if model.api == self.api else "translated"
             headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast")
             if ex.route == "fast":
-                work = self._relay(model, body, send, ex, headers)
+                work = self._relay(model, body, send, ex, headers, raw)
             else:
                 work = self._translate(model, body, send, ex, headers)
             finished = await cancel_on_disconnect(work, receive)
@@ -222,10 +229,18 @@ class InferenceRoute:
         await send_bytes(send, error.status, error.body(self.api), error.headers())
 
     async def _relay(
-        self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str] | None
+        self,
+        model: Model,
+        body: dict[str, Any],
+        send: Send,
+        ex: Exchange,
+        headers: dict[str, str] | None,
+        raw: bytes | None = None,
     ) -> None:
         stream = body.get("stream") is True
-        relay = await self.gateway.workspace._relay(model, self.api, body, stream=stream, headers=headers)
+        relay = await self.gateway.workspace._relay(
+            model, self.api, body, stream=stream, headers=headers, raw=raw
+        )
         if not stream:
             raw = await relay.read()
             ex.status, ex.usage = 200, relay.usage

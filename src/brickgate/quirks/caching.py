@@ -28,8 +28,15 @@ def _tree_has_cache_control(node: Any) -> bool:
 
 
 def caller_set_cache_control(body: JSON) -> bool:
-    """True when the caller placed any ``cache_control`` (messages, system or tools): theirs wins."""
-    return any(_tree_has_cache_control(body.get(k)) for k in ("messages", "system", "tools"))
+    """True when the caller placed any ``cache_control`` (system, tools or messages): theirs wins. Agents
+    mark the system prompt and the latest turns, so those are looked at first (a long history is walked
+    only when nothing is marked)."""
+    if _tree_has_cache_control(body.get("system")) or _tree_has_cache_control(body.get("tools")):
+        return True
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return _tree_has_cache_control(messages)
+    return any(_tree_has_cache_control(message) for message in reversed(messages))
 
 
 def _marked_content(content: Any) -> Any:
