@@ -180,6 +180,31 @@ def verdicts(results: dict[str, Any]) -> list[str]:
     return lines
 
 
+def before_after_table(results: dict[str, Any]) -> list[str]:
+    """With ``--before``: the same gateway from another checkout, measured in the same run."""
+    groups = by_workload(results)
+    if not any("before" in rows[0] for rows in groups.values()):
+        return []
+    lines = [
+        "",
+        "### Before → after (same run; `before` is the other checkout)",
+        "",
+        "| workload | before µs/req | after µs/req | before/floor | after/floor | after/before "
+        "| before added p50 ms | after added p50 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, rows in groups.items():
+        lines.append(
+            f"| {name} | {_cell(_values(rows, _cpu('before')))} | {_cell(_values(rows, _cpu('brickgate')))} "
+            f"| {_cell(_values(rows, _ratio(_cpu('before'), _cpu('floor'))), '{:.2f}')} "
+            f"| {_cell(_values(rows, _ratio(_cpu('brickgate'), _cpu('floor'))), '{:.2f}')} "
+            f"| {_cell(_values(rows, _ratio(_cpu('brickgate'), _cpu('before'))), '{:.2f}')} "
+            f"| {_cell(_values(rows, _added('before')), '{:.2f}')} "
+            f"| {_cell(_values(rows, _added('brickgate')), '{:.2f}')} |"
+        )
+    return lines
+
+
 def render(results: dict[str, Any]) -> str:
     reps = max((r["rep"] for r in results["cells"]), default=0) + 1
     memory = ", ".join(f"{k} {v['peak_mb']:.0f} MB" for k, v in results.get("memory", {}).items())
@@ -198,5 +223,6 @@ def render(results: dict[str, Any]) -> str:
             "### Added latency at c=1 (paired rounds against direct)",
             "",
             *latency_table(results),
+            *before_after_table(results),
         ]
     )

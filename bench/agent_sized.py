@@ -31,7 +31,7 @@ from bench.agent_bodies import RECORDINGS, agent_body, encoded
 from bench.fixtures import TERMINAL_MARK, Api
 from bench.gateway_suite import Measured, run_async, start_targets
 from bench.procs import GATEWAY_CPU, pinned, wait_idle
-from bench.targets import Target
+from bench.targets import Target, start_brickgate
 from bench.workloads import CHAT_MODEL, CLAUDE_MODEL, GPT_MODEL, INBOUND_PATHS, UPSTREAM_PATHS
 
 KB = 1000
@@ -160,6 +160,10 @@ def run(args: argparse.Namespace, out_dir: Path) -> dict[str, Any]:
     started = time.monotonic()
     with contextlib.ExitStack() as stack:
         mock, targets = start_targets(names, log_dir, stack)
+        if args.before:  # the same gateway from another checkout, measured alongside
+            before = start_brickgate(mock, log_dir, name="before", src=args.before)
+            stack.callback(before.server.stop)
+            targets.append(before)
         for w in chosen[:1]:  # warm-up: imports, connections, the listing cached
             for t in targets:
                 run_async(load.closed_loop(calls_for([t], w)[t.name], 2, 0.3))
@@ -183,7 +187,7 @@ def run(args: argparse.Namespace, out_dir: Path) -> dict[str, Any]:
 
 
 def _progress(row: dict[str, Any], elapsed: float) -> None:
-    names = [name for name in ("floor", "brickgate", "litellm") if name in row]
+    names = [name for name in ("floor", "before", "brickgate", "litellm") if name in row]
     cpu = "  ".join(f"{name} {row[name]['cpu_us_per_req']:7.0f}" for name in names)
     added = "  ".join(f"{k} {v['added_p50_ms']:.2f}" for k, v in row["paired"].items() if k != "direct")
     print(
@@ -209,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1 repetition, 200 KB, no LiteLLM")
     parser.add_argument("--smoke", action="store_true", help="tiny bodies, a few requests (no timing)")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument(
+        "--before", type=Path, default=None, help="another checkout's src/: a 'before' target"
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.reps, args.sizes, args.no_litellm = 1, "200", True

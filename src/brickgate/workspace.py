@@ -13,6 +13,7 @@ The gateway drives the same pipeline; its same-API fast path is ``_relay`` (inte
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 from collections.abc import AsyncIterator, Coroutine, Generator, Iterator, Mapping
 from dataclasses import replace
@@ -221,7 +222,7 @@ class Workspace:
             surface=surface,
             repairs=repairs,
             repair=stream_repair(m, chosen, self._memory),
-            prompt_chars=_prompt_chars(req),
+            prompt_chars=functools.partial(_prompt_chars, req),  # an estimate, rarely needed: not per request
         )
         events.keep_response = keep_response
         return events
