@@ -119,21 +119,18 @@ def verdicts(results: dict[str, Any]) -> list[str]:
     """Worst workload per target (medians over repetitions), 200 KB bodies for the CPU ratios."""
     groups = by_workload(results)
 
-    def worst(rows_filter: Callable[[str, list[Row]], bool], get: Callable[[Row], float | None]) -> tuple:
-        found = [
+    def medians(keep: Callable[[str, list[Row]], bool], get: Get) -> list[tuple[float, str]]:
+        return [
             (statistics.median(v), name)
             for name, rows in groups.items()
-            if rows_filter(name, rows) and (v := _values(rows, get))
+            if keep(name, rows) and (v := _values(rows, get))
         ]
-        return max(found) if found else (float("nan"), "-")
 
-    def best(rows_filter: Callable[[str, list[Row]], bool], get: Callable[[Row], float | None]) -> tuple:
-        found = [
-            (statistics.median(v), name)
-            for name, rows in groups.items()
-            if rows_filter(name, rows) and (v := _values(rows, get))
-        ]
-        return min(found) if found else (float("nan"), "-")
+    def worst(keep: Callable[[str, list[Row]], bool], get: Get) -> tuple[float, str]:
+        return max(medians(keep, get), default=(float("nan"), "-"))
+
+    def best(keep: Callable[[str, list[Row]], bool], get: Get) -> tuple[float, str]:
+        return min(medians(keep, get), default=(float("nan"), "-"))
 
     def at_200(translated: bool) -> Callable[[str, list[Row]], bool]:
         return lambda n, rows: rows[0]["translated"] == translated and n.endswith("-200k")

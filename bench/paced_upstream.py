@@ -19,7 +19,15 @@ import signal
 import time
 
 from bench.fixtures import Api, stream_events, word
-from bench.mock_upstream import _SSE_HEAD, Answers, api_of, framed, listing_body, parse_request
+from bench.mock_upstream import (
+    _SSE_HEAD,
+    Answers,
+    MockConnection,
+    api_of,
+    framed,
+    listing_body,
+    parse_request,
+)
 
 _RATE_RE = re.compile(rb"bench-rate=(\d+)")
 _TTFT_RE = re.compile(rb"bench-ttft-ms=(\d+)")
@@ -34,25 +42,11 @@ def paced_events(api: Api, n: int) -> tuple[list[bytes], list[bytes], list[bytes
     return events[:first], events[first : first + n], events[first + n :]
 
 
-class PacedConnection(asyncio.Protocol):
-    def __init__(self, answers: Answers) -> None:
-        self.answers = answers
-        self.buf = bytearray()
-        self.transport: asyncio.Transport | None = None
-        self.busy = False  # a paced answer is being written; the next request waits for it
+class PacedConnection(MockConnection):
+    """The mock's connection, answering a request that asks for pacing at model speed."""
 
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.transport = None
-
-    def data_received(self, data: bytes) -> None:
-        self.buf += data
-        self._serve()
-
-    def _serve(self) -> None:
-        while not self.busy and self.transport is not None:
+    def _serve_buffered(self) -> None:
+        while not self.pacing and self.transport is not None:
             request = parse_request(self.buf)
             if request is None:
                 return
@@ -65,7 +59,7 @@ class PacedConnection(asyncio.Protocol):
                 continue
             ttft, events = _TTFT_RE.search(body), _EVENTS_RE.search(body)
             head, deltas, tail = paced_events(api, int(events.group(1)) if events else 32)
-            self.busy = True
+            self.pacing = True
             self.transport.write(_SSE_HEAD)
             gap = 1 / int(rate.group(1))
             delay = int(ttft.group(1)) / 1000 if ttft else 0.0
@@ -82,8 +76,8 @@ class PacedConnection(asyncio.Protocol):
             asyncio.get_running_loop().call_later(gap, self._write, b"", deltas, tail, i + 1, gap)
             return
         self.transport.write(b"".join(framed(e) for e in tail) + b"0\r\n\r\n")
-        self.busy = False
-        self._serve()
+        self.pacing = False
+        self._serve_buffered()
 
 
 async def serve(host: str, port: int) -> None:

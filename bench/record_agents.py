@@ -13,16 +13,12 @@ measures. Uses the e2e harness (tests/e2e), so it runs from a checkout with the 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import contextlib
 import json
 import re
 import tempfile
-import threading
 from pathlib import Path
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 RECORDED = Path(__file__).resolve().parent / "recorded"
@@ -37,50 +33,21 @@ _SECRET = re.compile(r"(?<![\w-])(sk-[A-Za-z0-9_-]{16,}|dapi[0-9a-f]{16,}|Bearer
 _DEVICE_ID = re.compile(r"\b[0-9a-f]{64}\b")  # Claude Code's per-install device hash
 
 
-class CaptureProxy:
-    """Forwards every request to ``upstream`` unchanged and keeps the POST bodies it saw."""
+def capture_proxy(upstream: str) -> Any:
+    """The e2e suite's recording proxy (tests/usage_tap.py), keeping every POST body it forwards."""
+    from tests.usage_tap import UsageTap
 
-    def __init__(self, upstream: str) -> None:
-        self.upstream = upstream
-        self.seen: list[tuple[str, bytes]] = []
-        self.port = 0
-        self._ready = threading.Event()
+    class CaptureProxy(UsageTap):
+        def __init__(self, upstream_url: str) -> None:
+            super().__init__(upstream_url)
+            self.seen: list[tuple[str, bytes]] = []
 
-    async def _forward(self, request: web.Request) -> web.StreamResponse:
-        body = await request.read()
-        if request.method == "POST":
-            self.seen.append((request.path, body))
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("host", "content-length")}
-        url = self.upstream + request.path_qs
-        async with (
-            aiohttp.ClientSession(auto_decompress=False) as session,
-            session.request(request.method, url, data=body, headers=headers) as up,
-        ):
-            out = web.StreamResponse(status=up.status)
-            for name in ("Content-Type", "Content-Encoding"):
-                if name in up.headers:
-                    out.headers[name] = up.headers[name]
-            await out.prepare(request)
-            async for chunk in up.content.iter_any():
-                await out.write(chunk)
-            with contextlib.suppress(ConnectionError):  # the agent hung up after the last event
-                await out.write_eof()
-            return out
+        async def _forward(self, request: web.Request) -> web.StreamResponse:
+            if request.method == "POST":
+                self.seen.append((request.path, await request.read()))
+            return await super()._forward(request)
 
-    def start(self) -> None:
-        threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True).start()
-        self._ready.wait(10)
-
-    async def _serve(self) -> None:
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self._forward)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self._ready.set()
-        await asyncio.Event().wait()
+    return CaptureProxy(upstream)
 
 
 def scrubbed(body: bytes, home: Path) -> dict[str, Any]:
@@ -94,19 +61,15 @@ def scrubbed(body: bytes, home: Path) -> dict[str, Any]:
     return doc
 
 
-def record(agent: str, family: str, serve: Any, emulator: Any, proxy: CaptureProxy, work: Path) -> Path:
+def record(agent: str, family: str, serve: Any, emulator: Any, proxy: Any, work: Path) -> Path:
     from tests.e2e.agent_drivers import DRIVERS
     from tests.e2e.agents_harness import AgentHome, run_setup
 
     driver = DRIVERS[agent]
     cell = driver.cell(family)
     home = AgentHome.create(work / agent)
-    driver_setup = driver.setup_args
-    driver.setup_args = lambda c: [*driver_setup(c), "--port", str(proxy.port)]  # type: ignore[method-assign]
-    try:
-        printed = run_setup(driver.setup_args(cell), home, serve, emulator)
-    finally:
-        del driver.setup_args
+    port = proxy.url.rsplit(":", 1)[1]  # the agent talks to the proxy, which talks to the gateway
+    printed = run_setup([*driver.setup_args(cell), "--port", port], home, serve, emulator)
     mark = len(proxy.seen)
     run = driver.run(driver.command(home, cell, printed), home, serve)
     bodies = [b for path, b in proxy.seen[mark:] if path.startswith("/v1/") and b.startswith(b"{")]
@@ -139,10 +102,9 @@ def main() -> None:
         work = Path(tmp)
         serve = start_serve(emu.url, emu.token, work / "serve-home")
         try:
-            proxy = CaptureProxy(serve.url)
-            proxy.start()
-            for agent in names:
-                record(agent, AGENTS[agent][0], serve, control, proxy, work)
+            with capture_proxy(serve.url) as proxy:
+                for agent in names:
+                    record(agent, AGENTS[agent][0], serve, control, proxy, work)
         finally:
             serve.stop()
             emu.stop()
