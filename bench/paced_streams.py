@@ -285,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=1)
     parser.add_argument("--smoke", action="store_true", help="a few streams, every path (no timing)")
     parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--before", type=Path, default=None, help="another checkout's src/ (target 'before')")
     args = parser.parse_args(argv)
     if args.smoke:
         args.rates, args.streams, args.seconds = "50", "4", 1.0
@@ -302,6 +303,7 @@ def main(argv: list[str] | None = None) -> int:
             "direct": lambda: Target("direct", upstream),
             "floor": lambda: start_floor(upstream, log_dir),
             "brickgate": lambda: start_brickgate(upstream, log_dir),
+            "before": lambda: start_brickgate(upstream, log_dir, name="before", src=args.before),
         }
         targets = []
         for name in args.targets.split(","):

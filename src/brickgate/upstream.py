@@ -262,7 +262,7 @@ class Upstream:
         connect_timeout: float = 10.0,
         read_timeout: float = 300.0,
         retry: RetryPolicy | None = None,
-        max_connections: int = 512,
+        max_connections: int = 1024,  # as many as `serve` admits clients: stream 513 waited for one to end
         refresh_auth: RefreshFn | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
