@@ -173,7 +173,9 @@ def run(args: argparse.Namespace, out_dir: Path) -> dict[str, Any]:
                 row["translated"] = w.translated
                 row["orjson_us"] = orjson_reference(w.body, log_dir)
                 calls = calls_for(targets, w)
-                row["paired"] = paired_cell(calls, args.rounds, args.paired_seconds)
+                # a 1 MB round through LiteLLM takes ~0.5 s: bigger bodies get more time for their rounds
+                seconds = args.paired_seconds * max(1.0, len(w.body) / (200 * KB))
+                row["paired"] = paired_cell(calls, args.rounds, seconds)
                 order = [t for t in targets if not t.direct]
                 random.shuffle(order)
                 for t in order:
