@@ -235,11 +235,11 @@ class InferenceRoute:
         send: Send,
         ex: Exchange,
         headers: dict[str, str] | None,
-        raw: bytes | None = None,
+        raw_body: bytes | None = None,
     ) -> None:
         stream = body.get("stream") is True
         relay = await self.gateway.workspace._relay(
-            model, self.api, body, stream=stream, headers=headers, raw=raw
+            model, self.api, body, stream=stream, headers=headers, raw=raw_body
         )
         if not stream:
             raw = await relay.read()
