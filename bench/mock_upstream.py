@@ -194,10 +194,12 @@ class MockConnection(asyncio.Protocol):
             self._serve_buffered()
 
 
-async def serve(host: str, port: int, extra_endpoints: int) -> None:
+async def serve(
+    host: str, port: int, extra_endpoints: int, connection: type[MockConnection] = MockConnection
+) -> None:
     answers = Answers(listing_body(extra_endpoints))
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: MockConnection(answers), host, port, backlog=4096)
+    server = await loop.create_server(lambda: connection(answers), host, port, backlog=4096)
     bound = server.sockets[0].getsockname()[1]
     print(f"listening http://{host}:{bound}", flush=True)
     stop = asyncio.Event()

@@ -15,18 +15,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import re
-import signal
 import time
 
 from bench.fixtures import Api, stream_events, word
 from bench.mock_upstream import (
     _SSE_HEAD,
-    Answers,
     MockConnection,
     api_of,
     framed,
-    listing_body,
     parse_request,
+    serve,
 )
 
 _RATE_RE = re.compile(rb"bench-rate=(\d+)")
@@ -80,18 +78,6 @@ class PacedConnection(MockConnection):
         self._serve_buffered()
 
 
-async def serve(host: str, port: int) -> None:
-    answers = Answers(listing_body())
-    loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: PacedConnection(answers), host, port, backlog=4096)
-    print(f"listening http://{host}:{server.sockets[0].getsockname()[1]}", flush=True)
-    stop = asyncio.Event()
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, stop.set)
-    async with server:
-        await stop.wait()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -99,7 +85,7 @@ def main() -> None:
     args = parser.parse_args()
     import uvloop
 
-    uvloop.run(serve(args.host, args.port))
+    uvloop.run(serve(args.host, args.port, 0, PacedConnection))
 
 
 if __name__ == "__main__":
