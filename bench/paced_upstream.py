@@ -23,7 +23,6 @@ from bench.mock_upstream import (
     MockConnection,
     api_of,
     framed,
-    parse_request,
     serve,
 )
 
@@ -43,27 +42,20 @@ def paced_events(api: Api, n: int) -> tuple[list[bytes], list[bytes], list[bytes
 class PacedConnection(MockConnection):
     """The mock's connection, answering a request that asks for pacing at model speed."""
 
-    def _serve_buffered(self) -> None:
-        while not self.pacing and self.transport is not None:
-            request = parse_request(self.buf)
-            if request is None:
-                return
-            method, path, body = request
-            rate = _RATE_RE.search(body)
-            api = api_of(path) if method == b"POST" else None
-            if rate is None or api is None:
-                answer = self.answers.for_request(method, path, body)
-                self.transport.write(answer if isinstance(answer, bytes) else b"".join(answer))
-                continue
-            ttft, events = _TTFT_RE.search(body), _EVENTS_RE.search(body)
-            head, deltas, tail = paced_events(api, int(events.group(1)) if events else 32)
-            self.pacing = True
-            self.transport.write(_SSE_HEAD)
-            gap = 1 / int(rate.group(1))
-            delay = int(ttft.group(1)) / 1000 if ttft else 0.0
-            loop = asyncio.get_running_loop()
-            loop.call_later(delay, self._write, b"".join(framed(e) for e in head), deltas, tail, 0, gap)
+    def _answer(self, method: bytes, path: bytes, body: bytes) -> None:
+        rate = _RATE_RE.search(body)
+        api = api_of(path) if method == b"POST" else None
+        if rate is None or api is None or self.transport is None:
+            super()._answer(method, path, body)
             return
+        ttft, events = _TTFT_RE.search(body), _EVENTS_RE.search(body)
+        head, deltas, tail = paced_events(api, int(events.group(1)) if events else 32)
+        self.pacing = True
+        self.transport.write(_SSE_HEAD)
+        gap = 1 / int(rate.group(1))
+        delay = int(ttft.group(1)) / 1000 if ttft else 0.0
+        loop = asyncio.get_running_loop()
+        loop.call_later(delay, self._write, b"".join(framed(e) for e in head), deltas, tail, 0, gap)
 
     def _write(self, before: bytes, deltas: list[bytes], tail: list[bytes], i: int, gap: float) -> None:
         if self.transport is None:
