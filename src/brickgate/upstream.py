@@ -288,9 +288,11 @@ class Upstream:
         stream: bool = False,
         extra_headers: Mapping[str, str] | None = None,
         on_retry: OnRetry | None = None,
+        encoded: bytes | None = None,
     ) -> UpstreamResponse:
-        """POST ``body`` (JSON) to ``path``: the 2xx answer, unread; any other outcome raises."""
-        data = body if isinstance(body, bytes) else orjson.dumps(body)
+        """POST ``body`` (JSON) to ``path``: the 2xx answer, unread; any other outcome raises. ``encoded``:
+        ``body`` already encoded (sent as it is; ``body`` still explains errors)."""
+        data = encoded or (body if isinstance(body, bytes) else orjson.dumps(body))
         headers = {
             "Content-Type": "application/json",
             "Accept": "text/event-stream" if stream else "application/json",

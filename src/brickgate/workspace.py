@@ -264,20 +264,19 @@ class Workspace:
         with an adaptive repair when the upstream names a field it refuses (remembered for the endpoint)."""
         repairs = tuple(repaired.applied)
         body = repaired.body
-        payload: dict[str, Any] | bytes = body if repaired.raw is None else repaired.raw  # sent upstream
         if headers is None or HEADER not in headers:  # every request says who sent it
             headers = {**(headers or {}), HEADER: self._request_tags.library_header}
         for refusal in self._memory.refusals(model.id, api):
             if (fixed := repair_after_rejection(body, 400, refusal, api)) is not None:
                 body, repairs = fixed.body, repairs + fixed.applied
-                payload = body
         adapted: str | None = None  # the refusal this request was repaired for
         while True:
             surface = self._surfaces.current(model)
             try:
                 path = upstream_path(surface, api)
+                encoded = repaired.raw if body is repaired.body else None  # the caller's bytes, if unchanged
                 resp = await self._upstream.post(
-                    path, payload, stream=stream, extra_headers=headers, on_retry=on_retry
+                    path, body, stream=stream, extra_headers=headers, on_retry=on_retry, encoded=encoded
                 )
             except CredentialsRejected as exc:
                 if isinstance(self.credentials, Credentials):  # say where they came from, and the fix there
@@ -292,7 +291,7 @@ class Workspace:
                     fixed = repair_after_rejection(body, exc.status, detail, api)
                     if fixed is not None:
                         adapted = detail
-                        body = payload = fixed.body
+                        body = fixed.body
                         repairs += tuple(fixed.applied)
                         continue
                 raise

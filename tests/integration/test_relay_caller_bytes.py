@@ -20,7 +20,8 @@ CACHED_SYSTEM = [{"type": "text", "text": "Be brief.", "cache_control": {"type":
 
 
 def relay_sending(emulator: EmulatorControl, raw: bytes) -> tuple[bytes | Mapping[str, Any], bytes]:
-    """What the fast path handed to the upstream client for ``raw``, and the answer it relayed."""
+    """What the fast path had the upstream client send for ``raw`` (the bytes, when it passed them on),
+    and the answer it relayed."""
     ws = Workspace(credentials=Credentials.pat(emulator.url, emulator.token), persist=False)
     sent: list[bytes | Mapping[str, Any]] = []
 
@@ -29,7 +30,7 @@ def relay_sending(emulator: EmulatorControl, raw: bytes) -> tuple[bytes | Mappin
         post = upstream.post
 
         async def spy(path: str, body: bytes | Mapping[str, Any], **options: Any) -> Any:
-            sent.append(body)
+            sent.append(options.get("encoded") or body)
             return await post(path, body, **options)
 
         upstream.post = spy  # type: ignore[method-assign]
