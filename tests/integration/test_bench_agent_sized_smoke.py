@@ -13,7 +13,7 @@ import pytest
 from bench.agent_bodies import RECORDINGS, agent_body, encoded
 
 REPO = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.timeout(600)
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(600)]
 
 
 def run_bench(module: str, out: Path) -> subprocess.CompletedProcess[str]:
