@@ -29,7 +29,14 @@ from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResu
 from brickgate.quirks import Repaired, RepairMemory, repair_after_rejection, repair_request, stream_repair
 from brickgate.relay import RawRelay, renamed_model
 from brickgate.request_tags import CONFIG_TABLE, HEADER, RequestTags, configured_tags
-from brickgate.routing import Surface, SurfaceChooser, SurfaceSetting, is_gateway_absent, upstream_path
+from brickgate.routing import (
+    Surface,
+    SurfaceChooser,
+    SurfaceSetting,
+    is_gateway_absent,
+    renamed_body,
+    upstream_path,
+)
 from brickgate.upstream import OnRetry, RetryPolicy, Upstream, UpstreamResponse
 from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
@@ -241,8 +248,8 @@ class Workspace:
         """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw.
         ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``). ``raw``: the body's
         bytes as the caller sent them, sent on (model renamed) when no repair changed the body."""
-        repaired = repair_request({**body, "model": model.id}, model, api, self._memory)
-        if raw is not None and not repaired.applied:
+        repaired = repair_request(renamed_body(body, api, model.id), model, api, self._memory)
+        if raw is not None and not repaired.applied and repaired.body.get("model") == model.id:
             repaired = replace(repaired, raw=renamed_model(raw, body.get("model"), model.id))
         resp, surface, repairs = await self._send(
             model, api, repaired, stream=stream, on_retry=on_retry, headers=headers
@@ -273,10 +280,14 @@ class Workspace:
         while True:
             surface = self._surfaces.current(model)
             try:
-                path = upstream_path(surface, api)
                 encoded = repaired.raw if body is repaired.body else None  # the caller's bytes, if unchanged
                 resp = await self._upstream.post(
-                    path, body, stream=stream, extra_headers=headers, on_retry=on_retry, encoded=encoded
+                    upstream_path(surface, api, model.id, stream=stream),
+                    body,
+                    stream=stream,
+                    extra_headers=headers,
+                    on_retry=on_retry,
+                    encoded=encoded,
                 )
             except CredentialsRejected as exc:
                 if isinstance(self.credentials, Credentials):  # say where they came from, and the fix there
