@@ -178,18 +178,21 @@ class MockConnection(asyncio.Protocol):
             request = parse_request(self.buf)
             if request is None:
                 return
-            method, path, body = request
-            answer = self.answers.for_request(method, path, body)
-            if isinstance(answer, bytes):
-                self.transport.write(answer)
-                continue
-            gap = _GAP_RE.search(body)
-            if gap and int(gap.group(1)) > 0:
-                self.pacing = True
-                self._write_paced(list(answer), int(gap.group(1)) / 1000)
-                return
-            for piece in answer:  # one write per event, as a model server does
-                self.transport.write(piece)
+            self._answer(*request)
+
+    def _answer(self, method: bytes, path: bytes, body: bytes) -> None:
+        assert self.transport is not None
+        answer = self.answers.for_request(method, path, body)
+        if isinstance(answer, bytes):
+            self.transport.write(answer)
+            return
+        gap = _GAP_RE.search(body)
+        if gap and int(gap.group(1)) > 0:
+            self.pacing = True
+            self._write_paced(list(answer), int(gap.group(1)) / 1000)
+            return
+        for piece in answer:  # one write per event, as a model server does
+            self.transport.write(piece)
 
     def _write_paced(self, pieces: list[bytes], gap: float) -> None:
         if self.transport is None:
@@ -202,10 +205,12 @@ class MockConnection(asyncio.Protocol):
             self._serve_buffered()
 
 
-async def serve(host: str, port: int, extra_endpoints: int) -> None:
+async def serve(
+    host: str, port: int, extra_endpoints: int, connection: type[MockConnection] = MockConnection
+) -> None:
     answers = Answers(listing_body(extra_endpoints))
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(lambda: MockConnection(answers), host, port, backlog=4096)
+    server = await loop.create_server(lambda: connection(answers), host, port, backlog=4096)
     bound = server.sockets[0].getsockname()[1]
     print(f"listening http://{host}:{bound}", flush=True)
     stop = asyncio.Event()

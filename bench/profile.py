@@ -18,9 +18,10 @@ import threading
 from pathlib import Path
 
 from bench import load
+from bench.agent_sized import AgentWorkload, calls_for, named_workload
 from bench.gateway_suite import call_for, run_async
 from bench.targets import bench_cache, start_brickgate, start_mock
-from bench.workloads import workload
+from bench.workloads import WORKLOADS, Workload, workload
 
 PY_SPY_VERSION = "0.4.3"
 
@@ -33,6 +34,13 @@ def ensure_py_spy() -> Path:
         pip = [str(venv / "bin" / "pip"), "install", "--quiet", f"py-spy=={PY_SPY_VERSION}"]
         subprocess.run(pip, check=True)
     return exe
+
+
+def find_workload(name: str) -> Workload | AgentWorkload:
+    """A workload of bench/workloads.py, or an agent-sized one by its name (``claude-code-200k``)."""
+    if any(w.name == name for w in WORKLOADS):
+        return workload(name)
+    return named_workload(name)
 
 
 def top_functions(collapsed: str, limit: int = 25) -> str:
@@ -67,7 +75,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--out", type=Path, default=None, help="where to keep the collapsed stacks")
     args = parser.parse_args()
-    w = workload(args.workload)
+    w = find_workload(args.workload)
     py_spy = ensure_py_spy()
     log_dir = Path(tempfile.mkdtemp(prefix="bench-profile-"))
     out = args.out or log_dir / f"{w.name}.collapsed"
@@ -76,7 +84,7 @@ def main() -> None:
         stack.callback(mock.stop)
         target = start_brickgate(mock, log_dir)
         stack.callback(target.server.stop)
-        call = call_for(target, w)
+        call = call_for(target, w) if isinstance(w, Workload) else calls_for([target], w)[target.name]
         run_async(load.closed_loop(call, 4, 0.5))  # warm
         record = [str(py_spy), "record", "--pid", str(target.server.pid), "--rate", "500", "--format", "raw"]
         record += ["--duration", str(int(args.seconds) + 1), "--output", str(out), "--nonblocking"]

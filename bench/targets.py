@@ -75,8 +75,11 @@ def brickgate_env(upstream_url: str, home: Path, token: str = UPSTREAM_TOKEN) ->
     )
 
 
-def start_brickgate(mock: Server, log_dir: Path, *, quiet: bool = False) -> Target:
-    """`brickgate serve` as users run it (access log on), pinned to the gateway CPU."""
+def start_brickgate(
+    mock: Server, log_dir: Path, *, quiet: bool = False, name: str = "brickgate", src: Path | None = None
+) -> Target:
+    """`brickgate serve` as users run it (access log on), pinned to the gateway CPU. ``src``: another
+    checkout's src/ to run instead (a before/after comparison in one run)."""
     port = free_port()
     cmd = [
         sys.executable,
@@ -90,16 +93,18 @@ def start_brickgate(mock: Server, log_dir: Path, *, quiet: bool = False) -> Targ
     ]
     if quiet:
         cmd.append("--quiet")
-    env = brickgate_env(mock.url, log_dir / "brickgate-home")
+    env = brickgate_env(mock.url, log_dir / f"{name}-home")
+    if src is not None:
+        env["PYTHONPATH"] = f"{src}:{env['PYTHONPATH']}"
     server = start(
-        "brickgate",
+        name,
         cmd,
         cpu=GATEWAY_CPU,
         log_dir=log_dir,
         env=env,
         ready_url=f"http://127.0.0.1:{port}/health",
     )
-    return Target("brickgate", server)
+    return Target(name, server)
 
 
 def bench_cache() -> Path:

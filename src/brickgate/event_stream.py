@@ -78,7 +78,7 @@ class EventStream:
         surface: Surface,
         repairs: Sequence[str],
         repair: StreamRepair,
-        prompt_chars: int,
+        prompt_chars: int | Callable[[], int],  # a callable is only called when usage must be estimated
         on_close: Callable[[EventStream, BaseException | None], None] | None = None,
     ) -> None:
         self.model = model
@@ -166,7 +166,9 @@ class EventStream:
             self.usage_estimated = True
             usage = UsageReport(
                 usage=Usage(
-                    input_tokens=estimate_tokens(self._prompt_chars),
+                    input_tokens=estimate_tokens(
+                        self._prompt_chars() if callable(self._prompt_chars) else self._prompt_chars
+                    ),
                     output_tokens=estimate_tokens(self._out_chars),
                 )
             )

@@ -262,7 +262,7 @@ class Upstream:
         connect_timeout: float = 10.0,
         read_timeout: float = 300.0,
         retry: RetryPolicy | None = None,
-        max_connections: int = 512,
+        max_connections: int = 1024,  # as many as `serve` admits clients: stream 513 waited for one to end
         refresh_auth: RefreshFn | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
@@ -288,9 +288,11 @@ class Upstream:
         stream: bool = False,
         extra_headers: Mapping[str, str] | None = None,
         on_retry: OnRetry | None = None,
+        encoded: bytes | None = None,
     ) -> UpstreamResponse:
-        """POST ``body`` (JSON) to ``path``: the 2xx answer, unread; any other outcome raises."""
-        data = body if isinstance(body, bytes) else orjson.dumps(body)
+        """POST ``body`` (JSON) to ``path``: the 2xx answer, unread; any other outcome raises. ``encoded``:
+        ``body`` already encoded (sent as it is; ``body`` still explains errors)."""
+        data = encoded or (body if isinstance(body, bytes) else orjson.dumps(body))
         headers = {
             "Content-Type": "application/json",
             "Accept": "text/event-stream" if stream else "application/json",

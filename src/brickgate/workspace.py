@@ -13,6 +13,7 @@ The gateway drives the same pipeline; its same-API fast path is ``_relay`` (inte
 from __future__ import annotations
 
 import asyncio
+import functools
 import threading
 from collections.abc import AsyncIterator, Coroutine, Generator, Iterator, Mapping
 from dataclasses import replace
@@ -26,7 +27,7 @@ from brickgate.event_stream import Completion, EventStream
 from brickgate.ledger.library import recorded
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
 from brickgate.quirks import Repaired, RepairMemory, repair_after_rejection, repair_request, stream_repair
-from brickgate.relay import RawRelay
+from brickgate.relay import RawRelay, renamed_model
 from brickgate.request_tags import CONFIG_TABLE, HEADER, RequestTags, configured_tags
 from brickgate.routing import (
     Route,
@@ -246,7 +247,7 @@ class Workspace:
             surface=route.surface,
             repairs=repairs,
             repair=stream_repair(m, route.api, self._memory),
-            prompt_chars=_prompt_chars(req),
+            prompt_chars=functools.partial(_prompt_chars, req),  # an estimate, rarely needed: not per request
         )
         events.keep_response = keep_response
         return events
@@ -260,10 +261,14 @@ class Workspace:
         stream: bool,
         on_retry: OnRetry | None = None,
         headers: Mapping[str, str] | None = None,
+        raw: bytes | None = None,
     ) -> RawRelay:
         """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw.
-        ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``)."""
+        ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``). ``raw``: the body's
+        bytes as the caller sent them, sent on (model renamed) when no repair changed the body."""
         repaired = repair_request(renamed_body(body, api, model.id), model, api, self._memory)
+        if raw is not None and not repaired.applied and repaired.body.get("model") == model.id:
+            repaired = replace(repaired, raw=renamed_model(raw, body.get("model"), model.id))
         route = self._route(model, pin=api)
         resp, route, repairs = await self._send(
             model, route, repaired, stream=stream, on_retry=on_retry, headers=headers
@@ -295,12 +300,14 @@ class Workspace:
         adapted: list[str] = []  # the refusals this request was repaired for
         while True:
             try:
+                encoded = repaired.raw if body is repaired.body else None  # the caller's bytes, if unchanged
                 resp = await self._upstream.post(
                     route.path(model.id, stream=stream),
                     body,
                     stream=stream,
                     extra_headers=headers,
                     on_retry=on_retry,
+                    encoded=encoded,
                 )
             except CredentialsRejected as exc:
                 if isinstance(self.credentials, Credentials):  # say where they came from, and the fix there

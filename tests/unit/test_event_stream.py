@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 import orjson
@@ -32,7 +33,9 @@ RESPONSES_STREAM = sse(
 )
 
 
-async def opened(pieces: list[bytes], api: Api = "chat") -> tuple[EventStream, UpstreamResponse]:
+async def opened(
+    pieces: list[bytes], api: Api = "chat", prompt_chars: int | Callable[[], int] = 10
+) -> tuple[EventStream, UpstreamResponse]:
     model = LLAMA if api == "chat" else GPT
     resp = await upstream_over(answering(ScriptedResponse(200, pieces))).post("/x", {}, stream=True)
     events = EventStream(
@@ -43,7 +46,7 @@ async def opened(pieces: list[bytes], api: Api = "chat") -> tuple[EventStream, U
         surface="serving-endpoints",
         repairs=(),
         repair=stream_repair(model, api),
-        prompt_chars=10,
+        prompt_chars=prompt_chars,
     )
     return events, resp
 
@@ -93,3 +96,22 @@ def test_aclose_lets_go_of_the_upstream_answer_mid_stream() -> None:
 
     first, closed = asyncio.run(go())
     assert first and closed
+
+
+@pytest.mark.parametrize("reports_usage", [True, False])
+def test_the_prompt_is_measured_only_when_the_upstream_reports_no_usage(reports_usage: bool) -> None:
+    measured: list[int] = []
+
+    def prompt_chars() -> int:  # walks the whole request: an agent's history, on every request otherwise
+        measured.append(1)
+        return 400
+
+    stream = CHAT_STREAM if reports_usage else CHAT_STREAM.replace(b',"usage":{"prompt_tokens":3,', b',"x":{')
+
+    async def go() -> list[StreamEvent]:
+        events, _ = await opened([stream], prompt_chars=prompt_chars)
+        return [e async for e in events]
+
+    usage = [e.usage for e in asyncio.run(go()) if isinstance(e, UsageReport)]
+    assert len(measured) == (0 if reports_usage else 1)
+    assert usage[-1].input_tokens == (3 if reports_usage else 100)

@@ -94,3 +94,16 @@ def test_no_answer_within_the_read_timeout_is_a_504_and_not_retried() -> None:
         post(upstream_over(transport, read_timeout=7))
     assert caught.value.status == 504 and "within 7 s" in caught.value.message
     assert len(transport.sent) == 1
+
+
+def test_the_upstream_pool_holds_a_stream_for_every_client_the_gateway_admits() -> None:
+    """A smaller pool made streams past it wait for another to end (bench/paced_streams.py, 1,000 open)."""
+    from brickgate.gateway.connection_limits import ConnectionLimits
+    from brickgate.upstream import AiohttpTransport
+
+    async def no_auth() -> dict[str, str]:
+        return {}
+
+    transport = Upstream("http://127.0.0.1:9", no_auth).transport
+    assert isinstance(transport, AiohttpTransport)
+    assert transport._max_connections >= ConnectionLimits().max_connections

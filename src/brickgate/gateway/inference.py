@@ -118,6 +118,13 @@ class Exchange:
 
 async def parse_request(gateway: Gateway, scope: Scope, receive: Receive, api: Api) -> dict[str, Any]:
     """Authorize, read, parse and shape-check the JSON body; ``Rejected`` with the local error otherwise."""
+    return (await read_request(gateway, scope, receive, api))[0]
+
+
+async def read_request(
+    gateway: Gateway, scope: Scope, receive: Receive, api: Api
+) -> tuple[dict[str, Any], bytes]:
+    """``parse_request``, and the body's bytes as they came (the fast path may send them on)."""
     if not is_authorized(scope, gateway.api_key):
         raise Rejected(unauthorized())
     try:
@@ -141,7 +148,7 @@ async def parse_request(gateway: Gateway, scope: Scope, receive: Receive, api: A
     problem = shape_problem(body, api)
     if problem is not None:
         raise Rejected(GatewayError(400, f"Malformed request: {problem}", "invalid_request"))
-    return body
+    return body, raw
 
 
 async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
@@ -213,10 +220,10 @@ class InferenceRoute:
         self, scope: Scope, receive: Receive, send: Send, ex: Exchange
     ) -> Coroutine[Any, Any, None]:
         """Read and check the request; the work that answers it (run until the client hangs up)."""
-        body = await parse_request(self.gateway, scope, receive, self.api)
+        body, raw = await read_request(self.gateway, scope, receive, self.api)
         model = await resolve_model(self.gateway, body)
         name, stream = str(body["model"]), body.get("stream") is True
-        return self.answer(scope, model, body, send, ex, name=name, stream=stream)
+        return self.answer(scope, model, body, send, ex, name=name, stream=stream, raw=raw)
 
     async def answer(
         self,
@@ -228,9 +235,11 @@ class InferenceRoute:
         *,
         name: str,
         stream: bool,
+        raw: bytes | None = None,
     ) -> None:
         """Relay when the model declares the caller's API, else translate to its best declared one; once
-        more if the AI Gateway turned out to be missing and the classic surface wants another API."""
+        more if the AI Gateway turned out to be missing and the classic surface wants another API. ``raw``:
+        ``body`` as the caller sent it (the fast path sends it on when no repair changes it)."""
         ex.model = model.id
         for attempt in (1, 2):
             upstream = self.gateway.workspace._route(model, self.api).api
@@ -238,7 +247,7 @@ class InferenceRoute:
             headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast")
             try:
                 if ex.route == "fast":
-                    return await self._relay(model, body, send, ex, headers, stream)
+                    return await self._relay(model, body, send, ex, headers, stream, raw)
                 return await self._translate(model, upstream, body, send, ex, name, stream, headers)
             except SurfaceLost:
                 if attempt == 2:
@@ -258,8 +267,11 @@ class InferenceRoute:
         ex: Exchange,
         headers: dict[str, str] | None,
         stream: bool,
+        raw_body: bytes | None = None,
     ) -> None:
-        relay = await self.gateway.workspace._relay(model, self.api, body, stream=stream, headers=headers)
+        relay = await self.gateway.workspace._relay(
+            model, self.api, body, stream=stream, headers=headers, raw=raw_body
+        )
         if not stream:
             raw = await relay.read()
             ex.status, ex.usage = 200, relay.usage

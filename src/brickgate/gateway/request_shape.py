@@ -37,19 +37,24 @@ def shape_problem(body: Mapping[str, Any], api: Api) -> str | None:
 
 
 def nesting_depth(value: Any) -> int:
-    """Depth of nested arrays and objects (a scalar is 0), without recursion."""
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 0)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
-        if children is None:
-            continue
-        deepest = max(deepest, depth + 1)
-        if deepest > MAX_NESTING:
-            return deepest
-        stack.extend((child, depth + 1) for child in children)
-    return deepest
+    """Depth of nested arrays and objects (a scalar is 0), without recursion. One level at a time, keeping
+    only containers: an agent's 200 KB body has thousands of string leaves, and a tuple per leaf cost as
+    much as parsing the body (bench/README.md, agent-sized requests)."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_NESTING:
+            return depth
+        deeper: list[Any] = []
+        for item in level:
+            children = item.values() if item.__class__ is dict else item
+            deeper += [child for child in children if child.__class__ in _CONTAINERS]
+        level = deeper
+    return depth
+
+
+_CONTAINERS = frozenset((dict, list))  # what orjson.loads makes; exact classes: one set lookup per value
 
 
 def _is_one_of(value: Any, expected: tuple[type, ...]) -> bool:

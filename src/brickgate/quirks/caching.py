@@ -18,18 +18,29 @@ _UNMARKABLE_BLOCKS = ("thinking", "redacted_thinking")
 
 
 def _tree_has_cache_control(node: Any) -> bool:
-    if isinstance(node, dict):
-        return "cache_control" in node or any(
-            _tree_has_cache_control(node[k]) for k in ("content", "function") if k in node
-        )
+    """Any ``cache_control`` in ``node``'s content tree (no generators: this runs over whole histories)."""
     if isinstance(node, list):
-        return any(_tree_has_cache_control(item) for item in node)
-    return False
+        return any(map(_tree_has_cache_control, node))
+    if not isinstance(node, dict):
+        return False
+    if "cache_control" in node:
+        return True
+    content, function = node.get("content"), node.get("function")
+    return (isinstance(content, (list, dict)) and _tree_has_cache_control(content)) or (
+        isinstance(function, dict) and _tree_has_cache_control(function)
+    )
 
 
 def caller_set_cache_control(body: JSON) -> bool:
-    """True when the caller placed any ``cache_control`` (messages, system or tools): theirs wins."""
-    return any(_tree_has_cache_control(body.get(k)) for k in ("messages", "system", "tools"))
+    """True when the caller placed any ``cache_control`` (system, tools or messages): theirs wins. Agents
+    mark the system prompt and the latest turns, so those are looked at first (a long history is walked
+    only when nothing is marked)."""
+    if _tree_has_cache_control(body.get("system")) or _tree_has_cache_control(body.get("tools")):
+        return True
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return _tree_has_cache_control(messages)
+    return any(_tree_has_cache_control(message) for message in reversed(messages))
 
 
 def _marked_content(content: Any) -> Any:
@@ -144,7 +155,7 @@ def strip_cache_control(body: JSON) -> JSON:
     """
     out = body
     for key in ("messages", "system", "tools"):
-        if key in body:
+        if key in body and _tree_has_cache_control(body[key]):  # looking is cheaper than rebuilding
             cleaned = _without_cache_control(body[key])
             if cleaned is not body[key]:
                 out = {**out, key: cleaned}

@@ -21,7 +21,8 @@ NO_OUTPUT_PLACEHOLDER = "(no output)"
 
 
 def _is_blank_text(value: Any) -> bool:
-    return isinstance(value, str) and not value.strip()
+    # not value.strip(): that copies every tool output ending in a newline, the whole history per request
+    return isinstance(value, str) and (not value or value.isspace())
 
 
 def _is_blank_text_part(part: Any) -> bool:

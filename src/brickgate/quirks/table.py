@@ -60,6 +60,7 @@ class Repaired:
 
     body: JSON
     applied: tuple[str, ...] = ()
+    raw: bytes | None = None  # ``body`` already encoded (the caller's own bytes, when no repair changed them)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

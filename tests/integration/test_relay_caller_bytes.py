@@ -1,0 +1,71 @@
+"""The same-API fast path sends the caller's own bytes upstream (model renamed) when no repair changed the
+body, and an encoded body when one did; the emulator answers both (issue 17: an agent's 200 KB body is
+not encoded a second time)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+import pytest
+
+from brickgate.auth import Credentials
+from brickgate.emulator.control_client import EmulatorControl
+from brickgate.workspace import Workspace
+
+CLAUDE = "databricks-claude-sonnet-4-5"
+CACHED_SYSTEM = [{"type": "text", "text": "Be brief.", "cache_control": {"type": "ephemeral"}}]
+
+
+def relay_sending(emulator: EmulatorControl, raw: bytes) -> tuple[bytes | Mapping[str, Any], bytes]:
+    """What the fast path had the upstream client send for ``raw`` (the bytes, when it passed them on),
+    and the answer it relayed."""
+    ws = Workspace(credentials=Credentials.pat(emulator.url, emulator.token), persist=False)
+    sent: list[bytes | Mapping[str, Any]] = []
+
+    async def go() -> bytes:
+        upstream = ws._upstream
+        post = upstream.post
+
+        async def spy(path: str, body: bytes | Mapping[str, Any], **options: Any) -> Any:
+            sent.append(options.get("encoded") or body)
+            return await post(path, body, **options)
+
+        upstream.post = spy  # type: ignore[method-assign]
+        try:
+            model = ws.model(CLAUDE)
+            relay = await ws._relay(model, "messages", orjson.loads(raw), stream=False, raw=raw)
+            return await relay.read()
+        finally:
+            await ws.aclose()
+
+    answer = asyncio.run(go())
+    return sent[0], answer
+
+
+@pytest.mark.parametrize("name", ["claude-sonnet-4-5", CLAUDE])
+def test_a_body_no_repair_changes_goes_upstream_as_the_caller_wrote_it(
+    emulator: EmulatorControl, name: str
+) -> None:
+    body = {"model": name, "max_tokens": 5, "system": CACHED_SYSTEM}
+    body["messages"] = [{"role": "user", "content": "caf\u00e9?"}]
+    raw = orjson.dumps(body, option=orjson.OPT_INDENT_2)  # spacing orjson would not write by default
+
+    sent, answer = relay_sending(emulator, raw)
+
+    renamed = raw.replace(f'"model": "{name}"'.encode(), f'"model":"{CLAUDE}"'.encode())
+    assert sent == (raw if name == CLAUDE else renamed)
+    assert orjson.loads(answer)["type"] == "message"
+    assert emulator.requests()[-1]["body"]["model"] == CLAUDE
+
+
+def test_a_repaired_body_is_encoded_from_the_repair(emulator: EmulatorControl) -> None:
+    body = {"model": CLAUDE, "max_tokens": 5, "system": "Be brief."}  # no cache_control: breakpoints added
+    body["messages"] = [{"role": "user", "content": "hi"}]
+
+    sent, answer = relay_sending(emulator, orjson.dumps(body, option=orjson.OPT_INDENT_2))
+
+    assert isinstance(sent, dict) and sent["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert orjson.loads(answer)["type"] == "message"
