@@ -5,11 +5,14 @@ of the answer per upstream API, the Model field that calls for it (its family ro
 overrides it), and the upstream error text that names it (so a model no row knows yet gets the same fix on
 an adaptive retry, quirks/rejection.py). Rows run in table order. ``relay_only`` answer repairs matter only
 where the upstream's bytes reach the caller (the same-API relay): translated paths decode the answer, and
-the decoder already copes (or needs what the repair would remove, such as reasoning signatures).
+the decoder already copes (or needs what the repair would remove, such as reasoning signatures). Where
+models of one family differ (reasoning knobs, refused sampling, Kimi's tool names), a row reads a per-model
+pattern table (``reasoning_knobs.py``, ``sampling.py``, ``by_model.py``) instead of a family flag.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -37,6 +40,7 @@ from brickgate.quirks.server_tools import drop_unserved_server_tools
 from brickgate.quirks.stream import ResponseRepair, StreamRepair
 from brickgate.wire.contract import Api
 
+log = logging.getLogger("brickgate.quirks")
 JSON = dict[str, Any]
 Repair = Callable[[JSON], JSON]
 
@@ -221,7 +225,10 @@ def repair_request(body: JSON, model: Model, api: Api, memory: RepairMemory | No
     ``memory`` is what the workspace learnt from earlier answers (none: a fresh one). ``applied`` names the
     repairs that changed something, e.g. ``("drop_stream_options",)``.
     """
-    return run_repairs(body, plan_for(model, api).request, memory, model)
+    repaired = run_repairs(body, plan_for(model, api).request, memory, model)
+    if repaired.applied and log.isEnabledFor(logging.DEBUG):  # `--debug` names every repair
+        log.debug("repairs for %s on %s: %s", model.id, api, ", ".join(repaired.applied))
+    return repaired
 
 
 def stream_repair(
