@@ -43,14 +43,17 @@ def setup(
         ),
     ] = None,
     max_output_tokens: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--max-output-tokens",
+            "--max-output",
             min=1,
             help="Most output tokens the agent asks any model for (capped at each model's own maximum); "
-            "Databricks refuses at once what its per-minute output limit cannot admit.",
+            "Databricks refuses at once what its per-minute output limit cannot admit. "
+            "Default: config.toml [setup] max_output_tokens, else 32000.",
+            show_default=False,
         ),
-    ] = 32_000,  # setup.common.DEFAULT_OUTPUT_LIMIT, not imported here: `--help` stays fast
+    ] = None,
     port: Annotated[
         int | None,
         typer.Option(
@@ -75,11 +78,14 @@ def setup(
     """Configure a coding agent to use the gateway."""
     from brickgate.catalog import Catalog
     from brickgate.setup import SetupChoices, agent_setup, check_agent
+    from brickgate.setup.common import configured_output_limit
 
-    choices = SetupChoices(output_limit=max_output_tokens, offline=offline, model=model, api=api)
+    catalog = Catalog(profile=ctx.obj.profile, host=ctx.obj.host)
+    limit = max_output_tokens or configured_output_limit(catalog.settings)
+    choices = SetupChoices(output_limit=limit, offline=offline, model=model, api=api)
     check_agent(agent, choices)
     address = _gateway(port, url, api_key or None)
-    models = Catalog(profile=ctx.obj.profile, host=ctx.obj.host).models()
+    models = catalog.models()
     plan = agent_setup(agent, models, address, choices)
     typer.echo("\n".join(_written(plan) if write else _printed(plan)))
 

@@ -14,16 +14,22 @@ from typing import Any
 from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.catalog.names import NameIndex
+from brickgate.catalog.settings import CatalogSettings
 from brickgate.errors import ConfigError
 from brickgate.setup.config_files import ConfigEdit
 
 KEY_ENV = "BRICKGATE_API_KEY"
 LOOPBACK_KEY = "brickgate"  # any key works on loopback; agents insist on sending one
 KEY_PLACEHOLDER = "<the key given to brickgate serve --api-key>"
+# The output cap written into agent configs, per model: min(the model's maximum, the limit), the limit
+# being `--max-output-tokens N`, else config.toml's `[setup] max_output_tokens = N`, else 32,000. Why:
 # Databricks reserves a request's max_tokens against the model's output-tokens-per-minute limit before
 # running it and refuses at once what cannot fit (research databricks-2026.md §3.1): an agent asking for
-# a model's full 128K output can be rate limited on its first request. 32K fits every tier seen.
+# a model's full 128K output can be rate limited on its first request. 32K fits every tier seen (the
+# lowest OTPM in §3.1 is 4,000: a workspace with such a model sets a lower limit, or that model's own
+# `max_output_tokens` in config.toml's [models."NAME"]).
 DEFAULT_OUTPUT_LIMIT = 32_000
+SETUP_TABLE = "setup"  # config.toml [setup]
 _NUMBERS = re.compile(r"\d+")
 
 
@@ -157,6 +163,18 @@ def by_api(models: Sequence[Model], choices: SetupChoices) -> dict[Api, list[Mod
     for model in models:
         grouped.setdefault(api_for(model, choices), []).append(model)
     return grouped
+
+
+def configured_output_limit(settings: CatalogSettings) -> int:
+    """The limit config.toml's ``[setup] max_output_tokens`` sets, else ``DEFAULT_OUTPUT_LIMIT``."""
+    table = (settings.model_extra or {}).get(SETUP_TABLE) or {}
+    value = table.get("max_output_tokens", DEFAULT_OUTPUT_LIMIT)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(
+            f"config.toml [{SETUP_TABLE}] max_output_tokens must be a positive whole number (got {value!r}).",
+            f"Write e.g. max_output_tokens = {DEFAULT_OUTPUT_LIMIT}, or remove the key.",
+        )
+    return value
 
 
 def output_limit(model: Model, choices: SetupChoices) -> int:
