@@ -21,12 +21,16 @@ Claude's manual ``thinking: {type: enabled, budget_tokens}`` (on Chat too: Claud
 | gpt-5, gpt-5-mini, gpt-5-nano         | effort   | minimal, low, medium, high      | [KAS]              |
 | gpt-5-2 and later, gpt-6              | effort   | none, low, medium, high, xhigh  | [KAS]              |
 | gemini-3-8-flash                      | effort   | low, medium, high               | [DIGEST]           |
+| gemini-3-5-flash-lite, 3-6-flash (*)  | effort   | minimal, low, medium, high      | [KAS]              |
+| gemini-2 (*)                          | effort   | low, medium, high               | ASSUMPTION         |
 | gemini (3.x)                          | effort   | minimal, low, medium, high      | [KAS]              |
 | glm                                   | effort   | low, high, max (`none` refused) | [DIGEST]; [KAS]    |
 | kimi-k3                               | effort   | none, low, high, max            | [KAS]; [HALO]      |
 | inkling                               | effort   | minimal … max                   | [KAS]              |
 | grok                                  | effort   | low … xhigh                     | [KAS]; [HALO]      |
 | gpt-oss                               | effort   | low, medium, high               | api §3.9           |
+
+(*) take the knob but show no reasoning (``visible=False``: doctor's reasoning probe expects none).
 
 A value the model lacks becomes the nearest one it has on the ladder none < minimal < low < medium < high <
 xhigh < max (a tie goes up: the caller asked for more than the lower one). A budget becomes the largest
@@ -65,6 +69,7 @@ class Knobs:
 
     style: Style
     efforts: tuple[str, ...]
+    visible: bool = True  # the reasoning comes back readable (or signed/encrypted) when asked for
 
 
 _ALL = EFFORT_LADDER
@@ -82,6 +87,9 @@ REASONING_KNOBS: ModelTable[Knobs] = ModelTable(
         (r"^gpt-5(-mini|-nano)?$", Knobs("effort", ("minimal", "low", "medium", "high"))),
         (r"^gpt-(5-[2-9]|6)(?!.*codex)", Knobs("effort", ("none", "low", "medium", "high", "xhigh"))),
         (r"gemini-3-8-flash", Knobs("effort", ("low", "medium", "high"))),
+        (r"gemini-3-(5-flash-lite|6-flash)", Knobs("effort", ("minimal", "low", "medium", "high"), False)),
+        # ASSUMPTION: no source shows Gemini 2.x thoughts on Databricks chat (the emulator sends none)
+        (r"gemini-2", Knobs("effort", ("low", "medium", "high"), False)),
         (r"gemini", Knobs("effort", ("minimal", "low", "medium", "high"))),
         (r"glm", Knobs("effort", ("low", "high", "max"))),
         (r"kimi-k3", Knobs("effort", ("none", "low", "high", "max"))),
