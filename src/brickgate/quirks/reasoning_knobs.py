@@ -57,9 +57,8 @@ EFFORT_LADDER = ("none", "minimal", "low", "medium", "high", "xhigh", "max")
 # thinking tokens an effort stands for on a budget model, and the effort a budget stands for
 EFFORT_BUDGET = {"minimal": 1024, "low": 2048, "medium": 8192, "high": 16384, "xhigh": 32000, "max": 64000}
 MIN_BUDGET = 1024  # Claude's smallest budget [KAS]
-ANSWER_ROOM = (
-    8192  # output tokens left for the answer when a budget is added to a chat body without max_tokens
-)
+# output tokens left for the answer when a budget is added to a chat body without max_tokens
+ANSWER_ROOM = 8192
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,9 +186,8 @@ def _claude_knobs(body: Mapping[str, Any], ask: Ask, knobs: Knobs, api: Api) -> 
     if not isinstance(limit, int) or isinstance(limit, bool):
         if api != "chat":
             return out
-        limit = (
-            ask.as_budget() + ANSWER_ROOM
-        )  # chat's default max_tokens (1,000 for Claude, §3.1) is too small
+        # chat's default max_tokens (1,000 for Claude, §3.1) leaves no room for a budget
+        limit = ask.as_budget() + ANSWER_ROOM
         out["max_tokens"] = limit
     budget = min(ask.as_budget(), limit - 1)
     if budget >= MIN_BUDGET:
