@@ -204,3 +204,19 @@ def test_kimi_call_ids_round_trip_through_messages(
     second = client.messages.create(model=KIMI, max_tokens=1024, messages=history, tools=tools)
     assert second.stop_reason == "end_turn"
     assert _answered_call_ids(emulator) == ["functions.bash:0"]
+
+
+# -- Claude on Messages: server tools Databricks does not run ------------------------------------------------
+
+
+def test_claude_code_web_search_tool_is_left_out_instead_of_failing(
+    gateway: RunningGateway, emulator: EmulatorControl
+) -> None:
+    message = anthropic_client(gateway).messages.create(
+        model="databricks-claude-sonnet-4-5",
+        max_tokens=256,
+        tools=[{"type": "web_search_20250305", "name": "web_search", "max_uses": 2}],
+        messages=[{"role": "user", "content": "hi"}],
+    )
+    assert message.content[0].text.startswith("Hello from databricks-claude-sonnet-4-5")
+    assert "tools" not in last_upstream_body(emulator)
