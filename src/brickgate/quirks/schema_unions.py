@@ -73,10 +73,32 @@ def _typed_items(node: JSON) -> JSON:
     return {**node, "items": {"type": kind, **items}}
 
 
+def _needs_flattening(node: Any) -> bool:
+    """Whether ``node`` holds anything :func:`flatten_unions` changes (a scan that allocates nothing: most
+    agents' schemas have no union, and this runs for every tool of every request)."""
+    if not isinstance(node, dict):
+        return False
+    kind = node.get("type")
+    if kind.__class__ is list or "anyOf" in node or "oneOf" in node:
+        return True
+    items = node.get("items")
+    if kind == "array" and (items.__class__ is not dict or "type" not in items):
+        return True
+    if items is not None and _needs_flattening(items):
+        return True
+    for key in _NESTED_MAPS:
+        value = node.get(key)
+        if value.__class__ is dict:
+            for sub in value.values():
+                if _needs_flattening(sub):
+                    return True
+    return _needs_flattening(node.get("additionalProperties"))
+
+
 def flatten_unions(schema: Any) -> Any:
     """A copy of ``schema`` with no union and no typeless array items, at any depth (``schema`` itself
     when it has none)."""
-    if not isinstance(schema, dict):
+    if not _needs_flattening(schema):
         return schema
     node = schema
     while any(isinstance(node.get(k), list) for k in _UNIONS):  # a merged member may bring its own union
@@ -89,8 +111,7 @@ def flatten_unions(schema: Any) -> Any:
             out[key] = flatten_unions(value)
         else:
             out[key] = value
-    out = _typed_items(out)
-    return schema if out == schema else out
+    return _typed_items(out)
 
 
 def flatten_schema_unions(body: JSON) -> JSON:
