@@ -34,7 +34,7 @@ def doctor(
         int, typer.Option("--concurrency", min=1, max=32, help="Probes in flight at once.")
     ] = 4,
 ) -> None:
-    """Check each model: plain answer, streaming, tool round trip, image, reasoning. Exit 1 on a failure."""
+    """Check each model: plain answer, streaming, a tool round trip, an image. Exit 1 on any failure."""
     from brickgate.cli.output import print_json, stdout_console
     from brickgate.routing import check_surface_setting
     from brickgate.workspace import Workspace
