@@ -78,14 +78,11 @@ def setup(
     """Configure a coding agent to use the gateway."""
     from brickgate.catalog import Catalog
     from brickgate.setup import SetupChoices, agent_setup, check_agent
-    from brickgate.setup.common import configured_output_limit
 
-    catalog = Catalog(profile=ctx.obj.profile, host=ctx.obj.host)
-    limit = max_output_tokens or configured_output_limit(catalog.settings)
-    choices = SetupChoices(output_limit=limit, offline=offline, model=model, api=api)
+    choices = SetupChoices(output_limit=max_output_tokens, offline=offline, model=model, api=api)
     check_agent(agent, choices)
     address = _gateway(port, url, api_key or None)
-    models = catalog.models()
+    models = Catalog(profile=ctx.obj.profile, host=ctx.obj.host).models()
     plan = agent_setup(agent, models, address, choices)
     typer.echo("\n".join(_written(plan) if write else _printed(plan)))
 

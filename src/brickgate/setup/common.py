@@ -21,14 +21,14 @@ from brickgate.setup.config_files import ConfigEdit
 KEY_ENV = "BRICKGATE_API_KEY"
 LOOPBACK_KEY = "brickgate"  # any key works on loopback; agents insist on sending one
 KEY_PLACEHOLDER = "<the key given to brickgate serve --api-key>"
-# The output cap written into agent configs, per model: min(the model's maximum, the limit), the limit
-# being `--max-output-tokens N`, else config.toml's `[setup] max_output_tokens = N`, else 32,000. Why:
 # Databricks reserves a request's max_tokens against the model's output-tokens-per-minute limit before
 # running it and refuses at once what cannot fit (research databricks-2026.md §3.1): an agent asking for
-# a model's full 128K output can be rate limited on its first request. 32K fits every tier seen (the
-# lowest OTPM in §3.1 is 4,000: a workspace with such a model sets a lower limit, or that model's own
-# `max_output_tokens` in config.toml's [models."NAME"]).
+# a model's full 128K output can be rate limited on its first request. 32K fits every tier seen.
 DEFAULT_OUTPUT_LIMIT = 32_000
+# The one rule for the cap written per model: min(the model's maximum, the limit), the limit being
+# `--max-output-tokens N`, else config.toml's `[setup] max_output_tokens = N`, else DEFAULT_OUTPUT_LIMIT. The
+# lowest OTPM in §3.1 is 4,000: a workspace serving such a model sets a lower limit, or that model's own
+# `max_output_tokens` under [models."NAME"].
 SETUP_TABLE = "setup"  # config.toml [setup]
 _NUMBERS = re.compile(r"\d+")
 
@@ -62,7 +62,7 @@ class GatewayAddress:
 class SetupChoices:
     """What the user chose on the command line."""
 
-    output_limit: int = DEFAULT_OUTPUT_LIMIT
+    output_limit: int | None = None  # None: config.toml's, else DEFAULT_OUTPUT_LIMIT (see there)
     offline: bool = False  # turn the agent's telemetry, update checks and catalog downloads off
     model: str | None = None  # the model the agent starts with; None: the agent module's preference
     api: Api | None = None  # one wire API for every model; None: each model's own API (the fast path)
@@ -179,7 +179,8 @@ def configured_output_limit(settings: CatalogSettings) -> int:
 
 def output_limit(model: Model, choices: SetupChoices) -> int:
     """The most output tokens an agent should ask this model for (see DEFAULT_OUTPUT_LIMIT)."""
-    return min(model.max_output_tokens, choices.output_limit)
+    limit = DEFAULT_OUTPUT_LIMIT if choices.output_limit is None else choices.output_limit
+    return min(model.max_output_tokens, limit)
 
 
 def price(usd_per_mtok: float) -> float:
