@@ -1,4 +1,4 @@
-"""The three inference routes as plain ASGI callables.
+"""The inference routes as plain ASGI callables (the Gemini API's in gemini_routes.py, on these).
 
 When the caller's API is the model's own upstream API (Messages → Claude, Responses → GPT/Codex,
 Chat → the rest) the body is relayed (``Workspace._relay``: renamed, repaired, streamed back raw).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -38,6 +38,7 @@ from brickgate.ledger.gateway_usage import start_recording
 from brickgate.protocol import Usage, UsageReport
 from brickgate.request_tags import HEADER as TAGS_HEADER
 from brickgate.request_tags import RequestTags
+from brickgate.routing import upstream_api
 from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
 
@@ -52,6 +53,7 @@ _FINAL_EVENTS: dict[Api, tuple[bytes, ...]] = {
     "chat": (b"data: [DONE]",),
     "messages": (b"message_stop",),
     "responses": (b"response.completed", b"response.incomplete"),
+    "gemini": (b'"finishReason"',),  # Gemini's last chunk carries it (relayed or encoded)
 }
 
 
@@ -194,15 +196,7 @@ class InferenceRoute:
         ex = Exchange(scope["method"], scope["path"])
         send, recording = start_recording(self.gateway, scope, self.api, send)  # usage ledger
         try:
-            body = await parse_request(self.gateway, scope, receive, self.api)
-            model = await resolve_model(self.gateway, body)
-            ex.model, ex.upstream = model.id, model.api
-            ex.route = "fast" if model.api == self.api else "translated"
-            headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast")
-            if ex.route == "fast":
-                work = self._relay(model, body, send, ex, headers)
-            else:
-                work = self._translate(model, body, send, ex, headers)
+            work = await self.prepare(scope, receive, send, ex)
             finished = await cancel_on_disconnect(work, receive)
             if not finished and not ex.finished_stream(self.api):
                 ex.status = 499  # client closed the request before the answer was complete
@@ -215,6 +209,35 @@ class InferenceRoute:
         ex.log()
         recording.finish(ex)
 
+    async def prepare(
+        self, scope: Scope, receive: Receive, send: Send, ex: Exchange
+    ) -> Coroutine[Any, Any, None]:
+        """Read and check the request; the work that answers it (run until the client hangs up)."""
+        body = await parse_request(self.gateway, scope, receive, self.api)
+        model = await resolve_model(self.gateway, body)
+        name, stream = str(body["model"]), body.get("stream") is True
+        return self.answer(scope, model, body, send, ex, name=name, stream=stream)
+
+    def answer(
+        self,
+        scope: Scope,
+        model: Model,
+        body: dict[str, Any],
+        send: Send,
+        ex: Exchange,
+        *,
+        name: str,
+        stream: bool,
+    ) -> Coroutine[Any, Any, None]:
+        """Relay ``body`` when the caller's API is the one the model is called with, else translate it."""
+        upstream = upstream_api(model, self.api)
+        ex.model, ex.upstream = model.id, upstream
+        ex.route = "fast" if upstream == self.api else "translated"
+        headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast")
+        if ex.route == "fast":
+            return self._relay(model, body, send, ex, headers, stream)
+        return self._translate(model, upstream, body, send, ex, name, stream, headers)
+
     async def _answer_error(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
         log_internal_error(error, ex, exc)
@@ -222,9 +245,14 @@ class InferenceRoute:
         await send_bytes(send, error.status, error.body(self.api), error.headers())
 
     async def _relay(
-        self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str] | None
+        self,
+        model: Model,
+        body: dict[str, Any],
+        send: Send,
+        ex: Exchange,
+        headers: dict[str, str] | None,
+        stream: bool,
     ) -> None:
-        stream = body.get("stream") is True
         relay = await self.gateway.workspace._relay(model, self.api, body, stream=stream, headers=headers)
         if not stream:
             raw = await relay.read()
@@ -244,20 +272,27 @@ class InferenceRoute:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _translate(
-        self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str]
+        self,
+        model: Model,
+        upstream: Api,
+        body: dict[str, Any],
+        send: Send,
+        ex: Exchange,
+        name: str,
+        stream: bool,
+        headers: dict[str, str],
     ) -> None:
         wire = WIRES[self.api]
         request = wire.decode_request(body)  # InvalidRequest (a 400) for a body it cannot read
-        request = replace(request, extra=fields_for(model.api, request.extra))
-        name = str(body["model"])
-        if body.get("stream") is not True:
-            done = await self.gateway.workspace.complete(model, request, headers=headers)
+        request = replace(request, extra=fields_for(upstream, request.extra))
+        if not stream:
+            done = await self.gateway.workspace.complete(model, request, api=upstream, headers=headers)
             answer = orjson.dumps(wire.encode_response(done.response, name))
             ex.status, ex.usage = 200, done.usage
             await send_bytes(send, 200, answer)
             return
         async with self.gateway.workspace.stream(
-            model, request, keep_response=False, headers=headers
+            model, request, api=upstream, keep_response=False, headers=headers
         ) as events:
             encoder = wire.stream_encoder(name, body)
             ex.status = 200
@@ -289,7 +324,10 @@ class InferenceRoute:
 
 
 class CountTokensRoute:
-    """``POST /v1/messages/count_tokens``, answered locally (see ``estimate_input_tokens``)."""
+    """``POST /v1/messages/count_tokens``, answered locally (see ``estimate_input_tokens``). No upstream
+    call, so no ledger row. Gemini's ``:countTokens`` is a subclass (gemini_routes.py)."""
+
+    api: Api = "messages"
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
@@ -297,16 +335,22 @@ class CountTokensRoute:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ex = Exchange(scope["method"], scope["path"], route="local")
         try:
-            body = await parse_request(self.gateway, scope, receive, "messages")
-            ex.model = (await resolve_model(self.gateway, body)).id
-            tokens = estimate_input_tokens(body)
-            ex.status, ex.usage = 200, Usage(input_tokens=tokens)
-            await send_bytes(send, 200, orjson.dumps({"input_tokens": tokens}))
+            body = await parse_request(self.gateway, scope, receive, self.api)
+            answer = await self.count(scope, body, ex)
+            ex.status = 200
+            await send_bytes(send, 200, orjson.dumps(answer))
         except ClientGone:
             ex.status = 499
-        except Exception as exc:  # answered in the Messages error shape
+        except Exception as exc:  # answered in the caller's error shape
             error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
             log_internal_error(error, ex, exc)
             ex.status = error.status
-            await send_bytes(send, error.status, error.body("messages"), error.headers())
+            await send_bytes(send, error.status, error.body(self.api), error.headers())
         ex.log()
+
+    async def count(self, scope: Scope, body: dict[str, Any], ex: Exchange) -> dict[str, int]:
+        """The answer for ``body``; notes the model and the estimate on ``ex``."""
+        ex.model = (await resolve_model(self.gateway, body)).id
+        tokens = estimate_input_tokens(body)
+        ex.usage = Usage(input_tokens=tokens)
+        return {"input_tokens": tokens}
