@@ -12,7 +12,8 @@ import pytest
 
 from brickgate.emulator.control_client import EmulatorControl
 from brickgate.gateway.server import RunningGateway
-from tests.gateway_harness import BASH_TOOL, running_gateway
+from tests import gemini_harness as g
+from tests.gateway_harness import BASH_TOOL, call, running_gateway
 
 anthropic = pytest.importorskip("anthropic")
 openai = pytest.importorskip("openai")
@@ -220,3 +221,19 @@ def test_claude_code_web_search_tool_is_left_out_instead_of_failing(
     )
     assert message.content[0].text.startswith("Hello from databricks-claude-sonnet-4-5")
     assert "tools" not in last_upstream_body(emulator)
+
+
+# -- Gemini CLI's sampling defaults (temperature, topP, topK on every request) ---------------------------
+
+
+@pytest.mark.parametrize("model", ["databricks-gemini-3-8-flash", "databricks-gpt-5-2"])
+def test_gemini_cli_sampling_defaults_reach_models_that_refuse_them_without_them(
+    gateway: RunningGateway, emulator: EmulatorControl, model: str
+) -> None:
+    body = g.request("say hi")
+    body["generationConfig"] = {"temperature": 0, "topP": 1, "topK": 64}
+    answer = call(gateway.url, "POST", g.path(model, "generateContent"), body)
+    assert answer.status == 200, answer.body
+    assert g.text(answer).startswith(f"Hello from {model}")
+    sent = last_upstream_body(emulator)
+    assert not {"temperature", "top_p", "topP", "topK"} & {*sent, *sent.get("generationConfig", {})}

@@ -245,3 +245,18 @@ def test_claude_messages_lose_container_and_unserved_server_tools(
     assert "container" in refused or "is not supported on Databricks" in refused
     served(answer)
     assert "drop_unserved_server_tools" in applied
+
+
+def test_gemini_3_8_flash_loses_sampling_defaults_on_the_gemini_api(emulator: EmulatorControl) -> None:
+    endpoint = "databricks-gemini-3-8-flash"
+    path = f"/serving-endpoints/gemini/v1beta/models/{endpoint}:generateContent"
+    body = {
+        "contents": [{"role": "user", "parts": [{"text": "hi"}]}],
+        "generationConfig": {"temperature": 0, "topP": 1, "topK": 64, "maxOutputTokens": 256},
+    }
+    refused = refusal_text(post(emulator, path, body))
+    assert "temperature" in refused
+    repaired = repair_request(body, model_named(endpoint), "gemini")
+    assert repaired.body["generationConfig"] == {"maxOutputTokens": 256}
+    served(post(emulator, path, repaired.body))
+    assert repaired.applied == ("drop_refused_sampling",)

@@ -13,7 +13,8 @@ Upstream facts (research databricks-2026.md §1.5, §3.2):
 
 The one documented text: ``Model global.anthropic.claude-opus-5 does not support the temperature
 parameter.`` [KAS]. Each name is dropped in every API that spells it (``stop`` is ``stop_sequences`` on
-Messages); the caller's value cannot be honoured by that model either way.
+Messages, ``generationConfig.stopSequences`` on the Gemini API); the caller's value cannot be honoured by that
+model either way (Gemini CLI sends ``temperature``, ``topP`` and ``topK`` on every request).
 """
 
 from __future__ import annotations
@@ -76,7 +77,38 @@ def _dropper(api: Api) -> Callable[[JSON, Model], JSON]:
     return drop_refused_sampling
 
 
-DROP_REFUSED_SAMPLING: dict[Api, Callable[[JSON, Model], JSON]] = {api: _dropper(api) for api in _APIS}
+# the Gemini API keeps them in `generationConfig`, camel-cased
+_GEMINI_SPELLING = {
+    "temperature": "temperature",
+    "top_p": "topP",
+    "top_k": "topK",
+    "frequency_penalty": "frequencyPenalty",
+    "presence_penalty": "presencePenalty",
+    "stop": "stopSequences",
+    "n": "candidateCount",
+    "logprobs": "responseLogprobs",
+    "top_logprobs": "logprobs",
+}
+
+
+def _drop_from_generation_config(body: JSON, model: Model) -> JSON:
+    """Sampling fields the model refuses, removed from a Gemini API body's ``generationConfig``."""
+    config = body.get("generationConfig")
+    if not isinstance(config, dict):
+        return body
+    present = [
+        _GEMINI_SPELLING[p] for p in REFUSED_SAMPLING.for_model(model) or () if _GEMINI_SPELLING[p] in config
+    ]
+    if not present:
+        return body
+    log.debug("dropping %s: %s does not support them", ", ".join(present), model.id)
+    return {**body, "generationConfig": {k: v for k, v in config.items() if k not in present}}
+
+
+DROP_REFUSED_SAMPLING: dict[Api, Callable[[JSON, Model], JSON]] = {
+    **{api: _dropper(api) for api in _APIS},
+    "gemini": _drop_from_generation_config,
+}
 
 
 def refuses_sampling(model: Model) -> bool:
