@@ -1,9 +1,9 @@
 """`brickgate doctor`'s core: probe each model the way agents use it and say what works.
 
-Four probes per model: a plain answer, a streamed answer, a tool round trip, and an image (only where the
-model claims image support). All probes of all models run concurrently under one bound, each with its own
-timeout, so a hung or rate-limited model cannot stall the rest. Nothing here prints: the CLI renders the
-`ModelReport`s.
+Five probes per model: a plain answer, a streamed answer, a tool round trip, an image (only where the
+model claims image support) and reasoning (only where it claims it: doctor_reasoning.py). All probes of all
+models run concurrently under one bound, each with its own timeout, so a hung or rate-limited model cannot
+stall the rest. Nothing here prints: the CLI renders the `ModelReport`s.
 
     reports = await diagnose(ws, ws.models())
     broken = [r.model.id for r in reports if not r.ok]
@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from brickgate.catalog.model import Model
+from brickgate.doctor_reasoning import claims_reasoning, reasoning_completion
 from brickgate.errors import BrickgateError, UpstreamError
 from brickgate.event_stream import Completion
 from brickgate.protocol import ImagePart, Message, Request, TextPart
@@ -26,8 +27,8 @@ from brickgate.round_trip import TOOL_OUTPUT, tool_round_trip
 from brickgate.routing import declared_apis
 from brickgate.workspace import Workspace
 
-ProbeName = Literal["plain", "stream", "tools", "image"]
-PROBES: tuple[ProbeName, ...] = ("plain", "stream", "tools", "image")
+ProbeName = Literal["plain", "stream", "tools", "image", "reasoning"]
+PROBES: tuple[ProbeName, ...] = ("plain", "stream", "tools", "image", "reasoning")
 Outcome = Literal["pass", "fail", "n/a"]
 DEFAULT_TIMEOUT = 60.0
 DEFAULT_CONCURRENCY = 4  # pay-per-token endpoints have per-workspace rate limits
@@ -136,11 +137,16 @@ async def _image(ws: Workspace, model: Model) -> _Passed:
     return _answered(await ws.complete(model, Request(model=model.id, messages=(question,)), stream=False))
 
 
+async def _reasoning(ws: Workspace, model: Model) -> _Passed:
+    return _answered(await reasoning_completion(ws, model))
+
+
 _RUNNERS: dict[ProbeName, Callable[[Workspace, Model], Awaitable[_Passed]]] = {
     "plain": _plain,
     "stream": _stream,
     "tools": _tools,
     "image": _image,
+    "reasoning": _reasoning,
 }
 
 
@@ -150,6 +156,8 @@ def applies(model: Model, name: ProbeName) -> bool:
         return model.supports_tools
     if name == "image":
         return model.supports_images
+    if name == "reasoning":
+        return claims_reasoning(model)
     return True
 
 

@@ -35,6 +35,7 @@ def test_doctor_prints_a_table_of_every_model_and_exits_0_when_all_pass(emulator
         "stream",
         "tools",
         "image",
+        "reasoning",
         "repairs applied",
     ]
     rows = [line.split("│")[1].strip() for line in result.stdout.splitlines() if line.startswith("│ ")]

@@ -111,6 +111,7 @@ def test_model_whose_tool_calls_are_refused_fails_only_its_tool_probe_with_the_u
         "stream": "pass",
         "tools": "fail",
         "image": "pass",
+        "reasoning": "n/a",
     }
     assert gemma.probe("tools").error == f"HTTP 400 BAD_REQUEST: {refusal}"
     assert [r.model.id for r in reports if not r.ok] == [GEMMA]

@@ -144,7 +144,12 @@ def test_gateway_callers_get_a_guardrail_refusal_as_a_400_in_their_shape(
         assert error["code"] == "guardrail_blocked"
 
 
-def test_a_thinking_budget_refusal_is_not_a_budget_block(workspace: Workspace) -> None:
+def test_a_thinking_budget_refusal_is_not_a_budget_block(
+    workspace: Workspace, emulator: EmulatorControl
+) -> None:
+    # brickgate keeps a budget below max_tokens (quirks/reasoning_knobs.py): the refusal is injected
+    refusal = "`max_tokens` must be greater than `thinking.budget_tokens`"
+    emulator.fault({"kind": "400", "model": "databricks-claude-sonnet-4-5", "message": refusal})
     request = Request.of("databricks-claude-sonnet-4-5", "hi", max_tokens=1000, reasoning_budget=2000)
     with pytest.raises(Exception) as err:
         workspace.complete_sync("databricks-claude-sonnet-4-5", request)

@@ -43,14 +43,17 @@ def setup(
         ),
     ] = None,
     max_output_tokens: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--max-output-tokens",
+            "--max-output",
             min=1,
             help="Most output tokens the agent asks any model for (capped at each model's own maximum); "
-            "Databricks refuses at once what its per-minute output limit cannot admit.",
+            "Databricks refuses at once what its per-minute output limit cannot admit. "
+            "Default: config.toml [setup] max_output_tokens, else 32000.",
+            show_default=False,
         ),
-    ] = 32_000,  # setup.common.DEFAULT_OUTPUT_LIMIT, not imported here: `--help` stays fast
+    ] = None,
     port: Annotated[
         int | None,
         typer.Option(

@@ -105,3 +105,46 @@ def split_parallel_tool_calls(body: JSON) -> JSON:
         out.extend(_split_turn(message, results))
         changed = True
     return {**body, "messages": out} if changed else body
+
+
+def developer_as_system(body: JSON) -> JSON:
+    """``developer`` messages sent as ``system`` messages (merged into one by ``merge_system_messages``).
+
+    Fact: Gemini takes one system instruction, and a ``developer`` message is one (issue 13: Codex sends
+    two developer messages, and Codex with Gemini failed with the second-system-message refusal).
+    """
+    return map_items(body, "messages", _developer_as_system)
+
+
+def _developer_as_system(message: Any) -> JSON | None:
+    if isinstance(message, dict) and message.get("role") == "developer":
+        return {**message, "role": "system"}
+    return None
+
+
+def name_tool_results(body: JSON) -> JSON:
+    """Each ``role: "tool"`` message carries ``name``: the tool of the assistant call it answers.
+
+    Prevents Kimi K3's ``Upstream error: INVALID_ARGUMENT: Kimi K3 tool messages need a resolvable tool
+    name: carry `tool`/`name`, or match a preceding assistant tool_call by order.`` (research
+    databricks-2026.md §1.5, find_string id 69386333278). The call id (``functions.<name>:<idx>``) is not
+    touched. Runs after ``strip_message_names``, which removes ``name`` from other roles.
+    """
+    messages = body.get("messages")
+    if not isinstance(messages, list):
+        return body
+    names: dict[str, str] = {}
+    for message in messages:
+        if isinstance(message, dict) and message.get("role") == "assistant":
+            for call in message.get("tool_calls") or ():
+                function = call.get("function") if isinstance(call, dict) else None
+                if isinstance(function, dict) and isinstance(function.get("name"), str):
+                    names[str(call.get("id"))] = function["name"]
+
+    def named(message: Any) -> JSON | None:
+        if not isinstance(message, dict) or message.get("role") != "tool" or message.get("name"):
+            return None
+        name = names.get(str(message.get("tool_call_id")))
+        return {**message, "name": name} if name else None
+
+    return map_items(body, "messages", named)

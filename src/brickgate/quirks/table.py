@@ -5,11 +5,14 @@ of the answer per upstream API, the Model field that calls for it (its family ro
 overrides it), and the upstream error text that names it (so a model no row knows yet gets the same fix on
 an adaptive retry, quirks/rejection.py). Rows run in table order. ``relay_only`` answer repairs matter only
 where the upstream's bytes reach the caller (the same-API relay): translated paths decode the answer, and
-the decoder already copes (or needs what the repair would remove, such as reasoning signatures).
+the decoder already copes (or needs what the repair would remove, such as reasoning signatures). Where
+models of one family differ (reasoning knobs, refused sampling, Kimi's tool names), a row reads a per-model
+pattern table (``reasoning_knobs.py``, ``sampling.py``, ``by_model.py``) instead of a family flag.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,11 +30,17 @@ from brickgate.quirks import (
 )
 from brickgate.quirks.array_content import ArrayContentFlattener
 from brickgate.quirks.bedrock_metrics import BedrockMetricsRepair
+from brickgate.quirks.by_model import ModelTable
 from brickgate.quirks.chat_chunks import ChatChunkRepair
 from brickgate.quirks.memory import RepairMemory
+from brickgate.quirks.reasoning_knobs import FIT_REASONING_KNOBS, has_reasoning_knobs
+from brickgate.quirks.sampling import DROP_REFUSED_SAMPLING, refuses_sampling
+from brickgate.quirks.schema_unions import flatten_schema_unions
+from brickgate.quirks.server_tools import drop_unserved_server_tools
 from brickgate.quirks.stream import ResponseRepair, StreamRepair
 from brickgate.wire.contract import Api
 
+log = logging.getLogger("brickgate.quirks")
 JSON = dict[str, Any]
 Repair = Callable[[JSON], JSON]
 
@@ -79,6 +88,10 @@ def _always(_: Model) -> bool:
     return True
 
 
+# Kimi K3: tool messages must name their tool (2026 §1.5); a table, as more models may want it
+NAMES_TOOL_RESULTS: ModelTable[bool] = ModelTable(((r"kimi-k3", True),))
+
+
 def _chat_responses_messages(repair: RequestRepair) -> dict[Api, RequestRepair]:
     return dict.fromkeys(("chat", "responses", "messages"), repair)
 
@@ -86,10 +99,19 @@ def _chat_responses_messages(repair: RequestRepair) -> dict[Api, RequestRepair]:
 QUIRKS: tuple[Quirk, ...] = (
     Quirk(name="rename_max_completion_tokens", applies=_always,
           request={"chat": fields.rename_max_completion_tokens}),
+    Quirk(name="fit_reasoning_knobs", applies=has_reasoning_knobs,
+          request={api: ForModel(fit) for api, fit in FIT_REASONING_KNOBS.items()}),
     Quirk(name="drop_temperature", applies=lambda m: m.rejects_temperature,
           request=_chat_responses_messages(fields.drop_temperature),
           refusal="does not support the temperature parameter"),
+    Quirk(name="drop_refused_sampling", applies=refuses_sampling,
+          request={api: ForModel(drop) for api, drop in DROP_REFUSED_SAMPLING.items()}),
     Quirk(name="strip_message_names", applies=_always, request={"chat": messages.strip_message_names}),
+    Quirk(name="name_tool_results", applies=lambda m: NAMES_TOOL_RESULTS.for_model(m) is not None,
+          request={"chat": messages.name_tool_results},
+          refusal="tool messages need a resolvable tool name"),
+    Quirk(name="developer_as_system", applies=lambda m: m.single_system_message,
+          request={"chat": messages.developer_as_system}),
     Quirk(name="merge_system_messages", applies=lambda m: m.single_system_message,
           request={"chat": messages.merge_system_messages}),
     Quirk(name="drop_empty_text", applies=lambda m: m.rejects_empty_text_block,
@@ -111,12 +133,16 @@ QUIRKS: tuple[Quirk, ...] = (
           request={"chat": Remembering(thought_signatures.attach_thought_signatures)}),
     Quirk(name="sanitize_tool_schemas", applies=lambda m: m.restricted_tool_schema,
           request=_chat_responses_messages(tool_schema.sanitize_tool_schemas)),
+    Quirk(name="flatten_schema_unions", applies=lambda m: m.restricted_tool_schema,
+          request=_chat_responses_messages(flatten_schema_unions)),
     Quirk(name="ensure_object_parameters", applies=_always,
           request=_chat_responses_messages(tool_schema.ensure_object_parameters)),
     Quirk(name="strip_strict_from_tools", applies=lambda m: not m.accepts_strict_tools,
           request=dict.fromkeys(("chat", "responses"), tool_schema.strip_strict_from_tools)),
     Quirk(name="drop_eager_input_streaming", applies=_always,
           request={"messages": fields.drop_eager_input_streaming}),
+    Quirk(name="drop_unserved_server_tools", applies=_always,
+          request={"messages": drop_unserved_server_tools}),
     Quirk(name="drop_stream_options", applies=lambda m: m.rejects_stream_options,
           request={"chat": fields.drop_stream_options}),
     Quirk(name="drop_unknown_fields", applies=lambda m: m.strict_request_fields,
@@ -200,7 +226,10 @@ def repair_request(body: JSON, model: Model, api: Api, memory: RepairMemory | No
     ``memory`` is what the workspace learnt from earlier answers (none: a fresh one). ``applied`` names the
     repairs that changed something, e.g. ``("drop_stream_options",)``.
     """
-    return run_repairs(body, plan_for(model, api).request, memory, model)
+    repaired = run_repairs(body, plan_for(model, api).request, memory, model)
+    if repaired.applied and log.isEnabledFor(logging.DEBUG):  # `--debug` names every repair
+        log.debug("repairs for %s on %s: %s", model.id, api, ", ".join(repaired.applied))
+    return repaired
 
 
 def stream_repair(

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
+from brickgate.catalog.settings import load_settings
 from brickgate.errors import ConfigError
 from brickgate.setup import (
     aider,
@@ -26,7 +27,13 @@ from brickgate.setup import (
     qwen_code,
     zed,
 )
-from brickgate.setup.common import AgentSetup, GatewayAddress, SetupChoices, Snippet
+from brickgate.setup.common import (
+    AgentSetup,
+    GatewayAddress,
+    SetupChoices,
+    Snippet,
+    configured_output_limit,
+)
 from brickgate.setup.config_files import ConfigEdit, apply, load, render
 
 Builder = Callable[[Sequence[Model], GatewayAddress, SetupChoices], AgentSetup]
@@ -86,6 +93,8 @@ def agent_setup(
             "This workspace serves no chat models, so there is nothing to configure.",
             "Run `brickgate models --all` to see which endpoints were skipped and why.",
         )
+    if choices.output_limit is None:  # the one output-cap rule (setup/common.py DEFAULT_OUTPUT_LIMIT)
+        choices = replace(choices, output_limit=configured_output_limit(load_settings()))
     return known.build(models, gateway, choices)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from brickgate.catalog.families import Api
 from brickgate.catalog.model import Model
 from brickgate.catalog.names import NameIndex
+from brickgate.catalog.settings import CatalogSettings
 from brickgate.errors import ConfigError
 from brickgate.setup.config_files import ConfigEdit
 
@@ -24,6 +25,11 @@ KEY_PLACEHOLDER = "<the key given to brickgate serve --api-key>"
 # running it and refuses at once what cannot fit (research databricks-2026.md §3.1): an agent asking for
 # a model's full 128K output can be rate limited on its first request. 32K fits every tier seen.
 DEFAULT_OUTPUT_LIMIT = 32_000
+# The one rule for the cap written per model: min(the model's maximum, the limit), the limit being
+# `--max-output-tokens N`, else config.toml's `[setup] max_output_tokens = N`, else DEFAULT_OUTPUT_LIMIT. The
+# lowest OTPM in §3.1 is 4,000: a workspace serving such a model sets a lower limit, or that model's own
+# `max_output_tokens` under [models."NAME"].
+SETUP_TABLE = "setup"  # config.toml [setup]
 _NUMBERS = re.compile(r"\d+")
 
 
@@ -56,7 +62,7 @@ class GatewayAddress:
 class SetupChoices:
     """What the user chose on the command line."""
 
-    output_limit: int = DEFAULT_OUTPUT_LIMIT
+    output_limit: int | None = None  # None: config.toml's, else DEFAULT_OUTPUT_LIMIT (see there)
     offline: bool = False  # turn the agent's telemetry, update checks and catalog downloads off
     model: str | None = None  # the model the agent starts with; None: the agent module's preference
     api: Api | None = None  # one wire API for every model; None: each model's own API (the fast path)
@@ -159,9 +165,22 @@ def by_api(models: Sequence[Model], choices: SetupChoices) -> dict[Api, list[Mod
     return grouped
 
 
+def configured_output_limit(settings: CatalogSettings) -> int:
+    """The limit config.toml's ``[setup] max_output_tokens`` sets, else ``DEFAULT_OUTPUT_LIMIT``."""
+    table = (settings.model_extra or {}).get(SETUP_TABLE) or {}
+    value = table.get("max_output_tokens", DEFAULT_OUTPUT_LIMIT)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(
+            f"config.toml [{SETUP_TABLE}] max_output_tokens must be a positive whole number (got {value!r}).",
+            f"Write e.g. max_output_tokens = {DEFAULT_OUTPUT_LIMIT}, or remove the key.",
+        )
+    return value
+
+
 def output_limit(model: Model, choices: SetupChoices) -> int:
     """The most output tokens an agent should ask this model for (see DEFAULT_OUTPUT_LIMIT)."""
-    return min(model.max_output_tokens, choices.output_limit)
+    limit = DEFAULT_OUTPUT_LIMIT if choices.output_limit is None else choices.output_limit
+    return min(model.max_output_tokens, limit)
 
 
 def price(usd_per_mtok: float) -> float:
