@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from brickgate.cli import demo, doctor, emulator, login, models, run, serve, setup, status, usage
+from brickgate.cli import demo, doctor, emulator, login, models, run, serve, setup, status, token, usage
 from brickgate.errors import BrickgateError
 
 app = typer.Typer(
@@ -86,6 +86,7 @@ app.command("serve")(serve.serve)
 app.command("setup")(setup.setup)
 app.command("doctor")(doctor.doctor)
 app.command("usage")(usage.usage)
+app.command("token")(token.token)
 
 
 def _configure_logging(debug: bool) -> None:

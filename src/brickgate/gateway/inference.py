@@ -42,6 +42,7 @@ from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
 
 if TYPE_CHECKING:
+    from brickgate.gateway.caller_identity import CallerIdentities
     from brickgate.workspace import Workspace
 
 access_log = logging.getLogger("brickgate.access")
@@ -63,19 +64,41 @@ class Rejected(Exception):
         self.error = error
 
 
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Whom a request runs as: the workspace (credentials, learnt state) and model names of one identity.
+    ``identity`` (the principal) and ``email`` (App mode) name a caller for the ledger, tags and log."""
+
+    workspace: Workspace
+    directory: ModelDirectory
+    identity: str | None = None
+    email: str | None = None
+
+
 @dataclass(slots=True)
 class Gateway:
-    """What every route shares: the workspace, its models, and the local limits."""
+    """What every route shares: the workspace, its models, and the local limits. With ``callers`` (serve
+    --identity caller) each request runs as its caller instead, and ``workspace`` only holds the host and
+    settings."""
 
     workspace: Workspace
     api_key: str | None
     max_body_bytes: int
+    callers: CallerIdentities | None = None
     directory: ModelDirectory = field(init=False)
     tags: RequestTags = field(init=False)
+    local: Caller = field(init=False)
 
     def __post_init__(self) -> None:
         self.directory = ModelDirectory(self.workspace)
         self.tags = self.workspace._request_tags  # a malformed tag setting stops the gateway at start
+        self.local = Caller(self.workspace, self.directory)
+
+    async def caller(self, scope: Scope) -> Caller:
+        """Whom this request runs as; ``Rejected`` (401) when a caller identity is missing or refused."""
+        if self.callers is None:
+            return self.local
+        return await self.callers.caller(scope)
 
 
 @dataclass(slots=True)
@@ -90,6 +113,7 @@ class Exchange:
     route: RouteKind = "-"
     status: int = 0
     usage: Usage | None = None
+    user: str | None = None  # the caller (serve --identity caller): principal or forwarded email
     last_sent: bytes = b""  # the latest stream chunk, to tell a finished stream from one cut short
 
     def finished_stream(self, api: Api) -> bool:
@@ -111,7 +135,10 @@ class Exchange:
             tokens_in,
             tokens_out,
         )
-        access_log.info(_ACCESS_LINE, *fields, ms)
+        if self.user is None:
+            access_log.info(_ACCESS_LINE, *fields, ms)
+        else:
+            access_log.info(_ACCESS_LINE + " user=%s", *fields, ms, self.user)
 
 
 async def parse_request(gateway: Gateway, scope: Scope, receive: Receive, api: Api) -> dict[str, Any]:
@@ -142,7 +169,7 @@ async def parse_request(gateway: Gateway, scope: Scope, receive: Receive, api: A
     return body
 
 
-async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
+async def resolve_model(caller: Caller, body: dict[str, Any]) -> Model:
     name = body.get("model")
     if not isinstance(name, str) or not name.strip():
         raise Rejected(
@@ -153,7 +180,7 @@ async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
                 "missing_model",
             )
         )
-    return await gateway.directory.resolve(name)
+    return await caller.directory.resolve(name)
 
 
 def log_internal_error(error: GatewayError, ex: Exchange, exc: Exception) -> None:
@@ -170,11 +197,16 @@ def fields_for(upstream: Api, extra: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in extra.items() if key in known}
 
 
-def upstream_headers(gateway: Gateway, scope: Scope, api: Api, *, relay: bool) -> dict[str, str]:
+def upstream_headers(
+    gateway: Gateway, scope: Scope, api: Api, *, relay: bool, caller: Caller | None = None
+) -> dict[str, str]:
     """Request headers for the upstream call: the request tags (who is calling, merged with the caller's
-    own), and on the same-API fast path the Anthropic betas, which switch features on (1-hour prompt
-    caching, context management) exactly as they would talking to Databricks directly."""
+    own; in a Databricks App the user's email last, so a caller cannot tag as someone else), and on the
+    same-API fast path the Anthropic betas, which switch features on (1-hour prompt caching, context
+    management) exactly as they would talking to Databricks directly."""
     tags = gateway.tags.for_caller(header(scope, b"user-agent"), header(scope, TAGS_HEADER.lower().encode()))
+    if caller is not None and caller.email is not None:
+        tags = tags[:-1] + ',"user":' + orjson.dumps(caller.email).decode() + "}"
     headers = {TAGS_HEADER: tags}
     if relay and api == "messages":
         beta = header(scope, b"anthropic-beta")
@@ -194,15 +226,18 @@ class InferenceRoute:
         ex = Exchange(scope["method"], scope["path"])
         send, recording = start_recording(self.gateway, scope, self.api, send)  # usage ledger
         try:
+            caller = await self.gateway.caller(scope)
+            ex.user = caller.email or caller.identity
+            recording.identify(caller)
             body = await parse_request(self.gateway, scope, receive, self.api)
-            model = await resolve_model(self.gateway, body)
+            model = await resolve_model(caller, body)
             ex.model, ex.upstream = model.id, model.api
             ex.route = "fast" if model.api == self.api else "translated"
-            headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast")
+            headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast", caller=caller)
             if ex.route == "fast":
-                work = self._relay(model, body, send, ex, headers)
+                work = self._relay(caller.workspace, model, body, send, ex, headers)
             else:
-                work = self._translate(model, body, send, ex, headers)
+                work = self._translate(caller.workspace, model, body, send, ex, headers)
             finished = await cancel_on_disconnect(work, receive)
             if not finished and not ex.finished_stream(self.api):
                 ex.status = 499  # client closed the request before the answer was complete
@@ -222,10 +257,16 @@ class InferenceRoute:
         await send_bytes(send, error.status, error.body(self.api), error.headers())
 
     async def _relay(
-        self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str] | None
+        self,
+        ws: Workspace,
+        model: Model,
+        body: dict[str, Any],
+        send: Send,
+        ex: Exchange,
+        headers: dict[str, str] | None,
     ) -> None:
         stream = body.get("stream") is True
-        relay = await self.gateway.workspace._relay(model, self.api, body, stream=stream, headers=headers)
+        relay = await ws._relay(model, self.api, body, stream=stream, headers=headers)
         if not stream:
             raw = await relay.read()
             ex.status, ex.usage = 200, relay.usage
@@ -244,21 +285,25 @@ class InferenceRoute:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _translate(
-        self, model: Model, body: dict[str, Any], send: Send, ex: Exchange, headers: dict[str, str]
+        self,
+        ws: Workspace,
+        model: Model,
+        body: dict[str, Any],
+        send: Send,
+        ex: Exchange,
+        headers: dict[str, str],
     ) -> None:
         wire = WIRES[self.api]
         request = wire.decode_request(body)  # InvalidRequest (a 400) for a body it cannot read
         request = replace(request, extra=fields_for(model.api, request.extra))
         name = str(body["model"])
         if body.get("stream") is not True:
-            done = await self.gateway.workspace.complete(model, request, headers=headers)
+            done = await ws.complete(model, request, headers=headers)
             answer = orjson.dumps(wire.encode_response(done.response, name))
             ex.status, ex.usage = 200, done.usage
             await send_bytes(send, 200, answer)
             return
-        async with self.gateway.workspace.stream(
-            model, request, keep_response=False, headers=headers
-        ) as events:
+        async with ws.stream(model, request, keep_response=False, headers=headers) as events:
             encoder = wire.stream_encoder(name, body)
             ex.status = 200
             await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
@@ -297,8 +342,10 @@ class CountTokensRoute:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ex = Exchange(scope["method"], scope["path"], route="local")
         try:
+            caller = await self.gateway.caller(scope)
+            ex.user = caller.email or caller.identity
             body = await parse_request(self.gateway, scope, receive, "messages")
-            ex.model = (await resolve_model(self.gateway, body)).id
+            ex.model = (await resolve_model(caller, body)).id
             tokens = estimate_input_tokens(body)
             ex.status, ex.usage = 200, Usage(input_tokens=tokens)
             await send_bytes(send, 200, orjson.dumps({"input_tokens": tokens}))
