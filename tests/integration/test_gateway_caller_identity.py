@@ -13,7 +13,6 @@ import anthropic
 import openai
 import pytest
 
-from brickgate.emulator import EmulatorConfig, RunningEmulator, start_in_thread
 from brickgate.emulator.control_client import EmulatorControl
 from brickgate.gateway.caller_identity import CallerIdentities, caller_credentials
 from brickgate.gateway.server import RunningGateway
@@ -22,26 +21,7 @@ from brickgate.upstream import RetryPolicy
 from brickgate.workspace import Workspace
 from tests.gateway_harness import Chat, Messages, call
 from tests.ledger_harness import wait_for_rows
-
-ALICE, BOB = "dapi-alice-0001", "dapi-bob-0002"
-ALICE_NAME, BOB_NAME = "emulator-user@example.com", "emulator-user-1@example.com"
-PRIVATE = "databricks-gpt-oss-20b"  # ALICE's alone
-SHARED = "databricks-claude-sonnet-4-5"
-
-
-@pytest.fixture(scope="module")
-def team_server() -> Iterator[RunningEmulator]:
-    server = start_in_thread(EmulatorConfig(tokens=(ALICE, BOB), endpoint_users={PRIVATE: (ALICE,)}))
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def team(team_server: RunningEmulator) -> Iterator[EmulatorControl]:
-    cfg = team_server.config
-    control = EmulatorControl(team_server.url, ALICE, cfg.client_id, cfg.client_secret)
-    control.reset()
-    yield control
+from tests.team_harness import ALICE, ALICE_NAME, BOB, BOB_NAME, PRIVATE, SHARED, bearer
 
 
 @contextmanager
@@ -54,10 +34,6 @@ def caller_gateway(url: str, **options: Any) -> Iterator[RunningGateway]:
         yield gateway
     finally:
         gateway.stop()
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"authorization": f"Bearer {token}"}
 
 
 def listed(url: str, token: str) -> set[str]:

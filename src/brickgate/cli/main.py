@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from brickgate.cli import app as app_command
 from brickgate.cli import demo, doctor, emulator, login, models, run, serve, setup, status, token, usage
 from brickgate.errors import BrickgateError
 
@@ -87,6 +88,7 @@ app.command("setup")(setup.setup)
 app.command("doctor")(doctor.doctor)
 app.command("usage")(usage.usage)
 app.command("token")(token.token)
+app.add_typer(app_command.app, name="app")
 
 
 def _configure_logging(debug: bool) -> None:

@@ -8,7 +8,9 @@ plain-HTTP 405 so it falls back to POST.
 from __future__ import annotations
 
 import logging
+import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -144,6 +146,10 @@ def start_in_thread(
     return RunningGateway(url=url_of(sock), app=app, _server=server, _thread=thread, _socket=sock)
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    sys.exit(0)
+
+
 def serve_forever(
     ws: Workspace,
     *,
@@ -186,6 +192,9 @@ def serve_forever(
         on_ready(url_of(sock))
 
     def run(app: GatewayApp) -> None:
+        # uvicorn drains on SIGTERM, then raises it again under the handler it found: make that an exit
+        # (cleanup, ledger rows flushed, status 0) rather than death by signal.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
         config = uvicorn_config(app, fitted)
         config.timeout_graceful_shutdown = int(grace_seconds)
         uvicorn.Server(config).run(sockets=[sock])
