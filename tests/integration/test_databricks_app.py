@@ -27,6 +27,7 @@ from tests.apps_proxy import AppsProxy
 from tests.cli_harness import output_of, run_cli
 from tests.gateway_harness import Chat, call
 from tests.integration.serve_process import free_port
+from tests.ledger_harness import wait_for_rows
 from tests.team_harness import ALICE, BOB, PRIVATE, SHARED, bearer
 
 EMAILS = {ALICE: "alice@example.com", BOB: "bob@example.com"}
@@ -53,9 +54,9 @@ def write_app(directory: Path) -> list[str]:
 
 
 @contextmanager
-def run_app(directory: Path, emulator: EmulatorControl, home: Path) -> Iterator[RunningApp]:
+def run_app(directory: Path, emulator: EmulatorControl, home: Path, **admin_env: str) -> Iterator[RunningApp]:
     """The app's command, not in a shell, with the environment the platform gives an App (its service
-    principal included) and the env entries of its app.yaml."""
+    principal included) and the env entries of its app.yaml (plus ``admin_env``, as if uncommented there)."""
     command = write_app(directory)
     port = free_port()
     doc = yaml.safe_load((directory / "app.yaml").read_text())
@@ -71,6 +72,7 @@ def run_app(directory: Path, emulator: EmulatorControl, home: Path) -> Iterator[
         "DATABRICKS_CLIENT_ID": emulator.client_id,
         "DATABRICKS_CLIENT_SECRET": emulator.client_secret,
         **{entry["name"]: entry["value"] for entry in doc.get("env") or []},
+        **admin_env,
     }
     proc = subprocess.Popen(
         command, cwd=directory, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
@@ -161,3 +163,16 @@ def test_sigterm_lets_a_running_stream_finish(
         assert app.proc.wait(timeout=15) == 0
     assert first.choices
     assert any(chunk.choices and chunk.choices[0].finish_reason for chunk in rest)
+
+
+def test_an_admin_may_run_tokenless_requests_as_the_apps_service_principal(
+    team: EmulatorControl, tmp_path: Path, isolated_env: Path
+) -> None:
+    directory = tmp_path / "team-gateway"
+    with run_app(directory, team, isolated_env, BRICKGATE_APP_PRINCIPAL_FALLBACK="1") as app:
+        body = Chat().request(SHARED, "hi", stream=False)
+        answer = call(app.url, "POST", "/api/openai/v1/chat/completions", body)
+        rows = wait_for_rows(isolated_env, 1)
+    assert answer.status == 200, answer.body
+    assert [r["identity"] for r in rows] == ["app:team-gateway"]
+    assert "user=app:team-gateway" in app.output()

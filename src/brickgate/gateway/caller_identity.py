@@ -49,13 +49,12 @@ _MAX_TOKENS = 4 * MAX_IDENTITIES  # verdicts kept: people hold a few tokens each
 CALLER_TOKEN: ContextVar[str | None] = ContextVar("brickgate_caller_token", default=None)
 
 
-def caller_credentials(host: str, fallback: Callable[[], str | None] = lambda: None) -> Credentials:
-    """Credentials that send the current request's caller token (``fallback()`` outside a request, e.g. a
-    price lookup on the ledger thread). Never registered for redaction: the set would grow per token,
-    and the token is never put in any text to begin with."""
+def caller_credentials(host: str, token_of: Callable[[], str | None] = CALLER_TOKEN.get) -> Credentials:
+    """Credentials that send ``token_of()``: by default the current request's caller token. Never
+    registered for redaction: that set would grow with every token, and a token is put in no text."""
 
     def auth_headers() -> dict[str, str]:
-        token = CALLER_TOKEN.get() or fallback()
+        token = token_of()
         if token is None:
             raise CredentialsRejected("This request carried no caller token.", CALLER_TOKEN_FIX)
         return {"Authorization": f"Bearer {token}"}
@@ -175,7 +174,7 @@ class CallerIdentities:
         return await asyncio.shield(pending)
 
     async def _ask(self, digest: bytes, token: str) -> Identity:
-        creds = caller_credentials(self.host, lambda: token)
+        creds = caller_credentials(self.host, lambda: token)  # this token, whoever's request asks
         try:
             identity = await asyncio.to_thread(identity_of, creds)
         except CredentialsRejected as exc:
@@ -196,8 +195,8 @@ class CallerIdentities:
         if entry is not None:
             self._callers.move_to_end(identity.key)
             return entry
-        latest: list[str] = [""]
-        creds = caller_credentials(self.host, lambda: latest[0] or None)
+        latest: list[str] = [""]  # outside a request (a price lookup on the ledger thread): the newest token
+        creds = caller_credentials(self.host, lambda: CALLER_TOKEN.get() or latest[0] or None)
         base = self.base
         catalog = Catalog(creds, settings=base.catalog.settings, use_cache=False)
         ws = CallerWorkspace(
