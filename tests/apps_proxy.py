@@ -10,50 +10,25 @@ for tests: it authenticates callers by their Bearer token (token auth on ``/api/
 from __future__ import annotations
 
 import asyncio
-import threading
 import uuid
 
-import aiohttp
 from aiohttp import web
+
+from tests.usage_tap import UsageTap
 
 _DROPPED = {"host", "content-length", "transfer-encoding", "connection", "authorization"}
 
 
-class AppsProxy:
-    def __init__(self, app_url: str, users: dict[str, str]) -> None:
-        self.app_url = app_url.rstrip("/")
-        self.users = users  # token -> e-mail
-        self._loop = asyncio.new_event_loop()
-        self._ready = threading.Event()
-        self._thread = threading.Thread(target=self._serve, name="apps-proxy", daemon=True)
-        self.url = ""
+class AppsProxy(UsageTap):
+    """The tap's server (a loop on its own thread, aiohttp both ways) with the platform's forwarding."""
 
-    def __enter__(self) -> AppsProxy:
-        self._thread.start()
-        if not self._ready.wait(10):
-            raise RuntimeError("the apps proxy did not start")
-        return self
+    def __init__(self, app_url: str, users: dict[str, str]) -> None:
+        super().__init__(app_url)
+        self.users = users  # token -> e-mail
 
     def __exit__(self, *exc: object) -> None:
         asyncio.run_coroutine_threadsafe(self._session.close(), self._loop).result(5)
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(10)
-
-    def _serve(self) -> None:
-        asyncio.set_event_loop(self._loop)
-        self._loop.run_until_complete(self._start())
-        self._ready.set()
-        self._loop.run_forever()
-
-    async def _start(self) -> None:
-        self._session = aiohttp.ClientSession(auto_decompress=False)
-        app = web.Application(client_max_size=64 * 1024 * 1024)
-        app.router.add_route("*", "/{tail:.*}", self._forward)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        self.url = f"http://127.0.0.1:{runner.addresses[0][1]}"
+        super().__exit__(*exc)
 
     async def _forward(self, request: web.Request) -> web.StreamResponse:
         auth = request.headers.get("authorization", "")
@@ -76,7 +51,7 @@ class AppsProxy:
             }
         )
         body = await request.read()
-        url = self.app_url + request.rel_url.raw_path_qs
+        url = self.upstream_url + request.rel_url.raw_path_qs
         async with self._session.request(request.method, url, data=body, headers=headers) as upstream:
             answer = web.StreamResponse(status=upstream.status)
             for key, value in upstream.headers.items():
