@@ -3,6 +3,10 @@ and BOB are two users and one endpoint is ALICE's alone (the emulator's `endpoin
 
 from __future__ import annotations
 
+import base64
+import json
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -155,3 +159,25 @@ def test_identities_beyond_the_limit_drop_the_least_recently_used(team: Emulator
         assert chat(gateway.url, PRIVATE, bearer(ALICE)).status == 200  # rebuilt for her, from scratch
     finally:
         gateway.stop()
+
+
+def test_a_token_without_the_model_serving_scope_gets_403_not_401(team: EmulatorControl) -> None:
+    """Databricks refuses an OAuth token lacking `model-serving` with 403: the token is fine, its scope is
+    not, so the caller must not be told to log in again (agents re-prompt for a key on 401)."""
+    form = urllib.parse.urlencode(
+        {"grant_type": "client_credentials", "scope": "serving.serving-endpoints"}
+    ).encode()
+    request = urllib.request.Request(team.url + "/oidc/v1/token", data=form)
+    request.add_header(
+        "Authorization", "Basic " + base64.b64encode(b"emulator-client:emulator-secret").decode()
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        token = json.loads(answer.read())["access_token"]
+    with caller_gateway(team.url) as gw:
+        assert SHARED in listed(gw.url, token)  # listing needs only serving.serving-endpoints
+        refused = chat(gw.url, SHARED, bearer(token))
+    assert refused.status == 403, refused.body
+    error = refused.json()["error"]
+    assert error["code"] == "caller_forbidden"
+    assert "model-serving" in error["message"]
+    assert token not in error["message"]

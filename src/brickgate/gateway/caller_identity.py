@@ -39,6 +39,7 @@ from brickgate.gateway.error_shapes import GatewayError
 from brickgate.gateway.inference import Caller, Rejected
 from brickgate.gateway.local_auth import client_key
 from brickgate.gateway.model_names import ModelDirectory
+from brickgate.redact import redact
 from brickgate.upstream import Upstream
 from brickgate.workspace import Workspace
 
@@ -86,7 +87,7 @@ class CallerWorkspace(Workspace):
         return self._shared
 
     async def aclose(self) -> None:
-        """Nothing of its own to close: the shared client belongs to ``CallerIdentities``."""
+        """Nothing of its own to close: the shared client is the base workspace's, closed with the app."""
 
     async def _send(self, *args: Any, **kw: Any) -> Any:
         try:
@@ -114,7 +115,7 @@ class CallerDirectory(ModelDirectory):
 def refused_for_caller(exc: CredentialsRejected) -> Rejected:
     status = exc.status if exc.status in (401, 403) else 401
     code = "caller_forbidden" if status == 403 else "caller_token_rejected"
-    return Rejected(GatewayError(status, exc.describe(), code))
+    return Rejected(GatewayError(status, redact(exc.describe()), code))
 
 
 class CallerIdentities:
