@@ -45,9 +45,10 @@ def test_token_mints_an_oauth_token_a_caller_gateway_accepts(emulator: EmulatorC
 def test_token_reads_the_profile_it_is_given(emulator: EmulatorControl, tmp_path: Path) -> None:
     config = tmp_path / "databrickscfg"
     config.write_text(f"[team]\nhost = {emulator.url}\ntoken = dapi-from-profile-42\n")
-    result = run_cli("--profile", "team", "token", env={"DATABRICKS_CONFIG_FILE": str(config)})
-    assert result.returncode == 0, output_of(result)
-    assert result.stdout == "dapi-from-profile-42\n"
+    for args in (("--profile", "team", "token"), ("token", "--profile", "team")):
+        result = run_cli(*args, env={"DATABRICKS_CONFIG_FILE": str(config)})
+        assert result.returncode == 0, output_of(result)
+        assert result.stdout == "dapi-from-profile-42\n"
 
 
 def test_token_without_a_login_says_how_to_get_one_on_stderr() -> None:
