@@ -1,4 +1,5 @@
-"""Pre-encoded upstream answers in the three Databricks wire formats (research/databricks-api.md §2.5-2.8).
+"""Pre-encoded upstream answers in the Databricks wire formats (research/databricks-api.md §2.5-2.9), and
+Gemini's answer on Chat Completions (§3.2: content arrays carrying thoughtSignature).
 
 Built once per (api, stream, events) and replayed byte for byte, so the mock upstream does no JSON work per
 request. A stream of ``events`` carries that many text deltas plus each API's framing events.
@@ -10,13 +11,16 @@ import functools
 import json
 from typing import Literal
 
-Api = Literal["chat", "responses", "messages"]
+Api = Literal["chat", "responses", "messages", "gemini"]
+Stream = Literal[Api, "gemini-chat"]  # an answer's bytes: an API's, or Gemini's over Chat Completions
 CREATED = 1730000000
 UPSTREAM_MODEL = {
     "chat": "meta-llama-3.3-70b-instruct",
     "responses": "gpt-5.2",
     "messages": "claude-sonnet-4-5",
+    "gemini": "gemini-3.5-flash",
 }
+SIGNATURE = "CpwBAXLI2nx" + "Q" * 120  # a thought signature's size, as Gemini 3 sends it on the last part
 # ~150-byte chat chunks, like the research measurements. Each delta differs: LiteLLM aborts a stream that
 # repeats one chunk 100 times ("The model is repeating the same chunk").
 WORD = "lorem"
@@ -72,6 +76,55 @@ def chat_json() -> bytes:
             "usage": {"prompt_tokens": 12, "completion_tokens": 9, "total_tokens": 21},
         }
     ).encode()
+
+
+def _gemini_chunk(parts: list[dict[str, object]], finish: str | None, n: int) -> bytes:
+    candidate: dict[str, object] = {"content": {"role": "model", "parts": parts}, "index": 0}
+    usage: dict[str, int] = {"promptTokenCount": 12, "totalTokenCount": 12}
+    if finish is not None:
+        candidate["finishReason"] = finish
+        usage = {"promptTokenCount": 12, "candidatesTokenCount": n, "totalTokenCount": 12 + n}
+    doc = {"candidates": [candidate], "usageMetadata": usage, "modelVersion": UPSTREAM_MODEL["gemini"]}
+    return _sse({**doc, "responseId": "bench"})
+
+
+def gemini_events(n: int) -> list[bytes]:
+    """Gemini API chunks: one text part each, the last signed and carrying the finish reason."""
+    last = {"text": word(n - 1), "thoughtSignature": SIGNATURE}
+    return [
+        *(_gemini_chunk([{"text": word(i)}], None, n) for i in range(n - 1)),
+        _gemini_chunk([last], "STOP", n),
+    ]
+
+
+def gemini_chat_events(n: int) -> list[bytes]:
+    """Gemini 3 on Chat Completions: array content (the last part signed), an all-null usage per chunk,
+    then the finish chunk with the usage."""
+    nulls = {"prompt_tokens": None, "completion_tokens": None, "total_tokens": None}
+
+    def chunk(content: list[dict[str, object]], finish: str | None, usage: dict[str, object]) -> bytes:
+        doc = {
+            "id": "chatcmpl-bench",
+            "object": "chat.completion.chunk",
+            "created": CREATED,
+            "model": UPSTREAM_MODEL["gemini"],
+            "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": finish}],
+            "usage": usage,
+        }
+        return _sse(doc)
+
+    parts: list[dict[str, object]] = [{"type": "text", "text": word(i)} for i in range(n)]
+    parts[-1] = {**parts[-1], "thoughtSignature": SIGNATURE}
+    usage = {"prompt_tokens": 12, "completion_tokens": n, "total_tokens": 12 + n}
+    return [*(chunk([p], None, nulls) for p in parts), chunk([], "stop", usage), b"data: [DONE]\n\n"]
+
+
+def gemini_json() -> bytes:
+    return (
+        _gemini_chunk([{"text": "Hello! How can I help you today?"}], "STOP", 9)
+        .removeprefix(b"data: ")
+        .strip()
+    )
 
 
 def _anthropic_message(text: str, output_tokens: int) -> dict[str, object]:
@@ -182,21 +235,35 @@ def responses_json() -> bytes:
     return _dumps(_response("completed", "Hello! How can I help you today?", 9)).encode()
 
 
+_STREAMS = {
+    "chat": chat_events,
+    "responses": responses_events,
+    "messages": anthropic_events,
+    "gemini": gemini_events,
+    "gemini-chat": gemini_chat_events,
+}
+
+
 @functools.lru_cache(maxsize=64)
-def stream_events(api: Api, n: int) -> tuple[bytes, ...]:
+def stream_events(kind: Stream, n: int) -> tuple[bytes, ...]:
     """The SSE events of one streamed answer with ``n`` text deltas."""
-    build = {"chat": chat_events, "responses": responses_events, "messages": anthropic_events}[api]
-    return tuple(build(n))
+    return tuple(_STREAMS[kind](n))
 
 
 @functools.lru_cache(maxsize=8)
 def json_body(api: Api) -> bytes:
     """The non-streaming answer."""
-    return {"chat": chat_json, "responses": responses_json, "messages": anthropic_json}[api]()
+    return {
+        "chat": chat_json,
+        "responses": responses_json,
+        "messages": anthropic_json,
+        "gemini": gemini_json,
+    }[api]()
 
 
 TERMINAL_MARK: dict[Api, bytes] = {
     "chat": b"[DONE]",
     "responses": b"response.completed",
     "messages": b"message_stop",
+    "gemini": b'"finishReason"',
 }

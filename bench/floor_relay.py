@@ -33,6 +33,8 @@ class FloorRelay:
             await self._lifespan(receive, send)
             return
         path = PATHS.get(scope["path"])
+        if path is None and scope["path"].startswith("/v1beta/models/"):  # Gemini: the model is in the path
+            path = "/serving-endpoints/gemini" + scope["path"] + "?" + scope["query_string"].decode()
         if path is None or self.session is None:
             await send({"type": "http.response.start", "status": 404, "headers": []})
             await send({"type": "http.response.body", "body": _NOT_FOUND})

@@ -5,7 +5,9 @@ bottleneck. This one reads the HTTP framing, looks at three byte markers, and wr
 
 - ``GET /api/2.0/serving-endpoints``: the emulator's default workspace listing (encoded once at start).
 - ``POST .../chat/completions`` or ``.../invocations``, ``.../responses``, ``.../messages`` on both surfaces:
-  the answer in that API's shape; streamed when the body has ``"stream":true``.
+  the answer in that API's shape; streamed when the body has ``"stream":true``. A Chat request for a
+  ``databricks-gemini`` model gets Gemini's chat answer (content arrays with a thought signature).
+- ``POST .../gemini/v1beta/models/M:generateContent`` / ``:streamGenerateContent``: Gemini's answer.
 - ``bench-events=N`` anywhere in the body sets the number of text deltas (default 32); ``bench-gap-ms=N``
   paces them (default: all events written at once, one write each).
 
@@ -22,7 +24,7 @@ import sys
 
 import orjson
 
-from bench.fixtures import Api, json_body, stream_events
+from bench.fixtures import Api, Stream, json_body, stream_events
 
 DEFAULT_EVENTS = 32
 _EVENTS_RE = re.compile(rb"bench-events=(\d+)")
@@ -46,6 +48,8 @@ def listing_body(extra_endpoints: int = 0) -> bytes:
 
 
 def api_of(path: bytes) -> Api | None:
+    if b":streamGenerateContent" in path or path.endswith(b":generateContent"):
+        return "gemini"
     if path.endswith((b"/chat/completions", b"/invocations")):
         return "chat"
     if path.endswith(b"/responses"):
@@ -64,14 +68,14 @@ class Answers:
 
     def __init__(self, listing: bytes) -> None:
         self.listing = _JSON_HEAD % len(listing) + listing
-        self._streams: dict[tuple[Api, int], tuple[bytes, ...]] = {}
+        self._streams: dict[tuple[Stream, int], tuple[bytes, ...]] = {}
         self._json: dict[Api, bytes] = {}
         self.unknown_paths: set[bytes] = set()
 
-    def stream(self, api: Api, n: int) -> tuple[bytes, ...]:
-        key = (api, n)
+    def stream(self, kind: Stream, n: int) -> tuple[bytes, ...]:
+        key = (kind, n)
         if key not in self._streams:
-            self._streams[key] = (_SSE_HEAD, *(framed(e) for e in stream_events(api, n)), b"0\r\n\r\n")
+            self._streams[key] = (_SSE_HEAD, *(framed(e) for e in stream_events(kind, n)), b"0\r\n\r\n")
         return self._streams[key]
 
     def json(self, api: Api) -> bytes:
@@ -97,10 +101,14 @@ class Answers:
                     _NOT_FOUND,
                 )
             )
-        if not any(mark in body for mark in _STREAM_MARKS):
+        streamed = (
+            b":streamGenerateContent" in path if api == "gemini" else any(m in body for m in _STREAM_MARKS)
+        )
+        if not streamed:
             return self.json(api)
         found = _EVENTS_RE.search(body)
-        return self.stream(api, int(found.group(1)) if found else DEFAULT_EVENTS)
+        kind: Stream = "gemini-chat" if api == "chat" and b'"model":"databricks-gemini' in body else api
+        return self.stream(kind, int(found.group(1)) if found else DEFAULT_EVENTS)
 
 
 def parse_request(buf: bytearray) -> tuple[bytes, bytes, bytes] | None:

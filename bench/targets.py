@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.procs import DRIVER_CPU, GATEWAY_CPU, Server, free_port, start
-from bench.workloads import CHAT_MODEL, CLAUDE_MODEL, GPT_MODEL, INBOUND_PATHS, UPSTREAM_PATHS, Workload
+from bench.workloads import CHAT_MODEL, CLAUDE_MODEL, GPT_MODEL, Workload
 
 REPO = Path(__file__).resolve().parent.parent
 UPSTREAM_TOKEN = "dapi-bench"
@@ -17,6 +17,7 @@ LITELLM_VERSION = (
     "1.108.7"  # newest litellm[proxy] that installs from the registry here (README: how checked)
 )
 LITELLM_KEY = "sk-bench-master-key"
+LITELLM_MODELS = (CHAT_MODEL, CLAUDE_MODEL, GPT_MODEL)
 
 
 @dataclass
@@ -26,6 +27,8 @@ class Target:
     key: str = "unused"
 
     def supports(self, w: Workload) -> bool:
+        if self.name == "litellm":  # its config serves the three Databricks APIs' models, not Gemini's
+            return w.inbound != "gemini" and w.model in LITELLM_MODELS
         return not (self.name == "floor" and w.translated)
 
     @property
@@ -33,7 +36,7 @@ class Target:
         return self.name == "direct"
 
     def path(self, w: Workload) -> str:
-        return UPSTREAM_PATHS[w.upstream] if self.direct else INBOUND_PATHS[w.inbound]
+        return w.path(w.upstream, upstream=True) if self.direct else w.path(w.inbound, upstream=False)
 
     def body(self, w: Workload) -> bytes:
         return w.body(w.upstream if self.direct else w.inbound)
@@ -128,7 +131,7 @@ def ensure_litellm(log: Path) -> Path:
 
 def litellm_config(mock: Server) -> str:
     entries = []
-    for model in (CHAT_MODEL, CLAUDE_MODEL, GPT_MODEL):
+    for model in LITELLM_MODELS:
         entries.append(
             f"  - model_name: {model}\n    litellm_params:\n      model: databricks/{model}\n"
             f"      api_base: {mock.url}/serving-endpoints\n      api_key: {UPSTREAM_TOKEN}\n"

@@ -21,6 +21,12 @@ from brickgate.wire.fields import json_object
 from brickgate.wire.registry import WIRES
 from brickgate.wire.sse import SSEDecoder, SSEEvent, encode_sse
 
+# The key an event's usage is under, as bytes a relayed block is searched for ("usage" elsewhere)
+USAGE_KEYS: dict[Api, bytes] = {"gemini": b'"usageMetadata"'}
+# Every event of these APIs repeats the usage so far (Gemini's usageMetadata): parsing each one for the access
+# log cost a JSON parse per relayed event; the last one says it all, read when ``usage`` is.
+REPEATED_USAGE: frozenset[Api] = frozenset({"gemini"})
+
 
 class RawRelay:
     """An upstream answer relayed in the caller's own API. ``usage`` is filled in as it streams by."""
@@ -42,7 +48,19 @@ class RawRelay:
         self._request_repairs = repairs
         self._repair = repair
         self._usage_of = WIRES[api].usage_of
-        self.usage: Usage | None = None
+        self._usage_key = USAGE_KEYS.get(api, b'"usage"')
+        self._usage_str = self._usage_key.decode()
+        self._deferred = api in REPEATED_USAGE
+        self._latest: bytes | None = None  # the last block with a usage not yet read (REPEATED_USAGE)
+        self._usage: Usage | None = None
+
+    @property
+    def usage(self) -> Usage | None:
+        """The answer's usage so far (for the access log and the ledger)."""
+        if self._latest is not None:
+            block, self._latest = self._latest, None
+            self._sniff_usage(block)
+        return self._usage
 
     @property
     def repairs(self) -> tuple[str, ...]:
@@ -67,8 +85,11 @@ class RawRelay:
         repair = self._repair
         async for block in self._whole_events():
             if not repair.needed or not repair.scan(block):
-                if b'"usage"' in block:
-                    self._sniff_usage(block)
+                if self._usage_key in block:
+                    if self._deferred:
+                        self._latest = block
+                    else:
+                        self._sniff_usage(block)
                 yield block
             elif b"\r" in block:  # CR/CRLF framing (not what Databricks sends): the full SSE decoder
                 yield self._reframed(block)
@@ -95,7 +116,7 @@ class RawRelay:
         fixed = self._repair.raw_event(event)
         if fixed is None:
             return self._reframed(event + b"\n\n")
-        if b'"usage"' in event:
+        if self._usage_key in event:
             self._sniff_usage(event)
         return fixed + b"\n\n"
 
@@ -106,15 +127,20 @@ class RawRelay:
     def _sniff_usage(self, chunk: bytes) -> None:
         """Usage for the access log from whole `data:` lines of a passed-through chunk (best effort: an
         event split across reads is not reassembled, since relaying must not wait for it)."""
+        if self._deferred:  # each event repeats the usage so far: the chunk's last one says it all
+            at = chunk.rfind(self._usage_key)
+            start = chunk.rfind(b"\n", 0, at) + 1
+            end = chunk.find(b"\n", at)
+            chunk = chunk[start : end if end >= 0 else len(chunk)]
         for line in chunk.splitlines():
-            if line.startswith(b"data:") and b'"usage"' in line:
+            if line.startswith(b"data:") and self._usage_key in line:
                 doc = json_object(line[5:])
                 if doc is not None:
                     self._note_usage(doc)
 
     def _relay_event(self, ev: SSEEvent) -> bytes:
         data = ev.data
-        doc = json_object(data) if data and (self._repair.needed or '"usage"' in data) else None
+        doc = json_object(data) if data and (self._repair.needed or self._usage_str in data) else None
         if doc is None:
             if self._repair.needed and data == "[DONE]":  # a repair may add an event before the end
                 done = self._repair.raw_event(b"data: [DONE]")
@@ -129,10 +155,11 @@ class RawRelay:
         new = self._usage_of(doc)
         if new is None:
             return
-        old = self.usage or Usage()
+        self._latest = None  # this one is newer
+        old = self._usage or Usage()
         # Messages streams split usage over message_start (input) and message_delta (output); chat streams
         # repeat partial usage per chunk. Keep every field's latest non-zero value.
-        self.usage = Usage(
+        self._usage = Usage(
             input_tokens=new.input_tokens or old.input_tokens,
             output_tokens=new.output_tokens or old.output_tokens,
             cache_read_tokens=new.cache_read_tokens or old.cache_read_tokens,

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
+from urllib.parse import quote
 
 import orjson
 
@@ -28,12 +30,56 @@ UPSTREAM_PATHS: dict[tuple[Surface, Api], str] = {
     ("ai-gateway", "chat"): "/ai-gateway/mlflow/v1/chat/completions",
     ("ai-gateway", "responses"): "/ai-gateway/openai/v1/responses",
     ("ai-gateway", "messages"): "/ai-gateway/anthropic/v1/messages",
+    # the Gemini API names the model in the path (research databricks-2026.md §6, databricks-api.md §2.9)
+    ("serving-endpoints", "gemini"): "/serving-endpoints/gemini/v1beta/models/{model}",
+    ("ai-gateway", "gemini"): "/ai-gateway/gemini/v1beta/models/{model}",
 }
+# APIs whose path names the model, with the method for a whole answer and for a streamed one
+PATH_METHODS: dict[Api, tuple[str, str]] = {"gemini": (":generateContent", ":streamGenerateContent?alt=sse")}
 PROBE_TTL_SECONDS = 24 * 3600
 
 
-def upstream_path(surface: Surface, api: Api) -> str:
-    return UPSTREAM_PATHS[(surface, api)]
+def upstream_path(surface: Surface, api: Api, model: str = "", *, stream: bool = False) -> str:
+    """The path ``api`` is served at on ``surface``; for the Gemini API, with endpoint ``model`` and the
+    method (streamed or not) in it."""
+    path = UPSTREAM_PATHS[(surface, api)]
+    methods = PATH_METHODS.get(api)
+    if methods is None:
+        return path
+    return path.format(model=quote(model, safe="")) + methods[stream]
+
+
+def renamed_body(body: Mapping[str, Any], api: Api, model: str) -> dict[str, Any]:
+    """A caller's body for endpoint ``model``: its ``model`` field, unless the API's path names it."""
+    if api in PATH_METHODS:
+        return {k: v for k, v in body.items() if k != "model"}
+    return {**body, "model": model}
+
+
+def declares_gemini_api(model: Model) -> bool:
+    """Whether ``model`` is served on the Gemini API. Until the catalog reads each model's declared
+    ``api_types`` (issue 12), that is taken to be Gemini 3.x: research databricks-2026.md §1.3 sees
+    ``gemini/v1/generateContent`` on them, and theirs are the family rows that need thought signatures."""
+    return model.api == "gemini" or (
+        model.family == "gemini" and model.needs_thought_signature and model.source == "foundation"
+    )
+
+
+def upstream_api(model: Model, caller: Api) -> Api:
+    """The API a caller's request is sent to ``model`` with: Gemini callers keep the Gemini API where the
+    model declares it (relayed as it came, thought signatures and all); everything else takes the model's
+    API, translated when it is not the caller's own.
+
+    Other callers stay on Chat Completions even where the model declares the Gemini API (or config says
+    ``api = "gemini"``; every Gemini model also serves Chat, research databricks-2026.md §1.3). Measured
+    (``python -m bench.translation_cost``, 32-delta streams, two runs on a busy 2-core VM): Chat/Messages/
+    Responses callers on Gemini 3 cost 0.59-1.04 ms per answer over Chat and 0.51-0.92 ms over the Gemini
+    API, the order flipping between runs: no CPU to gain. And their APIs have no place for a thought
+    signature, so a replayed tool call would reach the Gemini API unsigned (a 400 from Gemini 3), while on
+    Chat the signature memory puts it back (quirks/thought_signatures.py)."""
+    if caller == "gemini" and declares_gemini_api(model):
+        return "gemini"
+    return "chat" if model.api == "gemini" else model.api
 
 
 def check_surface_setting(value: str) -> SurfaceSetting:

@@ -28,7 +28,14 @@ from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResu
 from brickgate.quirks import Repaired, RepairMemory, repair_after_rejection, repair_request, stream_repair
 from brickgate.relay import RawRelay
 from brickgate.request_tags import CONFIG_TABLE, HEADER, RequestTags, configured_tags
-from brickgate.routing import Surface, SurfaceChooser, SurfaceSetting, is_gateway_absent, upstream_path
+from brickgate.routing import (
+    Surface,
+    SurfaceChooser,
+    SurfaceSetting,
+    is_gateway_absent,
+    renamed_body,
+    upstream_path,
+)
 from brickgate.upstream import OnRetry, RetryPolicy, Upstream, UpstreamResponse
 from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
@@ -238,7 +245,7 @@ class Workspace:
     ) -> RawRelay:
         """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw.
         ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``)."""
-        repaired = repair_request({**body, "model": model.id}, model, api, self._memory)
+        repaired = repair_request(renamed_body(body, api, model.id), model, api, self._memory)
         resp, surface, repairs = await self._send(
             model, api, repaired, stream=stream, on_retry=on_retry, headers=headers
         )
@@ -269,7 +276,11 @@ class Workspace:
             surface = self._surfaces.current(model)
             try:
                 resp = await self._upstream.post(
-                    upstream_path(surface, api), body, stream=stream, extra_headers=headers, on_retry=on_retry
+                    upstream_path(surface, api, model.id, stream=stream),
+                    body,
+                    stream=stream,
+                    extra_headers=headers,
+                    on_retry=on_retry,
                 )
             except CredentialsRejected as exc:
                 if isinstance(self.credentials, Credentials):  # say where they came from, and the fix there

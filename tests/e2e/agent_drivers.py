@@ -224,7 +224,10 @@ class GeminiCli(AgentDriver):
 
     name = setup_agent = "gemini-cli"
     label = "Gemini CLI (Gemini API)"
-    blocked = "needs the gateway's Gemini API (issue 14 §1)"
+
+    def cell(self, family: str) -> Cell:
+        # 0.61's shell tool refuses command substitution ("Command injection detected"), $((40+2)) too
+        return Cell(self.name, family, self.linger, substitution=False)
 
     def argv(self, home: AgentHome, cell: Cell) -> list[str]:
         flags = ["--approval-mode", "yolo", "-o", "json", "--skip-trust"]
@@ -235,13 +238,6 @@ class GeminiCli(AgentDriver):
 
     def final_answer(self, run: AgentRun) -> str:
         return json_response(run.stdout)
-
-    def check_blocked(self, cell: Cell, gateway_lines: list[str]) -> None:
-        # The gateway answered the model's own Gemini route with 404: the agent was configured right
-        # (base URL, key, the endpoint name unrenamed) and only the API is missing.
-        wanted = f"POST {self.inbound_path(cell.column)} "
-        if any(wanted in line and " status=404 " in line for line in gateway_lines):
-            raise GatewayLacksApi(self.blocked)
 
 
 class Pi(AgentDriver):

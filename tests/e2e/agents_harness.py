@@ -164,6 +164,7 @@ class Cell:
     agent: str
     family: str
     linger: float = 0.0  # seconds the command waits after printing (see QwenCode in agent_drivers.py)
+    substitution: bool = True  # False: a printf instead of $((...)) (see GeminiCli in agent_drivers.py)
 
     @property
     def column(self) -> Column:
@@ -185,6 +186,8 @@ class Cell:
     @property
     def command(self) -> str:
         echo = f"echo e2e-{self.agent}-{self.family}-$((40+2))"
+        if not self.substitution:
+            echo = f"printf 'e2e-{self.agent}-{self.family}-%d\\n' 42"
         return f"{echo}; sleep {self.linger:g}" if self.linger else echo
 
     @property

@@ -41,7 +41,17 @@ def test_aider_reaches_the_gateway_from_its_own_config_alone(
     port = str(urlsplit(gateway.url).port)
     workspace = {"DATABRICKS_HOST": emulator.url, "DATABRICKS_TOKEN": emulator.token}
     setup_env = {**agent_environment(home.home), **workspace}
-    printed = run_cli("setup", "aider", "--write", "--offline", "--port", port, env=setup_env)
+    printed = run_cli(
+        "setup",
+        "aider",
+        "--write",
+        "--offline",
+        "--port",
+        port,
+        "--model",
+        "claude-sonnet-4-5",
+        env=setup_env,
+    )
     assert printed.returncode == 0, output_of(printed)
     shell = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home.home), "LANG": "C.UTF-8"}
     flags = ["--message", "hello there", "--yes-always", "--no-git", "--no-pretty", "--no-fancy-input"]

@@ -12,7 +12,7 @@ import pytest
 
 from brickgate.emulator.control_client import EmulatorControl
 from tests.e2e.agent_drivers import DRIVERS
-from tests.e2e.agents_harness import AgentHome, Cell, diagnosis, run_agent, run_setup, start_serve
+from tests.e2e.agents_harness import AgentHome, diagnosis, run_setup, start_serve
 from tests.gateway_harness import call
 from tests.ledger_harness import usage_json
 from tests.usage_tap import UsageTap
@@ -36,11 +36,11 @@ def test_usage_and_dashboard_match_the_upstream_after_agent_sessions(
         serve = start_serve(tap.url, emulator.token, home)
         try:
             for agent, family in SESSIONS:
-                driver, cell = DRIVERS[agent], Cell(agent, family)
+                driver = DRIVERS[agent]
+                cell = driver.cell(family)
                 agent_home = AgentHome.create(tmp_path / f"{agent}-{family}")
-                run_setup(driver.setup_agent, agent_home, serve, emulator)
-                driver.prepare(agent_home)
-                run = run_agent(driver.argv(agent_home, cell), agent_home, driver.env(agent_home, serve))
+                printed = run_setup(driver.setup_args(cell), agent_home, serve, emulator)
+                run = driver.run(driver.command(agent_home, cell, printed), agent_home, serve)
                 why = diagnosis(cell, run, serve, emulator.requests(), log_mark=0)
                 assert cell.marker in driver.final_answer(run), f"the agent session failed{why}"
             upstream = tap.totals()

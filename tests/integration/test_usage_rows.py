@@ -19,6 +19,7 @@ from brickgate.ledger import ledger_for_home, ledger_path, store
 from brickgate.ledger.rows import UsageRow
 from brickgate.upstream import RetryPolicy
 from brickgate.workspace import Workspace
+from tests import gemini_harness as g
 from tests.cli_harness import output_of, run_cli
 from tests.gateway_harness import DIALECTS, FAMILY_MODELS, Chat, Messages, call, running_gateway
 from tests.ledger_harness import ledger_rows, wait_for_rows
@@ -218,3 +219,51 @@ def test_rows_older_than_the_retention_are_pruned(emulator: EmulatorControl, iso
         ws.complete_sync(FAMILY_MODELS["llama"], "hi")
     rows = wait_for_rows(isolated_env, 2)
     assert [round((now - r["ts"]) / 86400) for r in rows] == [29, 0]
+
+
+def test_gemini_calls_are_gateway_rows_and_count_tokens_is_not(
+    emulator: EmulatorControl, isolated_env: Path
+) -> None:
+    with running_gateway(emulator.url, emulator.token) as gw:
+        assert call(gw.url, "POST", g.path(g.GEMINI_3, "countTokens"), g.request("hi")).status == 200
+        assert call(gw.url, "POST", g.path(g.GEMINI_3), g.request("hi")).status == 200  # relayed, SSE
+        claude = g.path(FAMILY_MODELS["claude"], "generateContent")
+        assert call(gw.url, "POST", claude, g.request("hi")).status == 200  # translated
+        array = g.path(FAMILY_MODELS["llama"], sse=False)  # Google's JSON-array stream
+        assert call(gw.url, "POST", array, g.request("hi")).status == 200
+        rows = wait_for_rows(isolated_env, 3)
+    assert len(rows) == 3
+    (streamed,) = [r for r in rows if r["model"] == FAMILY_MODELS["llama"]]
+    relayed, translated = sorted((r for r in rows if r is not streamed), key=lambda r: r["route"])
+    assert (streamed["streamed"], streamed["status"]) == (1, 200) and streamed["ttft_ms"] > 0
+    assert (relayed["api"], relayed["upstream_api"], relayed["route"], relayed["streamed"]) == (
+        "gemini",
+        "gemini",
+        "fast",
+        1,
+    )
+    assert (translated["api"], translated["upstream_api"], translated["route"], translated["streamed"]) == (
+        "gemini",
+        "messages",
+        "translated",
+        0,
+    )
+    for row in rows:
+        assert row["status"] == 200 and row["input_tokens"] > 0 and row["output_tokens"] > 0
+        assert row["cost_usd"] > 0
+
+
+def test_a_gemini_caller_that_hangs_up_is_a_499_row(emulator: EmulatorControl, isolated_env: Path) -> None:
+    emulator.fault({"kind": "slow_first_byte", "seconds": 1})
+    with running_gateway(emulator.url, emulator.token) as gw:
+        parts = urlsplit(gw.url)
+        data = json.dumps(g.request("hi")).encode()
+        with socket.create_connection((parts.hostname, parts.port)) as sock:
+            head = (
+                f"POST {g.path(g.GEMINI_3)} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(data)}\r\n\r\n"
+            )
+            sock.sendall(head.encode() + data)
+            time.sleep(0.2)
+        rows = wait_for_rows(isolated_env, 1)
+    assert [(r["api"], r["status"], r["error_class"]) for r in rows] == [("gemini", 499, "client_closed")]

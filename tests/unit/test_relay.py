@@ -10,7 +10,7 @@ from brickgate.catalog.model import Model
 from brickgate.quirks import stream_repair
 from brickgate.relay import RawRelay
 from brickgate.wire.contract import Api
-from tests.unit.quirks.factory import GPT, LLAMA
+from tests.unit.quirks.factory import GEMINI_3, GPT, LLAMA
 from tests.unit.transport_double import ScriptedResponse, answering, sse, upstream_over
 
 CHAT_STREAM = sse(
@@ -44,6 +44,25 @@ def test_usage_on_the_fast_path_keeps_reasoning_tokens() -> None:
     _, relay = relayed([CHAT_STREAM], LLAMA, "chat")
     assert relay.usage is not None
     assert (relay.usage.input_tokens, relay.usage.output_tokens, relay.usage.reasoning_tokens) == (5, 9, 4)
+
+
+def gemini_chunk(text: str, prompt: int, out: int, finish: str | None = None) -> str:
+    candidate: dict[str, object] = {"content": {"role": "model", "parts": [{"text": text}]}, "index": 0}
+    if finish:
+        candidate["finishReason"] = finish
+    usage = {"promptTokenCount": prompt, "candidatesTokenCount": out, "totalTokenCount": prompt + out}
+    return orjson.dumps({"candidates": [candidate], "usageMetadata": usage}).decode()
+
+
+def test_a_gemini_stream_reports_the_last_usage_of_whatever_reads_it_came_in() -> None:
+    """Gemini repeats the usage so far in every chunk; the relay reads only the latest (one parse), also
+    when one upstream read holds many chunks, and the bytes go through untouched."""
+    stream = sse(*(gemini_chunk(f"w{i} ", 7, i + 1) for i in range(5)), gemini_chunk("", 8, 40, "STOP"))
+    for pieces in ([stream], [stream[:200], stream[200:]]):
+        out, relay = relayed(pieces, GEMINI_3, "gemini")
+        assert out == stream
+        assert relay.usage is not None
+        assert (relay.usage.input_tokens, relay.usage.output_tokens) == (8, 40)
 
 
 def test_a_json_answer_reports_reasoning_tokens_too() -> None:

@@ -14,6 +14,9 @@
     name = "my-finetuned-llama"
     family = "llama"
 
+    [gateway]
+    gemini_small_model = "databricks-gemini-3-5-flash-lite"  # Gemini CLI's side requests
+
 Tables this module does not know (other components' sections) are left alone; unknown plain keys are errors.
 """
 
@@ -99,6 +102,15 @@ class CustomEndpoint(ModelOverride):
     name: str = Field(min_length=1)
 
 
+class GatewaySettings(BaseModel):
+    """The ``[gateway]`` table (other keys there belong to other components)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    # the model that answers Gemini CLI's side requests (gateway/gemini_names.py); default: the user's own
+    gemini_small_model: str | None = Field(default=None, min_length=1)
+
+
 class CatalogSettings(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
@@ -110,6 +122,7 @@ class CatalogSettings(BaseModel):
     usage_retention_days: float = Field(default=90.0, gt=0)  # ledger rows older than this are pruned
     models: dict[str, ModelOverride] = Field(default_factory=dict)
     endpoints: list[CustomEndpoint] = Field(default_factory=list)
+    gateway: GatewaySettings = Field(default_factory=GatewaySettings)
 
     @model_validator(mode="after")
     def _only_tables_are_foreign(self) -> CatalogSettings:

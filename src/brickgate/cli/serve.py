@@ -190,7 +190,6 @@ def _callers(ctx: typer.Context, app: AppMode | None) -> CallerIdentities:
     from brickgate.auth.resolve import host_only
     from brickgate.gateway.caller_identity import CallerIdentities, caller_credentials
     from brickgate.gateway.inference import Caller
-    from brickgate.gateway.model_names import ModelDirectory
     from brickgate.workspace import Workspace
 
     host = host_only(ctx.obj.profile, ctx.obj.host)
@@ -199,7 +198,7 @@ def _callers(ctx: typer.Context, app: AppMode | None) -> CallerIdentities:
     if app is not None and app.principal_fallback:
         own = _workspace(ctx)  # DATABRICKS_CLIENT_ID/SECRET, which the platform sets
         own.models()  # fails at start, not on the first request
-        fallback = Caller(own, ModelDirectory(own), identity=f"app:{app.name or 'service-principal'}")
+        fallback = Caller.of(own, identity=f"app:{app.name or 'service-principal'}")
     return CallerIdentities(base, app=app, service_principal=fallback)
 
 

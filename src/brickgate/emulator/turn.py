@@ -21,7 +21,16 @@ def sign(key: bytes, value: str) -> str:
 
 
 def signature_is_valid(key: bytes, value: str, signature: object) -> bool:
-    return isinstance(signature, str) and hmac.compare_digest(signature, sign(key, value))
+    """Compared as the bytes it encodes: Google's JSON reads standard and URL-safe base64 alike (proto3
+    JSON mapping of `bytes`), and the google-genai SDK sends thought signatures URL-safe."""
+    if not isinstance(signature, str):
+        return False
+    padded = signature.replace("+", "-").replace("/", "_") + "=" * (-len(signature) % 4)
+    try:
+        given = base64.urlsafe_b64decode(padded)
+    except ValueError:  # binascii.Error is a ValueError
+        return False
+    return hmac.compare_digest(given, base64.b64decode(sign(key, value)))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -1,5 +1,6 @@
 """The gateway as one ASGI app: inference POSTs go straight to plain ASGI routes (no middleware on the
-bytes); everything else (model list, health, 404/405 answers, lifespan) is a small Starlette app."""
+bytes); everything else (model lists, health, 404/405 answers, lifespan) is a small Starlette app. The
+Gemini API lives under /v1beta (gemini_routes.py), its errors in Google's shape."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ from brickgate.gateway.asgi_io import ASGIApp, Message, Receive, Scope, Send, he
 from brickgate.gateway.dashboard import dashboard_routes
 from brickgate.gateway.databricks_app import unmounted
 from brickgate.gateway.error_shapes import GatewayError
+from brickgate.gateway.gemini_routes import (
+    MODELS_PREFIXES,
+    PREFIX,
+    SERVED,
+    GeminiListing,
+    GeminiRoute,
+    google_client,
+)
 from brickgate.gateway.inference import (
     CountTokensRoute,
     Exchange,
@@ -81,6 +90,7 @@ class GatewayApp:
         count_tokens = CountTokensRoute(gateway)
         self.post_routes["/v1/messages/count_tokens"] = count_tokens
         self.post_routes["/messages/count_tokens"] = count_tokens
+        self.gemini = GeminiRoute(gateway)
         self.rest = _rest_app(gateway, self.post_routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -89,7 +99,11 @@ class GatewayApp:
             return
         if self.api_mounts:
             scope = unmounted(scope)
-        route = self.post_routes.get(scope["path"]) if scope["method"] == "POST" else None
+        route = None
+        if scope["method"] == "POST":
+            route = self.post_routes.get(scope["path"])
+            if route is None and scope["path"].startswith(MODELS_PREFIXES):
+                route = self.gemini
         refusal = self.guard.refusal(scope, json_body=route is not None)
         if refusal is None and route is not None:
             await route(scope, receive, send)
@@ -128,12 +142,15 @@ def create_app(
 
 
 def _api_of(scope: Scope) -> Api:
-    """The error shape a caller reads: its route's API, else Anthropic's when it sends that SDK's version
-    header (both SDK families call /v1/models), else OpenAI's."""
+    """The error shape a caller reads: its route's API; Google's under /v1beta or with Google's key header;
+    else Anthropic's when it sends that SDK's version header (both SDK families call /v1/models), else
+    OpenAI's."""
     path: str = scope["path"]
     api = _INFERENCE_PATHS.get(path)
     if api is not None:
         return api
+    if path.startswith(PREFIX) or google_client(scope):
+        return "gemini"
     if path.endswith("/messages/count_tokens") or header(scope, b"anthropic-version") is not None:
         return "messages"
     return "chat"
@@ -149,11 +166,14 @@ def _error_response(error: GatewayError, request: Request) -> Response:
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
+    if _api_of(request.scope) == "gemini":
+        message = f"The brickgate gateway has no {request.method} {request.url.path}.\n{SERVED}"
+        return _error_response(GatewayError(404, message, "not_found"), request)
     message = (
         f"The brickgate gateway has no {request.method} {request.url.path}.\n"
         "It serves POST /v1/chat/completions, /v1/responses, /v1/messages, /v1/messages/count_tokens "
         "and GET /v1/models; point the client's base URL at http://HOST:PORT/v1 (Claude Code and the "
-        "anthropic SDK: without /v1)."
+        "anthropic SDK: without /v1), and the Gemini API under /v1beta (base URL http://HOST:PORT)."
     )
     return _error_response(GatewayError(404, message, "not_found"), request)
 
@@ -163,7 +183,8 @@ async def _method_not_allowed(request: Request, exc: Exception) -> Response:
     methods = allowed.get("Allow", "")
     message = (
         f"The brickgate gateway has no {request.method} {request.url.path}: it answers {methods} there.\n"
-        "Inference routes take POST with a JSON body; GET /v1/models lists the models."
+        "Inference routes take POST with a JSON body; GET /v1/models (Gemini: /v1beta/models) lists the "
+        "models."
     )
     response = _error_response(GatewayError(405, message, "method_not_allowed"), request)
     response.headers.update(allowed)
@@ -171,7 +192,11 @@ async def _method_not_allowed(request: Request, exc: Exception) -> Response:
 
 
 def _rest_app(gateway: Gateway, post_routes: dict[str, ASGIApp]) -> Starlette:
+    google = GeminiListing(gateway)
+
     async def list_models(request: Request) -> Response:
+        if google_client(request.scope):
+            return await google.list_models(request)
         if not is_authorized(request.scope, gateway.api_key):
             return _error_response(unauthorized(), request)
         try:  # what this caller may query (serve --identity caller), else the gateway's own list
@@ -181,6 +206,8 @@ def _rest_app(gateway: Gateway, post_routes: dict[str, ASGIApp]) -> Starlette:
         return Response(orjson.dumps(models_list_body(models)), media_type="application/json")
 
     async def get_model(request: Request) -> Response:
+        if google_client(request.scope) or ":" in request.url.path:
+            return await google.get_model(request)
         if not is_authorized(request.scope, gateway.api_key):
             return _error_response(unauthorized(), request)
         try:
@@ -202,6 +229,7 @@ def _rest_app(gateway: Gateway, post_routes: dict[str, ASGIApp]) -> Starlette:
         Route("/health", health, methods=["GET"]),
         Route("/v1/models", list_models, methods=["GET"]),
         Route("/v1/models/{name:path}", get_model, methods=["GET"]),
+        *google.routes(),
         # Team usage is not for every caller: a caller-identity gateway has no page (`brickgate usage` on
         # its host reads the ledger).
         *(dashboard_routes(gateway) if gateway.callers is None else ()),  # /, /ui, /metrics

@@ -1,7 +1,7 @@
 """`brickgate serve --identity caller`: every request runs as the person who sent it.
 
 The gateway holds no model-calling credential. Each request carries its caller's own Databricks token:
-``Authorization: Bearer``, ``x-api-key`` or ``x-goog-api-key`` (whichever the agent sends), or in a
+``Authorization: Bearer``, ``x-api-key``, ``x-goog-api-key`` or ``?key=`` (whichever the agent sends), or in a
 Databricks App the platform's ``X-Forwarded-Access-Token`` (see ``databricks_app.py`` for when that header
 is believed). The token is
 
@@ -37,7 +37,7 @@ from brickgate.gateway.asgi_io import Scope, header
 from brickgate.gateway.databricks_app import AppMode, forwarded_identity
 from brickgate.gateway.error_shapes import GatewayError
 from brickgate.gateway.inference import Caller, Rejected
-from brickgate.gateway.local_auth import client_key
+from brickgate.gateway.local_auth import presented_keys
 from brickgate.gateway.model_names import ModelDirectory
 from brickgate.redact import redact
 from brickgate.upstream import Upstream
@@ -159,7 +159,7 @@ class CallerIdentities:
     def _token(self, scope: Scope) -> str | None:
         if self.app is not None:
             return header(scope, b"x-forwarded-access-token") or None
-        return client_key(scope) or header(scope, b"x-goog-api-key") or None
+        return next((key for key in presented_keys(scope) if key), None)
 
     async def _verified(self, digest: bytes, token: str) -> Identity:
         now = time.monotonic()
@@ -209,7 +209,7 @@ class CallerIdentities:
             persist=False,  # surface verdict in memory, per identity; the gateway records usage itself
         )
         email = identity.principal if self.app is not None else None
-        entry = (Caller(ws, CallerDirectory(ws), identity.principal, email), latest)
+        entry = (Caller.of(ws, CallerDirectory(ws), identity=identity.principal, email=email), latest)
         self._callers[identity.key] = entry
         while len(self._callers) > self.max_identities:
             self._callers.popitem(last=False)

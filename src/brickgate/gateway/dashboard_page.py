@@ -18,8 +18,10 @@ from brickgate import __version__
 from brickgate.catalog.model import Model
 from brickgate.ledger.query import Report, Summary, ms_text, usd
 from brickgate.ledger.rows import is_error
+from brickgate.routing import upstream_api
+from brickgate.wire.contract import Api
 
-INBOUND_APIS = ("chat", "responses", "messages")
+INBOUND_APIS: tuple[Api, ...] = ("chat", "responses", "messages", "gemini")
 RANGES = ("24h", "7d", "30d", "90d")
 
 
@@ -211,9 +213,10 @@ def models_html(models: list[Model]) -> str:
         return '<p class="empty">The workspace lists no models.</p>'
     rows = []
     for m in models:
+        fast = {api: upstream_api(m, api) == api for api in INBOUND_APIS}
         routes = " ".join(
-            f'<span class="{"fast" if m.api == api else "translated"}">{api}: '
-            f"{'fast' if m.api == api else 'translated'}</span>"
+            f'<span class="{"fast" if fast[api] else "translated"}">{api}: '
+            f"{'fast' if fast[api] else 'translated'}</span>"
             for api in INBOUND_APIS
         )
         cache = (

@@ -2,6 +2,8 @@
 
 OpenAI (Chat, Responses): ``{"error": {"message", "type", "param", "code"}}``.
 Anthropic Messages: ``{"type": "error", "error": {"type", "message"}}``.
+Gemini (Google): ``{"error": {"code", "message", "status", "details"}}`` (research databricks-api.md §2.9),
+``status`` the google.rpc code name for the HTTP status, and brickgate's machine code in an ErrorInfo.
 """
 
 from __future__ import annotations
@@ -41,6 +43,24 @@ _ANTHROPIC_TYPES = {
     529: "overloaded_error",
 }
 _OPENAI_TYPES = {401: "authentication_error", 403: "permission_error", 429: "rate_limit_error"}
+# google.rpc.Code names by HTTP status (Google's AIP-193 mapping; 405/413/415/502 have no code of their own)
+_GOOGLE_STATUSES = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    405: "UNIMPLEMENTED",
+    409: "ABORTED",
+    413: "INVALID_ARGUMENT",
+    415: "INVALID_ARGUMENT",
+    429: "RESOURCE_EXHAUSTED",
+    499: "CANCELLED",
+    500: "INTERNAL",
+    501: "UNIMPLEMENTED",
+    502: "UNAVAILABLE",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,14 +129,16 @@ class GatewayError:
                 self.status, "api_error" if self.status >= 500 else "invalid_request_error"
             )
             return orjson.dumps({"type": "error", "error": {"type": kind, "message": self.message}})
+        if api == "gemini":
+            return orjson.dumps({"error": self._google_error()})
         return orjson.dumps({"error": self._openai_error()})
 
     def stream_event(self, api: Api) -> bytes:
         """The error as a final SSE event, for a stream that breaks after bytes were sent."""
         if api == "messages":
             return encode_sse(self.body(api), "error")
-        if api == "chat":
-            return encode_sse(orjson.dumps({"error": self._openai_error()}))
+        if api in ("chat", "gemini"):  # the google SDKs raise on a chunk that is an `error` object
+            return encode_sse(self.body(api))
         # Responses: an `error` event (the openai SDK raises on its `error` key), then `response.failed`
         # for clients such as Codex that end the turn on it.
         err = self._openai_error()
@@ -139,6 +161,20 @@ class GatewayError:
         return encode_sse(orjson.dumps(error_event), "error") + encode_sse(
             orjson.dumps(failed), "response.failed"
         )
+
+    def _google_error(self) -> dict[str, object]:
+        status = _GOOGLE_STATUSES.get(
+            self.status, "INTERNAL" if self.status >= 500 else "FAILED_PRECONDITION"
+        )
+        error: dict[str, object] = {"code": self.status, "message": self.message, "status": status}
+        if self.code is not None:
+            info = {
+                "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+                "reason": self.code,
+                "domain": "brickgate",
+            }
+            error["details"] = [info]
+        return error
 
     def _openai_error(self) -> dict[str, str | None]:
         kind = _OPENAI_TYPES.get(

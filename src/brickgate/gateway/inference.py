@@ -1,4 +1,4 @@
-"""The three inference routes as plain ASGI callables.
+"""The inference routes as plain ASGI callables (the Gemini API's in gemini_routes.py, on these).
 
 When the caller's API is the model's own upstream API (Messages → Claude, Responses → GPT/Codex,
 Chat → the rest) the body is relayed (``Workspace._relay``: renamed, repaired, streamed back raw).
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,6 +30,7 @@ from brickgate.gateway.asgi_io import (
     send_bytes,
 )
 from brickgate.gateway.error_shapes import GatewayError
+from brickgate.gateway.gemini_names import GeminiModels
 from brickgate.gateway.local_answers import estimate_input_tokens
 from brickgate.gateway.local_auth import is_authorized, unauthorized
 from brickgate.gateway.model_names import ModelDirectory
@@ -38,6 +39,7 @@ from brickgate.ledger.gateway_usage import start_recording
 from brickgate.protocol import Usage, UsageReport
 from brickgate.request_tags import HEADER as TAGS_HEADER
 from brickgate.request_tags import RequestTags
+from brickgate.routing import upstream_api
 from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
 
@@ -53,6 +55,7 @@ _FINAL_EVENTS: dict[Api, tuple[bytes, ...]] = {
     "chat": (b"data: [DONE]",),
     "messages": (b"message_stop",),
     "responses": (b"response.completed", b"response.incomplete"),
+    "gemini": (b'"finishReason"',),  # Gemini's last chunk carries it (relayed or encoded)
 }
 
 
@@ -66,13 +69,28 @@ class Rejected(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Caller:
-    """Whom a request runs as: the workspace (credentials, learnt state) and model names of one identity.
-    ``identity`` (the principal) and ``email`` (App mode) name a caller for the ledger, tags and log."""
+    """Whom a request runs as: the workspace (credentials, learnt state) and model names of one identity,
+    its Gemini names included (they remember the model its Gemini CLI chose). ``identity`` (the principal)
+    and ``email`` (App mode) name a caller for the ledger, tags and log."""
 
     workspace: Workspace
     directory: ModelDirectory
+    gemini: GeminiModels
     identity: str | None = None
     email: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        ws: Workspace,
+        directory: ModelDirectory | None = None,
+        *,
+        identity: str | None = None,
+        email: str | None = None,
+    ) -> Caller:
+        directory = directory or ModelDirectory(ws)
+        small_model = ws.catalog.settings.gateway.gemini_small_model  # [gateway] in config.toml
+        return cls(ws, directory, GeminiModels(directory, small_model), identity, email)
 
 
 @dataclass(slots=True)
@@ -90,9 +108,9 @@ class Gateway:
     local: Caller = field(init=False)
 
     def __post_init__(self) -> None:
-        self.directory = ModelDirectory(self.workspace)
+        self.local = Caller.of(self.workspace)
+        self.directory = self.local.directory
         self.tags = self.workspace._request_tags  # a malformed tag setting stops the gateway at start
-        self.local = Caller(self.workspace, self.directory)
 
     async def caller(self, scope: Scope) -> Caller:
         """Whom this request runs as; ``Rejected`` (401) when a caller identity is missing or refused."""
@@ -229,15 +247,7 @@ class InferenceRoute:
             caller = await self.gateway.caller(scope)
             ex.user = caller.email or caller.identity
             recording.identify(caller)
-            body = await parse_request(self.gateway, scope, receive, self.api)
-            model = await resolve_model(caller, body)
-            ex.model, ex.upstream = model.id, model.api
-            ex.route = "fast" if model.api == self.api else "translated"
-            headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast", caller=caller)
-            if ex.route == "fast":
-                work = self._relay(caller.workspace, model, body, send, ex, headers)
-            else:
-                work = self._translate(caller.workspace, model, body, send, ex, headers)
+            work = await self.prepare(scope, receive, send, ex, caller)
             finished = await cancel_on_disconnect(work, receive)
             if not finished and not ex.finished_stream(self.api):
                 ex.status = 499  # client closed the request before the answer was complete
@@ -249,6 +259,37 @@ class InferenceRoute:
             await self._answer_error(send, ex, exc)
         ex.log()
         recording.finish(ex)
+
+    async def prepare(
+        self, scope: Scope, receive: Receive, send: Send, ex: Exchange, caller: Caller
+    ) -> Coroutine[Any, Any, None]:
+        """Read and check the request; the work that answers it as ``caller`` (run until the client hangs
+        up)."""
+        body = await parse_request(self.gateway, scope, receive, self.api)
+        model = await resolve_model(caller, body)
+        name, stream = str(body["model"]), body.get("stream") is True
+        return self.answer(scope, caller, model, body, send, ex, name=name, stream=stream)
+
+    def answer(
+        self,
+        scope: Scope,
+        caller: Caller,
+        model: Model,
+        body: dict[str, Any],
+        send: Send,
+        ex: Exchange,
+        *,
+        name: str,
+        stream: bool,
+    ) -> Coroutine[Any, Any, None]:
+        """Relay ``body`` when the caller's API is the one the model is called with, else translate it."""
+        upstream = upstream_api(model, self.api)
+        ex.model, ex.upstream = model.id, upstream
+        ex.route = "fast" if upstream == self.api else "translated"
+        headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast", caller=caller)
+        if ex.route == "fast":
+            return self._relay(caller.workspace, model, body, send, ex, headers, stream)
+        return self._translate(caller.workspace, model, upstream, body, send, ex, name, stream, headers)
 
     async def _answer_error(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
@@ -264,8 +305,8 @@ class InferenceRoute:
         send: Send,
         ex: Exchange,
         headers: dict[str, str] | None,
+        stream: bool,
     ) -> None:
-        stream = body.get("stream") is True
         relay = await ws._relay(model, self.api, body, stream=stream, headers=headers)
         if not stream:
             raw = await relay.read()
@@ -288,22 +329,24 @@ class InferenceRoute:
         self,
         ws: Workspace,
         model: Model,
+        upstream: Api,
         body: dict[str, Any],
         send: Send,
         ex: Exchange,
+        name: str,
+        stream: bool,
         headers: dict[str, str],
     ) -> None:
         wire = WIRES[self.api]
         request = wire.decode_request(body)  # InvalidRequest (a 400) for a body it cannot read
-        request = replace(request, extra=fields_for(model.api, request.extra))
-        name = str(body["model"])
-        if body.get("stream") is not True:
-            done = await ws.complete(model, request, headers=headers)
+        request = replace(request, extra=fields_for(upstream, request.extra))
+        if not stream:
+            done = await ws.complete(model, request, api=upstream, headers=headers)
             answer = orjson.dumps(wire.encode_response(done.response, name))
             ex.status, ex.usage = 200, done.usage
             await send_bytes(send, 200, answer)
             return
-        async with ws.stream(model, request, keep_response=False, headers=headers) as events:
+        async with ws.stream(model, request, api=upstream, keep_response=False, headers=headers) as events:
             encoder = wire.stream_encoder(name, body)
             ex.status = 200
             await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
@@ -334,7 +377,10 @@ class InferenceRoute:
 
 
 class CountTokensRoute:
-    """``POST /v1/messages/count_tokens``, answered locally (see ``estimate_input_tokens``)."""
+    """``POST /v1/messages/count_tokens``, answered locally (see ``estimate_input_tokens``). No upstream
+    call, so no ledger row. Gemini's ``:countTokens`` is a subclass (gemini_routes.py)."""
+
+    api: Api = "messages"
 
     def __init__(self, gateway: Gateway) -> None:
         self.gateway = gateway
@@ -344,16 +390,23 @@ class CountTokensRoute:
         try:
             caller = await self.gateway.caller(scope)
             ex.user = caller.email or caller.identity
-            body = await parse_request(self.gateway, scope, receive, "messages")
-            ex.model = (await resolve_model(caller, body)).id
-            tokens = estimate_input_tokens(body)
-            ex.status, ex.usage = 200, Usage(input_tokens=tokens)
-            await send_bytes(send, 200, orjson.dumps({"input_tokens": tokens}))
+            body = await parse_request(self.gateway, scope, receive, self.api)
+            answer = await self.count(scope, body, ex, caller)
+            ex.status = 200
+            await send_bytes(send, 200, orjson.dumps(answer))
         except ClientGone:
             ex.status = 499
-        except Exception as exc:  # answered in the Messages error shape
+        except Exception as exc:  # answered in the caller's error shape
             error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
             log_internal_error(error, ex, exc)
             ex.status = error.status
-            await send_bytes(send, error.status, error.body("messages"), error.headers())
+            await send_bytes(send, error.status, error.body(self.api), error.headers())
         ex.log()
+
+    async def count(self, scope: Scope, body: dict[str, Any], ex: Exchange, caller: Caller) -> dict[str, int]:
+        """The answer for ``body`` (its model as ``caller`` names it); notes the model and the estimate on
+        ``ex``."""
+        ex.model = (await resolve_model(caller, body)).id
+        tokens = estimate_input_tokens(body)
+        ex.usage = Usage(input_tokens=tokens)
+        return {"input_tokens": tokens}

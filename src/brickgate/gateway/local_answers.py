@@ -46,13 +46,36 @@ def model_entry(model: Model) -> dict[str, Any]:
     }
 
 
+# Gemini's list answers only what its clients read: names, limits, the methods each model takes.
+_GEMINI_METHODS = ("generateContent", "streamGenerateContent", "countTokens")
+
+
+def gemini_model_entry(model: Model) -> dict[str, Any]:
+    """One model as Google's ``Model`` resource: ``models/`` + the endpoint name."""
+    return {
+        "name": f"models/{model.id}",
+        "baseModelId": model.id,
+        "displayName": model.display_name or model.id,
+        "description": f"{model.family} model served by Databricks (brickgate)",
+        "inputTokenLimit": model.context_window,
+        "outputTokenLimit": model.max_output_tokens,
+        "supportedGenerationMethods": list(_GEMINI_METHODS),
+        "thinking": model.supports_reasoning,
+    }
+
+
+def gemini_models_body(models: Iterable[Model]) -> dict[str, Any]:
+    """``GET /v1beta/models``: every model on one page (no ``nextPageToken``), whatever family."""
+    return {"models": [gemini_model_entry(m) for m in models]}
+
+
 def _chars(value: Any) -> int:
     """Characters of text in any nested JSON value (strings counted; keys and structure ignored; an image
     block counted as the text it costs, whatever its encoded size)."""
     if isinstance(value, str):
         return len(value)
     if isinstance(value, Mapping):
-        if value.get("type") == "image":
+        if value.get("type") == "image" or "inlineData" in value or "inline_data" in value:
             return _IMAGE_CHARS
         return sum(_chars(v) for v in value.values())
     if isinstance(value, list):
@@ -64,5 +87,19 @@ def estimate_input_tokens(body: Mapping[str, Any]) -> int:
     """A local estimate for ``/v1/messages/count_tokens``: about 4 characters per token over the
     system prompt, the messages and the tool definitions. Databricks has no counting endpoint, so this
     is an estimate, good enough for an agent deciding when to compact its context."""
-    chars = _chars(body.get("system")) + _chars(body.get("messages")) + _chars(body.get("tools"))
-    return max(1, math.ceil(chars / 4))
+    return estimate_tokens(body.get("system"), body.get("messages"), body.get("tools"))
+
+
+def estimate_gemini_tokens(body: Mapping[str, Any]) -> int:
+    """The same estimate for Gemini's ``:countTokens``: its ``contents``, or the ``generateContentRequest``
+    it wraps (with the system instruction and tools)."""
+    wrapped = body.get("generateContentRequest") or body.get("generate_content_request")
+    request: Mapping[str, Any] = wrapped if isinstance(wrapped, Mapping) else body
+    return estimate_tokens(
+        *(request.get(name) for name in ("contents", "systemInstruction", "system_instruction", "tools"))
+    )
+
+
+def estimate_tokens(*values: Any) -> int:
+    """About 4 characters per token over the text in ``values``; at least 1."""
+    return max(1, math.ceil(sum(_chars(v) for v in values) / 4))

@@ -11,7 +11,9 @@ only browsers send (what the openai/anthropic SDKs, opencode, Codex CLI and Clau
 Preflights (OPTIONS) are never answered with CORS headers, so a page cannot send JSON or read a reply.
 
 Clients send the key as ``Authorization: Bearer KEY`` (OpenAI SDKs, anthropic SDK 2.x, Claude Code with
-ANTHROPIC_AUTH_TOKEN) or ``x-api-key: KEY`` (Claude Code with ANTHROPIC_API_KEY, litellm), so both count.
+ANTHROPIC_AUTH_TOKEN), ``x-api-key: KEY`` (Claude Code with ANTHROPIC_API_KEY, litellm),
+``x-goog-api-key: KEY`` (the google-genai SDKs, Gemini CLI) or ``?key=KEY`` (Google's REST examples), so all
+of them count. The access log writes the path without its query, so a key in the URL is never logged.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import hmac
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import parse_qs
 
 from brickgate.auth.host import is_loopback
 from brickgate.errors import ConfigError
@@ -70,14 +73,25 @@ def check_origins(origins: Iterable[str]) -> None:
             )
 
 
-def client_key(scope: Scope) -> str | None:
-    """The key a client sent, from ``Authorization: Bearer`` or ``x-api-key``."""
+def presented_keys(scope: Scope) -> list[str | None]:
+    """Where a client may have put its key: ``Authorization: Bearer``, ``x-api-key``, ``x-goog-api-key``
+    and ``?key=`` (Gemini CLI sends an empty x-goog-api-key beside its Bearer token, so each one counts)."""
+    bearer = None
     auth = header(scope, b"authorization")
     if auth is not None:
         scheme, _, value = auth.partition(" ")
-        if scheme.lower() == "bearer" and value.strip():
-            return value.strip()
-    return header(scope, b"x-api-key")
+        if scheme.lower() == "bearer":
+            bearer = value.strip()
+    return [bearer, header(scope, b"x-api-key"), header(scope, b"x-goog-api-key"), query_key(scope)]
+
+
+def query_key(scope: Scope) -> str | None:
+    """``key`` from the query string (Google's REST style), percent-decoded."""
+    query: bytes = scope.get("query_string", b"")
+    if b"key=" not in query:
+        return None
+    values = parse_qs(query.decode("latin-1")).get("key")
+    return values[0] if values else None
 
 
 def is_authorized(scope: Scope, api_key: str | None) -> bool:
@@ -85,15 +99,15 @@ def is_authorized(scope: Scope, api_key: str | None) -> bool:
     if api_key is None:
         return True
     expected = api_key.encode()
-    candidates = [header(scope, b"x-api-key"), client_key(scope)]
-    return any(c is not None and hmac.compare_digest(c.encode(), expected) for c in candidates)
+    return any(c and hmac.compare_digest(c.encode(), expected) for c in presented_keys(scope))
 
 
 def unauthorized() -> GatewayError:
     return GatewayError(
         401,
         "Invalid API key for the brickgate gateway.\n"
-        f"Send the gateway's key (the {KEY_ENV} it was started with) as a Bearer token or x-api-key.",
+        f"Send the gateway's key (the {KEY_ENV} it was started with) as a Bearer token, x-api-key or "
+        "x-goog-api-key.",
         "invalid_api_key",
     )
 

@@ -21,7 +21,7 @@ from brickgate.protocol import Request, Response, StreamEvent, Usage
 from brickgate.wire.fields import JSONObject, json_object
 from brickgate.wire.sse import SSEEvent
 
-Api = Literal["chat", "responses", "messages"]
+Api = Literal["chat", "responses", "messages", "gemini"]
 
 # The JSON types a request field may hold, as the Python types orjson decodes them to.
 JsonTypes = tuple[type, ...]

@@ -122,6 +122,19 @@ def test_gemini_3_refuses_a_made_up_signature(emulator: EmulatorControl) -> None
     assert reply.status == 400 and "Thought signature is not valid" in reply.json()["error"]["message"]
 
 
+def test_gemini_3_reads_a_signature_sent_back_in_url_safe_base64(emulator: EmulatorControl) -> None:
+    # proto3 JSON reads `bytes` in either base64 alphabet, padded or not; google-genai sends URL-safe
+    turn = function_call_turn(emulator)
+    signature = turn["parts"][0]["thoughtSignature"]
+    urlsafe = signature.replace("+", "-").replace("/", "_").rstrip("=")
+    replayed = {"role": "model", "parts": [{**turn["parts"][0], "thoughtSignature": urlsafe}]}
+    answer = {"functionResponse": {"name": "run_shell_command", "response": {"output": "ok"}}}
+    reply = generate(
+        emulator, [user("run the marker command"), replayed, {"role": "user", "parts": [answer]}]
+    )
+    assert reply.status == 200, reply.json()
+
+
 def test_gemini_2_5_does_not_require_the_signature_back(emulator: EmulatorControl) -> None:
     call = {"functionCall": {"name": "run_shell_command", "args": {"command": "ls"}}}
     answer = {"functionResponse": {"name": "run_shell_command", "response": {"output": "ok"}}}

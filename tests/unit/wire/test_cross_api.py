@@ -1,7 +1,8 @@
-"""Translations between the three APIs: what the gateway does when the agent's API is not the model's."""
+"""Translations between the four APIs: what the gateway does when the agent's API is not the model's."""
 
 from __future__ import annotations
 
+import json
 from types import ModuleType
 from typing import Any
 
@@ -15,10 +16,10 @@ from brickgate.protocol import (
     ToolResultPart,
     collect,
 )
-from brickgate.wire import anthropic_messages, openai_chat, openai_responses
+from brickgate.wire import anthropic_messages, gemini, openai_chat, openai_responses
 from tests.unit.wire.replay import FIXTURES, decode_stream, encode_stream, fixture_bytes, fixture_json
 
-APIS = {"chat": openai_chat, "responses": openai_responses, "messages": anthropic_messages}
+APIS = {"chat": openai_chat, "responses": openai_responses, "messages": anthropic_messages, "gemini": gemini}
 STREAMS = sorted(p.name for p in FIXTURES.glob("*.sse"))
 
 
@@ -26,16 +27,18 @@ def encoder_for(wire: ModuleType) -> Any:
     return wire.StreamEncoder("gw", include_usage=True) if wire is openai_chat else wire.StreamEncoder("gw")
 
 
-def answer(response: Response) -> tuple[str, tuple[tuple[str, str, str], ...], str]:
+def answer(response: Response) -> tuple[str, tuple[tuple[str, str, Any], ...], str]:
+    """Text, tool calls (arguments as the JSON value they spell: Gemini sends an object, not text) and
+    finish reason."""
     return (
         response.text,
-        tuple((c.id, c.name, c.arguments) for c in response.tool_calls),
+        tuple((c.id, c.name, json.loads(c.arguments or "null")) for c in response.tool_calls),
         response.finish_reason,
     )
 
 
 # recordings are named for the vendor whose stream they hold
-RECORDED_API = {"anthropic": "messages", "chat": "chat", "responses": "responses"}
+RECORDED_API = {"anthropic": "messages", "chat": "chat", "responses": "responses", "gemini": "gemini"}
 
 
 @pytest.mark.parametrize("target", sorted(APIS))
@@ -92,18 +95,26 @@ def conversation(req: Request) -> tuple[tuple[str, tuple[Any, ...]], ...]:
         ("responses", "opencode_responses_request.json"),
         ("messages", "claude_code_messages_request.json"),
         ("messages", "opencode_messages_request.json"),
+        ("gemini", "gemini_cli_request.json"),
+        ("gemini", "gemini_rest_request.json"),
     ],
 )
 def test_a_client_conversation_survives_encoding_for_any_upstream(
     source: str, fixture: str, target: str
 ) -> None:
-    req = APIS[source].decode_request(fixture_json(fixture))
+    raw = fixture_json(fixture)
+    req = APIS[source].decode_request({"model": "endpoint", **raw} if source == "gemini" else raw)
     body = APIS[target].encode_request(req, "endpoint")
+    if target == "gemini":  # the model goes into the upstream path; the gateway copies it back in
+        assert "model" not in body
+        body = {**body, "model": "endpoint"}
     assert body["model"] == "endpoint"
     again = APIS[target].decode_request(body)
     expected = conversation(req)
     if target == "messages":  # Messages keeps leading system text in one `system` field
         expected = merge_leading_system(expected)
+    if target == "gemini":  # Gemini has one system instruction, before the turns
+        expected = merge_every_system(expected)
     assert conversation(again) == expected
 
 
@@ -115,6 +126,14 @@ def merge_leading_system(
         return conv
     merged = ("system", tuple(p for m in leading for p in m[1]))
     return (merged, *conv[len(leading) :])
+
+
+def merge_every_system(
+    conv: tuple[tuple[str, tuple[Any, ...]], ...],
+) -> tuple[tuple[str, tuple[Any, ...]], ...]:
+    system = tuple(p for m in conv if m[0] == "system" for p in m[1])
+    rest = tuple(m for m in conv if m[0] != "system")
+    return ((("system", system),) if system else ()) + rest
 
 
 def test_tool_turn_from_claude_code_becomes_chat_tool_messages() -> None:

@@ -14,13 +14,36 @@ from brickgate.wire.registry import WIRES
 PYTHON_WORDS = re.compile(r"\b(NoneType|None|True|False|dict|list|int|float|str|bool|tuple)\b")
 ODD_VALUES: list[Any] = [None, 5, 2.5, True, "x", [], {}, [1], {"a": 1}]
 USER = {"role": "user", "content": "hi"}
+GEMINI_USER = {"role": "user", "parts": [{"text": "hi"}]}
 
 
 def malformed_bodies(api: Api) -> list[dict[str, Any]]:
     """Bodies that put each odd value where a decoder looks: the top level, a message, a part, a tool."""
     bodies: list[dict[str, Any]] = []
     for odd in ODD_VALUES:
-        if api == "responses":
+        if api == "gemini":
+            bodies += [
+                {"model": odd, "contents": [GEMINI_USER]},
+                {"model": "m", "contents": odd},
+                {"model": "m", "contents": [odd]},
+                {"model": "m", "contents": [{"role": odd, "parts": [{"text": "hi"}]}]},
+                {"model": "m", "contents": [{"role": "user", "parts": odd}]},
+                {"model": "m", "contents": [{"role": "user", "parts": [odd]}]},
+                {"model": "m", "contents": [{"role": "user", "parts": [{"text": odd}]}]},
+                {"model": "m", "contents": [{"role": "model", "parts": [{"functionCall": odd}]}]},
+                {"model": "m", "contents": [{"role": "user", "parts": [{"functionResponse": odd}]}]},
+                {"model": "m", "contents": [GEMINI_USER], "systemInstruction": odd},
+                {"model": "m", "contents": [GEMINI_USER], "tools": odd},
+                {"model": "m", "contents": [GEMINI_USER], "tools": [{"functionDeclarations": odd}]},
+                {
+                    "model": "m",
+                    "contents": [GEMINI_USER],
+                    "tools": [{"functionDeclarations": [{"name": odd}]}],
+                },
+                {"model": "m", "contents": [GEMINI_USER], "generationConfig": odd},
+                {"model": "m", "contents": [GEMINI_USER], "generationConfig": {"thinkingConfig": odd}},
+            ]
+        elif api == "responses":
             bodies += [
                 {"model": odd, "input": "hi"},
                 {"model": "m", "input": odd},

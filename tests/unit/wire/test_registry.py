@@ -47,11 +47,13 @@ MINIMAL_BODIES: dict[Api, dict[str, object]] = {
     "chat": {"model": "m", "messages": [{"role": "user", "content": "hi"}]},
     "responses": {"model": "m", "input": "hi"},
     "messages": {"model": "m", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]},
+    "gemini": {"model": "m", "contents": [{"role": "user", "parts": [{"text": "hi"}]}]},
 }
 NON_CANONICAL_SAMPLES: dict[Api, dict[str, object]] = {
     "chat": {"stream_options": {"include_usage": True}, "n": 1, "user_tag": "x"},
     "responses": {"include": [], "store": False},
     "messages": {"top_k": 3, "context_management": {}},
+    "gemini": {"safetySettings": [], "cachedContent": "cachedContents/1", "generationConfig": {"topK": 3}},
 }
 
 
