@@ -20,6 +20,8 @@ import anthropic
 import openai
 import pytest
 import yaml
+from google import genai
+from google.genai import types
 
 from brickgate import __version__
 from brickgate.emulator.control_client import EmulatorControl
@@ -31,6 +33,7 @@ from tests.ledger_harness import wait_for_rows
 from tests.team_harness import ALICE, BOB, PRIVATE, SHARED, bearer
 
 EMAILS = {ALICE: "alice@example.com", BOB: "bob@example.com"}
+GEMINI = "databricks-gemini-3-5-flash"  # declares the Gemini API: relayed on the same-API fast path
 READY = "Ctrl-C stops it."
 
 
@@ -126,8 +129,16 @@ def test_the_app_runs_each_request_as_the_user_the_platform_forwards(
             bob.messages.create(model=PRIVATE, max_tokens=64, messages=[{"role": "user", "content": "hi"}])
         listed = {m.id for m in bob.models.list()}
         assert SHARED in listed and PRIVATE not in listed
+        google = genai.Client(  # the Apps proxy takes a Bearer token; Google's key header rides along
+            api_key=BOB,
+            http_options=types.HttpOptions(
+                base_url=proxy.url + "/api/gemini", headers={"Authorization": f"Bearer {BOB}"}
+            ),
+        )
+        assert google.models.generate_content(model=GEMINI, contents="hi").text
     tags = [r["request_tags"] for r in team.requests() if r["request_tags"]]
     assert {t.get("user") for t in tags} == {"alice@example.com", "bob@example.com"}
+    assert any(r["path"].endswith(":generateContent") for r in team.requests())  # Gemini, relayed as BOB
     assert all(t.get("via") == "brickgate-app" for t in tags)  # app.yaml's env reached the gateway
     log = app.output()
     assert "user=alice@example.com" in log and "user=bob@example.com" in log
