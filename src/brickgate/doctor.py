@@ -23,6 +23,7 @@ from brickgate.event_stream import Completion
 from brickgate.protocol import ImagePart, Message, Request, TextPart
 from brickgate.redact import redact
 from brickgate.round_trip import TOOL_OUTPUT, tool_round_trip
+from brickgate.routing import declared_apis
 from brickgate.workspace import Workspace
 
 ProbeName = Literal["plain", "stream", "tools", "image"]
@@ -88,7 +89,10 @@ class ModelReport:
             "model": self.model.id,
             "family": self.model.family,
             "api": self.model.api,
+            "apis": list(declared_apis(self.model.api_types)),
             "surface": self.surface,
+            "retires": self.model.retires,
+            "successor": self.model.successor,
             "ok": self.ok,
             "repairs": list(self.repairs),
             "probes": {p.name: p.to_json() for p in self.probes},

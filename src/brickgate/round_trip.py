@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from brickgate.catalog.model import Model
 from brickgate.protocol import Message, Request, Tool, ToolResultPart
+from brickgate.routing import choose
 from brickgate.workspace import Workspace
 
 SHELL = Tool(
@@ -30,6 +31,8 @@ class NoToolCall(RuntimeError):
 class RoundTrip:
     model: Model
     surface: str
+    api: str  # the API the model was called with
+    path: str  # and where
     call: str
     answer: str
     repairs: tuple[str, ...]
@@ -53,9 +56,12 @@ async def tool_round_trip(
         model=model.id, messages=(*first.messages, asked.response.message, result), tools=(SHELL,)
     )
     answered = await ws.complete(model, second, stream=True)
+    route = choose(model, None, answered.surface, pin=answered.api)
     return RoundTrip(
         model=model,
         surface=answered.surface,
+        api=answered.api,
+        path=route.path(model.id, stream=True),
         call=f"{call.name}({call.arguments})",
         answer=answered.text,
         repairs=tuple(dict.fromkeys(asked.repairs + answered.repairs)),

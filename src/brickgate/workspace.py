@@ -29,12 +29,15 @@ from brickgate.quirks import Repaired, RepairMemory, repair_after_rejection, rep
 from brickgate.relay import RawRelay
 from brickgate.request_tags import CONFIG_TABLE, HEADER, RequestTags, configured_tags
 from brickgate.routing import (
-    Surface,
+    Route,
     SurfaceChooser,
+    SurfaceLost,
     SurfaceSetting,
+    choose,
     is_gateway_absent,
+    not_served_here,
+    on_serving_endpoints,
     renamed_body,
-    upstream_path,
 )
 from brickgate.upstream import OnRetry, RetryPolicy, Upstream, UpstreamResponse
 from brickgate.wire.contract import Api
@@ -44,6 +47,10 @@ if TYPE_CHECKING:
     from brickgate.catalog import Catalog
 
 T = TypeVar("T")
+# Adaptive repairs one request may try, each for another refusal: a model that refuses sampling parameters
+# names them one 400 at a time (research 2026 §1.5), and agents send several (Copilot: temperature, top_p,
+# penalties). Each is remembered, so the next request is repaired before it is sent.
+ADAPTIVE_RETRIES = 6
 
 
 class PendingStream:
@@ -158,6 +165,11 @@ class Workspace:
     def model(self, name: str | Model) -> Model:
         return name if isinstance(name, Model) else self.catalog.get(name)
 
+    def _route(self, model: Model, caller: Api | None = None, *, pin: Api | None = None) -> Route:
+        """The API, surface and path a request takes to ``model`` now: ``caller``'s own API when the model
+        declares it, else the model's best (``routing.choose``); ``pin`` forces an API."""
+        return choose(model, caller, self._surfaces.current(model), pin=pin)
+
     # -- inference ----------------------------------------------------------------------------------
     def stream(
         self,
@@ -214,20 +226,26 @@ class Workspace:
     ) -> EventStream:
         m = self.model(model)
         req = request if isinstance(request, Request) else Request.of(m.id, request)
-        chosen: Api = api or m.api
-        body = WIRES[chosen].encode_request(replace(req, stream=stream), m.id)
-        repaired = repair_request(body, m, chosen, self._memory)
-        resp, surface, repairs = await self._send(
-            m, chosen, repaired, stream=stream, on_retry=on_retry, headers=headers
-        )
+        for attempt in (1, 2):  # twice only when the AI Gateway turns out missing (SurfaceLost)
+            route = self._route(m, pin=api if attempt == 1 else None)
+            body = WIRES[route.api].encode_request(replace(req, stream=stream), m.id)
+            repaired = repair_request(body, m, route.api, self._memory)
+            try:
+                resp, route, repairs = await self._send(
+                    m, route, repaired, stream=stream, on_retry=on_retry, headers=headers
+                )
+                break
+            except SurfaceLost:
+                if attempt == 2:
+                    raise
         events = EventStream(
             upstream=resp if stream else None,
             body=None if stream else await resp.read(),
             model=m,
-            api=chosen,
-            surface=surface,
+            api=route.api,
+            surface=route.surface,
             repairs=repairs,
-            repair=stream_repair(m, chosen, self._memory),
+            repair=stream_repair(m, route.api, self._memory),
             prompt_chars=_prompt_chars(req),
         )
         events.keep_response = keep_response
@@ -246,37 +264,39 @@ class Workspace:
         """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw.
         ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``)."""
         repaired = repair_request(renamed_body(body, api, model.id), model, api, self._memory)
-        resp, surface, repairs = await self._send(
-            model, api, repaired, stream=stream, on_retry=on_retry, headers=headers
+        route = self._route(model, pin=api)
+        resp, route, repairs = await self._send(
+            model, route, repaired, stream=stream, on_retry=on_retry, headers=headers
         )
         repair = stream_repair(model, api, self._memory, relay=True)
-        return RawRelay(resp, model=model, api=api, surface=surface, repairs=repairs, repair=repair)
+        return RawRelay(resp, model=model, api=api, surface=route.surface, repairs=repairs, repair=repair)
 
     async def _send(
         self,
         model: Model,
-        api: Api,
+        route: Route,
         repaired: Repaired,
         *,
         stream: bool,
         on_retry: OnRetry | None = None,
         headers: Mapping[str, str] | None = None,
-    ) -> tuple[UpstreamResponse, Surface, tuple[str, ...]]:
-        """POST an already repaired body; falls back once when the AI Gateway is absent, and once more
-        with an adaptive repair when the upstream names a field it refuses (remembered for the endpoint)."""
+    ) -> tuple[UpstreamResponse, Route, tuple[str, ...]]:
+        """POST an already repaired body; falls back once when the AI Gateway is absent, and again with an
+        adaptive repair each time the upstream names another field it refuses or an output cap it exceeds
+        (up to ADAPTIVE_RETRIES, remembered for the endpoint)."""
+        api, limit = route.api, model.max_output_tokens
         repairs = tuple(repaired.applied)
         body = repaired.body
         if headers is None or HEADER not in headers:  # every request says who sent it
             headers = {**(headers or {}), HEADER: self._request_tags.library_header}
         for refusal in self._memory.refusals(model.id, api):
-            if (fixed := repair_after_rejection(body, 400, refusal, api)) is not None:
+            if (fixed := repair_after_rejection(body, 400, refusal, api, output_limit=limit)) is not None:
                 body, repairs = fixed.body, repairs + fixed.applied
-        adapted: str | None = None  # the refusal this request was repaired for
+        adapted: list[str] = []  # the refusals this request was repaired for
         while True:
-            surface = self._surfaces.current(model)
             try:
                 resp = await self._upstream.post(
-                    upstream_path(surface, api, model.id, stream=stream),
+                    route.path(model.id, stream=stream),
                     body,
                     stream=stream,
                     extra_headers=headers,
@@ -288,22 +308,32 @@ class Workspace:
                 raise
             except UpstreamRejected as exc:
                 detail = exc.detail or exc.message
-                absent = surface == "ai-gateway" and is_gateway_absent(exc.status, exc.error_code, detail)
-                if absent and self._surfaces.gateway_absent():
+                missing = self._gateway_missing(model, route, exc, detail)
+                if missing and self._surfaces.gateway_absent():
+                    route = on_serving_endpoints(model, route)
                     continue
-                if exc.status == 400 and adapted is None:
-                    fixed = repair_after_rejection(body, exc.status, detail, api)
+                if exc.status == 400 and len(adapted) < ADAPTIVE_RETRIES and detail not in adapted:
+                    fixed = repair_after_rejection(body, exc.status, detail, api, output_limit=limit)
                     if fixed is not None:
-                        adapted = detail
+                        adapted.append(detail)
                         body = fixed.body
                         repairs += tuple(fixed.applied)
                         continue
+                if exc.status == 404 and not missing:
+                    raise not_served_here(model, route, exc, detail) from None
                 raise
-            if surface == "ai-gateway":
+            if route.surface == "ai-gateway":
                 self._surfaces.gateway_works()
-            if adapted is not None:
-                self._memory.learn_refusal(model.id, api, adapted)
-            return resp, surface, repairs
+            for refusal in adapted:
+                self._memory.learn_refusal(model.id, api, refusal)
+            return resp, route, repairs
+
+    def _gateway_missing(self, model: Model, route: Route, exc: UpstreamRejected, detail: str) -> bool:
+        """Whether the error says this host has no AI Gateway (as opposed to: this model is not here)."""
+        if route.surface != "ai-gateway":
+            return False
+        seen = self._surfaces.gateway_seen
+        return is_gateway_absent(exc.status, exc.error_code, detail, model=model, gateway_seen=seen)
 
     async def aclose(self) -> None:
         if self._upstream_client is not None:

@@ -33,31 +33,51 @@ GATEWAY_KEY = "sk-brickgate-e2e"  # `serve --api-key`: proves each agent sends w
 
 @dataclass(frozen=True)
 class Column:
-    """One family of the matrix: the endpoint that stands for it in the emulator's default workspace and
-    the API the gateway must reach it over (its own, declared by the workspace)."""
+    """One column of the matrix: the endpoint that stands for it in the emulator's default workspace, the
+    APIs its model declares there (best first), and the rows it runs in (empty: every row)."""
 
     family: str
     endpoint: str
-    upstream: str  # chat | messages | responses
+    declared: tuple[str, ...]  # chat | messages | responses, best first (brickgate.routing.PREFERENCE)
+    rows: tuple[str, ...] = ()
 
     @property
-    def upstream_path_suffix(self) -> str:
-        return UPSTREAM_PATH_SUFFIXES[self.upstream]
+    def upstream(self) -> str:
+        """The model's best declared API: the one setup groups it under, and translation's target."""
+        return self.declared[0]
+
+    def upstream_for(self, inbound: str) -> str:
+        """The API the gateway calls the model with for a caller of ``inbound``: that one when the model
+        declares it (relayed as it is), else the model's best (issue 12)."""
+        return inbound if inbound in self.declared else self.upstream
+
+    def runs_in(self, row: str) -> bool:
+        return not self.rows or row in self.rows
 
 
 UPSTREAM_PATH_SUFFIXES = {"messages": "/v1/messages", "responses": "/responses", "chat": "/chat/completions"}
 INBOUND_PATHS = {"messages": "/v1/messages", "responses": "/v1/responses", "chat": "/v1/chat/completions"}
-# The matrix's columns, in order: one model per family. A family the catalog learns (issue 12: glm, kimi,
-# deepseek/qwen3.5, gpt-5-5-pro, Claude 5.x) is one more line here.
+# The rows the issue-12 columns run in: the agent of each API (Codex, Claude Code, Copilot over Chat, which
+# crosses to Responses for GPT-5.5 Pro) and setup's grouping by best declared API (opencode, Pi). In all 13
+# rows the five columns would add ~14 min to the matrix's ~22 on 2 cores (Kilo, opencode and Qwen Code cost
+# 20-55 s per cell); in these five they add ~5 min (280 s measured, 162 s of it opencode's).
+DECLARED_ROWS = ("opencode", "codex", "claude-code", "copilot-chat", "pi")
+# The matrix's columns, in order: one model per family, then the late-2026 models that declare more than
+# one API (research 2026 §1.3).
 COLUMNS = (
-    Column("claude", "databricks-claude-sonnet-4-5", "messages"),
-    Column("gpt", "databricks-gpt-5-2", "responses"),
-    Column("codex", "databricks-gpt-5-2-codex", "responses"),
-    Column("gemini", "databricks-gemini-2-5-flash", "chat"),
-    Column("llama", "databricks-meta-llama-3-3-70b-instruct", "chat"),
-    Column("gpt-oss", "databricks-gpt-oss-20b", "chat"),
-    Column("qwen", "databricks-qwen3-next-80b-a3b-instruct", "chat"),
-    Column("gemma", "databricks-gemma-3-12b", "chat"),
+    Column("claude", "databricks-claude-sonnet-4-5", ("messages", "chat")),
+    Column("gpt", "databricks-gpt-5-2", ("responses", "chat")),
+    Column("codex", "databricks-gpt-5-2-codex", ("responses",)),
+    Column("gemini", "databricks-gemini-2-5-flash", ("chat",)),
+    Column("llama", "databricks-meta-llama-3-3-70b-instruct", ("chat",)),
+    Column("gpt-oss", "databricks-gpt-oss-20b", ("chat",)),
+    Column("qwen", "databricks-qwen3-next-80b-a3b-instruct", ("chat",)),
+    Column("gemma", "databricks-gemma-3-12b", ("chat",)),
+    Column("glm-5.3", "databricks-glm-5-3", ("messages", "responses", "chat"), DECLARED_ROWS),
+    Column("kimi-k3", "databricks-kimi-k3", ("messages", "responses", "chat"), DECLARED_ROWS),
+    Column("deepseek-v4", "databricks-deepseek-v4-1-flash-1017", ("responses", "chat"), DECLARED_ROWS),
+    Column("gpt-5.5-pro", "databricks-gpt-5-5-pro", ("responses",), DECLARED_ROWS),
+    Column("claude-5", "databricks-claude-sonnet-5", ("messages", "chat"), DECLARED_ROWS),
 )
 COLUMN = {c.family: c for c in COLUMNS}
 
@@ -168,7 +188,7 @@ class Cell:
 
     @property
     def column(self) -> Column:
-        return COLUMN.get(self.family, Column(self.family, "?", "chat"))
+        return COLUMN.get(self.family, Column(self.family, "?", ("chat",)))
 
     @property
     def endpoint(self) -> str:
@@ -349,13 +369,13 @@ def requests_summary(recorded: list[dict[str, Any]]) -> str:
     return "\n".join(lines) or "(no upstream requests)"
 
 
-def reached_model(recorded: list[dict[str, Any]], cell: Cell) -> list[dict[str, Any]]:
-    """Successful upstream requests for the cell's endpoint over its family's API."""
+def reached_model(recorded: list[dict[str, Any]], cell: Cell, api: str) -> list[dict[str, Any]]:
+    """Successful upstream requests for the cell's endpoint over ``api``."""
     return [
         r
         for r in recorded
         if r.get("status") == 200
-        and str(r.get("path", "")).endswith(cell.column.upstream_path_suffix)
+        and str(r.get("path", "")).endswith(UPSTREAM_PATH_SUFFIXES[api])
         and cell.endpoint in (str(_body(r).get("model")), *str(r.get("path")).split("/"))
     ]
 

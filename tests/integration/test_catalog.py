@@ -69,6 +69,9 @@ def test_all_lists_skipped_endpoints_with_their_reason(emulator: EmulatorControl
         "databricks-gte-large-en": "embeddings model",
         "databricks-qwen3-embedding-0-6b": "embeddings model",
         "my-warming-chat": "not ready (NOT_READY)",
+        "databricks-openjev-qwen35-4b": "judge (evaluation) endpoint: answers ai_decide, not chat",
+        "databricks-typesafeai-jev-1-14-0": "judge (evaluation) endpoint: answers ai_decide, not chat",
+        "databricks-gemini-3-1-flash-image": "image-output model: answers with pictures, not code",
     }
 
 

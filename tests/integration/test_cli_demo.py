@@ -13,11 +13,14 @@ import urllib.request
 from brickgate import home
 from tests.cli_harness import CLI, output_of, run_cli
 
+DEMO_FAMILIES = ("claude", "gpt", "codex", "gemini", "glm", "kimi", "deepseek", "grok", "llama", "qwen",
+                 "gpt-oss", "gemma")  # fmt: skip
 
-def test_demo_discovers_every_family_and_exits_0() -> None:
+
+def test_demo_discovers_every_family_of_the_workspace_of_today_and_exits_0() -> None:
     result = run_cli("demo")
     assert result.returncode == 0, output_of(result)
-    for family in ("claude", "gpt", "codex", "gemini", "llama", "qwen", "gpt-oss", "gemma"):
+    for family in DEMO_FAMILIES:
         assert family in result.stdout
     assert "Anthropic Messages" in result.stdout and "OpenAI Responses" in result.stdout
 
@@ -26,10 +29,21 @@ def test_demo_completes_a_tool_round_trip_through_every_family() -> None:
     result = run_cli("demo", env={"COLUMNS": "400"})
     assert result.returncode == 0, output_of(result)
     round_trip = result.stdout.split("A tool round trip through one model of each of", 1)[1]
-    assert round_trip.count("The command printed: brickgate-tool-ok") == 8
+    assert round_trip.count("The command printed: brickgate-tool-ok") == len(DEMO_FAMILIES)
     assert "failed" not in round_trip
     # the repairs each family needed are shown next to it
     assert "drop_stream_options" in round_trip and "rewrite_item_ids" in round_trip
+
+
+def test_demo_shows_each_models_declared_apis_and_the_route_it_took() -> None:
+    result = run_cli("demo", env={"COLUMNS": "400"})
+    assert result.returncode == 0, output_of(result)
+    (kimi,) = [line for line in result.stdout.split("A tool round trip", 1)[1].splitlines() if "kimi" in line]
+    assert "messages responses chat" in kimi and "messages → /ai-gateway/anthropic/v1/messages" in kimi
+    (deepseek,) = [
+        line for line in result.stdout.split("A tool round trip", 1)[1].splitlines() if "deepseek" in line
+    ]
+    assert "responses → /ai-gateway/mlflow/v1/responses" in deepseek
 
 
 def test_demo_leaves_the_users_login_and_cache_alone() -> None:

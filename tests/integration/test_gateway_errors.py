@@ -255,7 +255,7 @@ def test_unknown_path_answers_in_the_anthropic_shape_for_anthropic_clients(gatew
 
 def test_a_body_the_decoder_cannot_read_is_400_saying_where(gateway: RunningGateway, emulator: Any) -> None:
     body = {
-        "model": FAMILY_MODELS["claude"],  # translated from chat to Messages: the chat decoder reads it
+        "model": FAMILY_MODELS["codex"],  # declares no Chat: translated, so the chat decoder reads it
         "messages": [{"role": "user", "content": [{"type": "input_audio", "input_audio": {}}]}],
     }
     answer = call(gateway.url, "POST", DIALECTS["chat"].path, body)
@@ -277,7 +277,7 @@ def test_a_bug_in_the_gateway_is_a_500_with_a_trace_id_the_log_repeats(
 
     monkeypatch.setattr(openai_chat, "decode_request", broken_decoder)
     caplog.set_level(logging.ERROR, logger="brickgate.access")
-    body = DIALECTS["chat"].request(FAMILY_MODELS["claude"], "hi", stream=False)
+    body = DIALECTS["chat"].request(FAMILY_MODELS["codex"], "hi", stream=False)  # translated: decoded
     answer = call(gateway.url, "POST", DIALECTS["chat"].path, body)
     assert answer.status == 500
     message = error_message("chat", answer)

@@ -104,7 +104,6 @@ def test_gemini_3_is_relayed_on_the_gemini_api_as_the_caller_sent_it(
         ("claude", "/ai-gateway/anthropic/v1/messages", "messages"),
         ("gpt", "/ai-gateway/openai/v1/responses", "responses"),
         ("llama", "/ai-gateway/mlflow/v1/chat/completions", "chat"),
-        ("gemini", "/ai-gateway/mlflow/v1/chat/completions", "chat"),  # 2.5: not declared, so translated
     ],
 )
 def test_other_models_are_translated_to_their_own_api(

@@ -167,15 +167,17 @@ CALLER_ONLY_FIELDS = {
 
 
 @pytest.mark.parametrize(
-    ("api", "family"),
-    [("responses", "claude"), ("responses", "gemini"), ("chat", "claude"), ("chat", "gpt"),
-     ("messages", "gpt"), ("messages", "llama")],
+    ("api", "model"),
+    [("responses", FAMILY_MODELS["claude"]), ("responses", FAMILY_MODELS["gemini"]),
+     ("chat", FAMILY_MODELS["codex"]), ("chat", "databricks-gpt-5-5-pro"),
+     ("messages", FAMILY_MODELS["gpt"]), ("messages", FAMILY_MODELS["llama"])],
 )  # fmt: skip
 def test_translated_request_leaves_the_callers_own_fields_behind(
-    gateway: RunningGateway, emulator: Any, api: str, family: str
+    gateway: RunningGateway, emulator: Any, api: str, model: str
 ) -> None:
+    """Pairs where the model does not declare the caller's API (a declared one is relayed as it is)."""
     dialect = DIALECTS[api]
-    body = dialect.request(FAMILY_MODELS[family], "say hi", stream=True) | CALLER_ONLY_FIELDS[api]
+    body = dialect.request(model, "say hi", stream=True) | CALLER_ONLY_FIELDS[api]
     assert call(gateway.url, "POST", dialect.path, body).status == 200
     (recorded,) = emulator.requests()
     assert not set(CALLER_ONLY_FIELDS[api]) & set(recorded["body"]), sorted(recorded["body"])
@@ -184,7 +186,7 @@ def test_translated_request_leaves_the_callers_own_fields_behind(
 def test_translated_request_keeps_a_field_the_upstream_api_defines(
     gateway: RunningGateway, emulator: Any
 ) -> None:
-    body = DIALECTS["chat"].request(FAMILY_MODELS["claude"], "say hi", stream=False) | {"top_k": 5}
-    assert call(gateway.url, "POST", "/v1/chat/completions", body).status == 200
+    body = DIALECTS["responses"].request(FAMILY_MODELS["claude"], "say hi", stream=False) | {"top_k": 5}
+    assert call(gateway.url, "POST", "/v1/responses", body).status == 200
     (recorded,) = emulator.requests()
     assert recorded["body"]["top_k"] == 5

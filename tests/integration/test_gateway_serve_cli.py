@@ -72,7 +72,7 @@ def test_banner_names_the_workspace_and_the_setup_commands(
     banner = process.wait_for("brickgate gateway on")
     assert f"http://127.0.0.1:{port}" in banner
     assert emulator.url in banner
-    assert "(49 models)" in banner
+    assert "(47 models)" in banner
     process.wait_for(f"brickgate setup claude-code --port {port}")
     process.wait_for(f"brickgate setup codex --port {port}")
 

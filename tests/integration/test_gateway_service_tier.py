@@ -21,7 +21,7 @@ from tests.gateway_harness import DIALECTS, call, running_gateway
 anthropic = pytest.importorskip("anthropic")
 openai = pytest.importorskip("openai")
 
-GLM = "databricks-glm-5-3"  # has a priority price (§1.2), speaks chat
+GLM = "databricks-glm-5-3"  # has a priority price (§1.2), declares Messages, Responses and Chat
 GPT = "databricks-gpt-5-4"  # has a priority price, speaks Responses (and chat)
 CLAUDE = "databricks-claude-sonnet-4-5"  # Messages; no priority tier: answers "standard"
 
@@ -55,9 +55,8 @@ def test_the_openai_sdk_reads_the_tier_that_served_it(gateway: RunningGateway) -
         model=GLM, service_tier="priority", messages=[{"role": "user", "content": "hi"}]
     )
     assert chat.service_tier == "priority"
-    translated = client.chat.completions.create(  # Claude answers on Messages: the tier is re-encoded
-        model=CLAUDE, service_tier="priority", messages=[{"role": "user", "content": "hi"}]
-    )
+    # Claude declares no Responses: it answers on Messages and the tier is re-encoded
+    translated = client.responses.create(model=CLAUDE, service_tier="priority", input="hi")
     assert translated.service_tier == "standard"  # Claude has no priority tier here
     response = client.responses.create(model=GPT, service_tier="priority", input="hi")
     assert response.service_tier == "priority"

@@ -227,7 +227,7 @@ def test_malformed_event_on_a_translated_stream_ends_it_with_an_error_event(
     gateway: RunningGateway, emulator: EmulatorControl
 ) -> None:
     emulator.fault({"kind": "malformed_sse"})
-    answer = chat(gateway, FAMILY_MODELS["claude"])
+    answer = chat(gateway, FAMILY_MODELS["codex"])  # declares no Chat: translated to Responses
     assert answer.status == 200
     last = json.loads(answer.events()[-1].data)
     assert last["error"]["code"] == "invalid_json"

@@ -36,7 +36,8 @@ def _workspace(emulator: EmulatorControl, **options: Any) -> Workspace:
 
 def test_a_translated_request_is_one_gateway_row(emulator: EmulatorControl, isolated_env: Path) -> None:
     with running_gateway(emulator.url, emulator.token) as gw:
-        answer = call(gw.url, "POST", Chat.path, Chat().request(FAMILY_MODELS["claude"], "hi", stream=True))
+        # Codex declares no Chat: a Chat caller's request is translated to Responses
+        answer = call(gw.url, "POST", Chat.path, Chat().request(FAMILY_MODELS["codex"], "hi", stream=True))
         rows = wait_for_rows(isolated_env, 1)
     assert answer.status == 200
     assert len(rows) == 1  # the library's own recording stands aside inside the gateway
@@ -44,10 +45,10 @@ def test_a_translated_request_is_one_gateway_row(emulator: EmulatorControl, isol
     assert (row["source"], row["api"], row["upstream_api"], row["route"]) == (
         "gateway",
         "chat",
-        "messages",
+        "responses",
         "translated",
     )
-    assert row["model"] == FAMILY_MODELS["claude"] and row["host"] == emulator.url
+    assert row["model"] == FAMILY_MODELS["codex"] and row["host"] == emulator.url
     assert row["streamed"] == 1 and 0 < row["ttft_ms"] <= row["latency_ms"]
     assert row["status"] == 200 and row["error_class"] is None
     assert row["output_tokens"] > 0 and row["cost_usd"] > 0

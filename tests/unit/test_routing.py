@@ -7,7 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from brickgate.routing import SurfaceChooser, renamed_body, upstream_api, upstream_path
+from brickgate.routing import Route, Surface, SurfaceChooser, _default_type, renamed_body, upstream_api
+from brickgate.wire.contract import Api
 from tests.unit.quirks.factory import CLAUDE, GEMINI_3, GEMINI_25, GPT, LLAMA
 
 HOST = "https://adb-1.azuredatabricks.net"
@@ -46,16 +47,16 @@ def test_a_working_gateway_is_not_reread_from_disk_per_request(monkeypatch: pyte
 
 
 def test_the_gemini_api_names_the_endpoint_and_the_method_in_its_path() -> None:
-    assert upstream_path("ai-gateway", "gemini", "databricks-gemini-3-5-flash") == (
+    def path(surface: Surface, api: Api, model: str, *, stream: bool = False) -> str:
+        return Route(api, surface, _default_type(api)).path(model, stream=stream)
+
+    assert path("ai-gateway", "gemini", "databricks-gemini-3-5-flash") == (
         "/ai-gateway/gemini/v1beta/models/databricks-gemini-3-5-flash:generateContent"
     )
-    assert upstream_path("serving-endpoints", "gemini", "system.ai/x y", stream=True) == (
+    assert path("serving-endpoints", "gemini", "system.ai/x y", stream=True) == (
         "/serving-endpoints/gemini/v1beta/models/system.ai%2Fx%20y:streamGenerateContent?alt=sse"
     )
-    assert (
-        upstream_path("ai-gateway", "chat", "ignored", stream=True)
-        == "/ai-gateway/mlflow/v1/chat/completions"
-    )
+    assert path("ai-gateway", "chat", "ignored", stream=True) == "/ai-gateway/mlflow/v1/chat/completions"
 
 
 def test_a_relayed_body_is_renamed_in_its_model_field_unless_the_path_names_it() -> None:

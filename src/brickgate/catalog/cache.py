@@ -1,6 +1,7 @@
 """The endpoint listing cached on disk, per workspace host and identity (atomic writes, 0600).
 
-- `endpoints-<host>-<identity>.json`: one identity's listing (what one user may see is not another's).
+- `endpoints-<host>-<identity>.json`: one identity's listing (what one user may see is not another's): the
+  three inventories (catalog/inventories.py) as fetched, slimmed, and which were skipped and why.
 - `credentials-<host>.json`: credential key → identity key, written only after the workspace accepted that
   credential and said whose it is. A warm start finds its listing through it without the network; a
   credential not in it (a new, mistyped or other user's token) is cold and must prove itself first.
@@ -13,13 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from brickgate import home
 
-_FORMAT = 2
+_FORMAT = 3  # 3: the foundation-models catalog, model services and skipped inventories too
 _CREDENTIALS_KEPT = 32  # per host: most recently verified first
 
 
@@ -29,6 +30,9 @@ class CachedListing:
     fetched_at: float  # unix seconds
     endpoints: list[dict[str, Any]]
     identity: str = ""  # the identity key it was listed for
+    catalog: list[dict[str, Any]] = field(default_factory=list)  # the foundation-models catalog
+    services: list[dict[str, Any]] = field(default_factory=list)  # Unity Catalog model services
+    skipped: tuple[tuple[str, str], ...] = ()  # (inventory, reason) of each inventory left out
 
     def age(self, now: float | None = None) -> float:
         return (time.time() if now is None else now) - self.fetched_at
@@ -55,22 +59,46 @@ def read_listing(host: str, identity: str) -> CachedListing | None:
     fetched_at, endpoints = data.get("fetched_at"), data.get("endpoints")
     if not isinstance(fetched_at, (int, float)) or not isinstance(endpoints, list):
         return None
-    return CachedListing(host, float(fetched_at), [e for e in endpoints if isinstance(e, dict)], identity)
+    skipped = tuple(
+        (s[0], s[1])
+        for s in _list(data.get("skipped"))
+        if isinstance(s, list) and len(s) == 2 and all(isinstance(p, str) for p in s)
+    )
+    return CachedListing(
+        host,
+        float(fetched_at),
+        _objects(endpoints),
+        identity,
+        _objects(_list(data.get("catalog"))),
+        _objects(_list(data.get("services"))),
+        skipped,
+    )
 
 
 def write_listing(
-    host: str, identity: str, endpoints: list[dict[str, Any]], fetched_at: float | None = None
+    host: str,
+    identity: str,
+    endpoints: list[dict[str, Any]],
+    fetched_at: float | None = None,
+    *,
+    catalog: list[dict[str, Any]] | None = None,
+    services: list[dict[str, Any]] | None = None,
+    skipped: tuple[tuple[str, str], ...] = (),
 ) -> CachedListing:
     """Replace the cached listing of `identity` on `host` (atomic rename: readers never see half a file)."""
-    listing = CachedListing(host, time.time() if fetched_at is None else fetched_at, endpoints, identity)
+    at = time.time() if fetched_at is None else fetched_at
+    listing = CachedListing(host, at, endpoints, identity, catalog or [], services or [], skipped)
     payload = {
         "format": _FORMAT,
         "host": host,
         "identity": identity,
         "fetched_at": listing.fetched_at,
         "endpoints": endpoints,
+        "catalog": listing.catalog,
+        "services": listing.services,
+        "skipped": [list(s) for s in skipped],
     }
-    _write_json(cache_path(host, identity), payload)
+    _write_json(cache_path(listing.host, listing.identity), payload)
     return listing
 
 
@@ -108,3 +136,11 @@ def _write_json(path: Path, payload: dict[str, Any]) -> None:
 
 def _dict(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _objects(values: list[Any]) -> list[dict[str, Any]]:
+    return [v for v in values if isinstance(v, dict)]

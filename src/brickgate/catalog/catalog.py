@@ -9,8 +9,6 @@ import time
 from brickgate.auth import Credentials, peek_host, resolve
 from brickgate.auth.identity import credential_key, identity_of
 from brickgate.auth.resolve import peek
-from brickgate.auth.rest import get_json
-from brickgate.auth.verify import SERVING_ENDPOINTS_PATH
 from brickgate.catalog.cache import (
     CachedListing,
     known_identity,
@@ -18,17 +16,18 @@ from brickgate.catalog.cache import (
     remember_identity,
     write_listing,
 )
-from brickgate.catalog.discovery import model_from_endpoint, slim_endpoint
 from brickgate.catalog.families import FAMILY_NAMES, bare_name
+from brickgate.catalog.inventories import Skipped, fetch_inventories
+from brickgate.catalog.merge import discover
 from brickgate.catalog.model import Model
 from brickgate.catalog.names import NameIndex
 from brickgate.catalog.overrides import apply_settings
+from brickgate.catalog.retirements import retirement_of
 from brickgate.catalog.settings import CatalogSettings, load_settings
 from brickgate.errors import (
     BrickgateError,
     HostUnreachable,
     ModelNotFound,
-    UpstreamError,
     UpstreamUnavailable,
 )
 
@@ -42,8 +41,10 @@ MISS_RELIST_SECONDS = 60.0
 
 
 class Catalog:
-    """Models of one workspace as one identity sees them. A warm cache is read without the SDK or the
-    network, but only for a credential the workspace already accepted (`catalog.cache`).
+    """Models of one workspace as one identity sees them, from its three inventories (serving endpoints,
+    the foundation-models catalog, Unity Catalog model services: `catalog.inventories`). A warm cache is
+    read without the SDK or the network, but only for a credential the workspace already accepted
+    (`catalog.cache`).
 
     `use_cache=False` neither reads nor writes the disk cache (demos, throwaway workspaces).
     `stale` is True when the last `models()` served an expired cache because the listing failed;
@@ -97,6 +98,12 @@ class Catalog:
         models = self._all_models(refresh)
         return list(models) if all else [m for m in models if m.ready]
 
+    @property
+    def skipped(self) -> list[Skipped]:
+        """The inventories the last listing left out, and why (those the caller may not read)."""
+        listing = self._memo
+        return [Skipped(inventory, reason) for inventory, reason in listing.skipped] if listing else []
+
     def get(self, name: str) -> Model:
         """A model by any spelling `catalog.names` accepts (endpoint name, vendor name, `databricks/X`, ...).
 
@@ -117,6 +124,8 @@ class Catalog:
             return found
         if found is not None:
             raise ModelNotFound(name, hint=f"{found.id} is skipped: {found.skipped_reason}.")
+        if (gone := retirement_of(name)) is not None:  # retired endpoints leave the listings
+            raise ModelNotFound(name, hint=f"{gone.describe()}.")
         raise ModelNotFound(name, _suggestions(name, [m.id for m in index.models if m.ready]))
 
     def names(self) -> NameIndex:
@@ -133,9 +142,8 @@ class Catalog:
     def _all_models(self, refresh: bool) -> list[Model]:
         listing = self._listing(refresh)
         if self._built is None or self._built[0] is not listing:
-            usd_per_dbu = self.settings.usd_per_dbu
-            discovered = [m for e in listing.endpoints if (m := model_from_endpoint(e, usd_per_dbu))]
-            models = apply_settings(discovered, self.settings)
+            found = discover(listing.endpoints, listing.catalog, listing.services, self.settings.usd_per_dbu)
+            models = apply_settings(found, self.settings)
             self._built = (listing, sorted(models, key=lambda m: (FAMILY_NAMES.index(m.family), m.id)))
         return self._built[1]
 
@@ -179,20 +187,25 @@ class Catalog:
         return listing
 
     def _fetch(self) -> CachedListing:
+        """The three inventories at once (and, for the cache, whose listing it is)."""
         creds = self.credentials
-        identity = identity_of(creds, timeout=self._timeout) if self._use_cache else None
-        body = get_json(creds, SERVING_ENDPOINTS_PATH, timeout=self._timeout)
-        endpoints = body.get("endpoints", []) if isinstance(body, dict) else None
-        if not isinstance(endpoints, list):
-            raise UpstreamError(
-                f"{creds.host} returned an unexpected serving-endpoints listing.",
-                "Check that the host is a Databricks workspace URL.",
-                status=200,
-            )
-        slim = [slim_endpoint(e) for e in endpoints if isinstance(e, dict)]
+        find_identity = (lambda: identity_of(creds, timeout=self._timeout)) if self._use_cache else None
+        found, identity = fetch_inventories(creds, timeout=self._timeout, also=find_identity)
+        for skip in found.skipped:
+            log.info("%s", skip.describe())
+        skipped = tuple((s.inventory, s.reason) for s in found.skipped)
         if identity is None:
-            return CachedListing(creds.host, time.time(), slim)
-        listing = write_listing(creds.host, identity.key, slim)
+            return CachedListing(
+                creds.host, time.time(), found.endpoints, "", found.catalog, found.services, skipped
+            )
+        listing = write_listing(
+            creds.host,
+            identity.key,
+            found.endpoints,
+            catalog=found.catalog,
+            services=found.services,
+            skipped=skipped,
+        )
         remember_identity(creds.host, credential_key(creds), identity.key)
         return listing
 

@@ -3,8 +3,9 @@ the CLI (`-m`), the library (`Workspace.model`) and the gateway.
 
 For the endpoint `databricks-claude-sonnet-4-5` these all work, in any case: the endpoint name; the name
 without `databricks-`; `databricks/NAME` (LiteLLM); `system.ai.NAME` (Unity Catalog); dotted versions
-(`claude-sonnet-4.5`, `gpt-5.2-codex`); dated vendor ids (`claude-sonnet-4-5-20250929`). A model's `aliases`
-(data: from config today, from Unity Catalog later) are spellings too.
+(`claude-sonnet-4.5`, `gpt-5.2-codex`); dated vendor ids (`claude-sonnet-4-5-20250929`). A model's Unity
+Catalog name and `aliases` (from config) are spellings too, and a model registered only in Unity Catalog
+(`system.ai.glm-5-3-flash`) is also found as `databricks-glm-5-3-flash`.
 """
 
 from __future__ import annotations
@@ -29,17 +30,19 @@ def canonical(name: str) -> str:
 
 
 def spellings(model: Model) -> tuple[str, ...]:
-    """The names `model` answers to, most literal first: its id, the id without `databricks-`, its aliases."""
-    return (model.id, model.id.removeprefix(ENDPOINT_PREFIX), *model.aliases)
+    """The names `model` answers to, most literal first: its id, the id without `databricks-`, its Unity
+    Catalog name, its aliases."""
+    return (model.id, model.id.removeprefix(ENDPOINT_PREFIX), *filter(None, [model.uc_name]), *model.aliases)
 
 
 def lookup_keys(name: str) -> Iterator[str]:
     """Index keys `name` may stand for, most literal first: as written, then without a date suffix; each
-    also with `databricks-` in front (callers often leave it out)."""
+    also with `databricks-` in front (callers often leave it out) and without it (a Unity-Catalog-only
+    model has no endpoint name)."""
     key = canonical(name)
     seen: set[str] = set()
     for stem in (key, _DATE_SUFFIX.sub("", key)):
-        for candidate in (stem, ENDPOINT_PREFIX + stem):
+        for candidate in (stem, ENDPOINT_PREFIX + stem, stem.removeprefix(ENDPOINT_PREFIX)):
             if candidate not in seen:
                 seen.add(candidate)
                 yield candidate
@@ -72,5 +75,5 @@ def vendor_name(endpoint: str) -> str:
     `databricks-claude-sonnet-4-5` → `claude-sonnet-4-5`, `databricks-gpt-5-2` → `gpt-5.2`. Claude Code and
     Codex shape requests (thinking, tools, context size) by recognising these names.
     """
-    short = endpoint.removeprefix(ENDPOINT_PREFIX)
+    short = endpoint.removeprefix("system.ai.").removeprefix(ENDPOINT_PREFIX)
     return _DIGIT_DASH_DIGIT.sub(".", short) if short.startswith("gpt-") else short

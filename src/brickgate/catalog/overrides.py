@@ -11,8 +11,23 @@ from brickgate.catalog.model import Model
 from brickgate.catalog.settings import CatalogSettings, ModelOverride
 
 _PRICES = ("input", "output", "cache_read", "cache_write")
+_PRICE_FIELDS = (*(f"{p}_dbu_per_mtok" for p in _PRICES), "price_source")
+# What a family change leaves alone: the endpoint's facts, as the workspace listed them.
+_KEPT_FIELDS = (
+    "task",
+    "state",
+    "ready",
+    "skipped_reason",
+    "display_name",
+    "api_types",
+    "api_source",
+    "uc_name",
+    "serving_endpoint",
+    "retires",
+    "successor",
+)
 # A name that family_for maps to each family (the family name itself works for all but these).
-_FAMILY_SAMPLE_NAMES = {"codex": "gpt-5-codex"}
+_FAMILY_SAMPLE_NAMES = {"codex": "gpt-5-codex", "judge": "openjev"}
 _PAY_PER_TOKEN_PREFIXES = ("databricks-", "system.ai.")
 
 
@@ -46,21 +61,23 @@ def apply_override(model: Model, override: ModelOverride, usd_per_dbu: float) ->
         usd = fields.pop(f"{price}_usd_per_mtok", None)
         if usd is not None:
             fields[f"{price}_dbu_per_mtok"] = usd / usd_per_dbu
+    if "api" in fields:  # a pin: routing sends every caller over it (routing.choose)
+        fields["api_source"] = "config"
+    if any(f"{price}_dbu_per_mtok" in fields for price in _PRICES):
+        fields["price_source"] = "config"
     return replace(model, **fields)
 
 
 def _with_family(model: Model, family: Family, usd_per_dbu: float) -> Model:
+    """``model`` with another family's limits, defects and table prices; what the workspace declared
+    (APIs, listed prices, names) stays."""
     api = family.api if model.source in ("foundation", "config") else proxied_api(family)
+    if model.api_source == "declared":
+        api = model.api
     rebuilt = model_for_family(model.id, family, api=api, source=model.source, usd_per_dbu=usd_per_dbu)
-    if model.input_dbu_per_mtok == 0 and model.output_dbu_per_mtok == 0:
-        rebuilt = unpriced(rebuilt)
-    return replace(
-        rebuilt,
-        task=model.task,
-        ready=model.ready,
-        skipped_reason=model.skipped_reason,
-        display_name=model.display_name,
-    )
+    if model.price_source != "table":
+        rebuilt = replace(rebuilt, **{f: getattr(model, f) for f in _PRICE_FIELDS})
+    return replace(rebuilt, **{f: getattr(model, f) for f in _KEPT_FIELDS})
 
 
 def _custom_model(name: str, family: str | None, usd_per_dbu: float) -> Model:

@@ -24,11 +24,10 @@ def run_demo(console: Console) -> None:
 
     from brickgate.auth import Credentials
     from brickgate.catalog import Catalog, CatalogSettings
-    from brickgate.cli.model_table import API_LABELS, models_table
-    from brickgate.emulator import EmulatorConfig, start_in_thread, workspace_2025
+    from brickgate.cli.model_table import API_LABELS, model_notes, models_table
+    from brickgate.emulator import start_in_thread
 
-    # The 2025 line-up until discovery reads what the 2026 workspace declares (issue 12).
-    with start_in_thread(EmulatorConfig(endpoints=workspace_2025()), port=0) as emu:
+    with start_in_thread(port=0) as emu:  # the default workspace: the line-up of today
         console.print(
             Panel.fit(f"Emulated Databricks workspace at [bold]{emu.url}[/]", title="brickgate demo")
         )
@@ -41,7 +40,10 @@ def run_demo(console: Console) -> None:
         skipped = [m for m in everything if not m.ready]
         for m in skipped:
             console.print(f"  skipped {m.id}: {m.skipped_reason}", style="dim", markup=False)
-        console.print("\nEach family goes to its own wire API:")
+        for line in model_notes(chat):
+            console.print(f"  {line}", style="dim", markup=False)
+        console.print("\nEach model declares the APIs it speaks; a caller of the same API is relayed as is,")
+        console.print("any other caller is translated to the model's best declared API:")
         for api, label in API_LABELS.items():
             families = sorted({m.family for m in chat if m.api == api})
             console.print(f"  {label:<20} ← {', '.join(families) or '-'}", markup=False)

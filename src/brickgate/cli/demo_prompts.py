@@ -9,6 +9,7 @@ from rich.table import Table
 
 from brickgate.catalog.families import FAMILY_NAMES
 from brickgate.catalog.model import Model
+from brickgate.cli.model_table import declared_label
 from brickgate.round_trip import PROMPT, RoundTrip, tool_round_trip
 from brickgate.workspace import Workspace
 
@@ -34,18 +35,21 @@ def run_family_prompts(ws: Workspace, models: list[Model], console: Console) -> 
     console.print(f'[dim]Prompt: "{PROMPT}" with a `bash` tool offered[/dim]')
     results = asyncio.run(_all(ws, chosen))
     table = Table(show_lines=False)
-    for col in ("family", "model", "API", "tool call → answer", "repairs applied", "time", "cost"):
+    columns = ("family", "model", "declared APIs", "route taken", "tool call → answer", "repairs applied")
+    for col in (*columns, "time", "cost"):
         table.add_column(col, overflow="fold")
     failures = 0
     for model, res in zip(chosen, results, strict=True):
+        declared = declared_label(model)
         if isinstance(res, BaseException):
             failures += 1
-            table.add_row(model.family, model.id, model.api, f"[red]failed: {res}[/]", "", "", "")
+            table.add_row(model.family, model.id, declared, "-", f"[red]failed: {res}[/]", "", "", "")
             continue
         table.add_row(
             model.family,
             model.id,
-            f"{model.api} ({res.surface})",
+            declared,
+            f"{res.api} → {res.path}",
             f"{res.call}\n→ {res.answer}",
             ", ".join(res.repairs) or "-",
             f"{res.seconds * 1000:.0f} ms",
@@ -55,7 +59,7 @@ def run_family_prompts(ws: Workspace, models: list[Model], console: Console) -> 
     if failures:
         raise SystemExit(1)
     console.print(
-        "[green]Every family answered through its own API, with the repairs it needs.[/green]\n"
+        "[green]Every family answered through its best declared API, with the repairs it needs.[/green]\n"
         "Next: [bold]brickgate login[/bold] to use your own workspace, then "
         '[bold]brickgate run -m MODEL "..."[/bold] or [bold]brickgate serve[/bold] for your coding agent.'
     )

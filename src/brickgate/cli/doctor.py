@@ -35,7 +35,8 @@ def doctor(
     ] = 4,
 ) -> None:
     """Check each model: plain answer, streaming, a tool round trip, an image. Exit 1 on any failure."""
-    from brickgate.cli.output import print_json, stdout_console
+    from brickgate.cli.model_table import model_notes
+    from brickgate.cli.output import print_json, print_warning, stdout_console
     from brickgate.routing import check_surface_setting
     from brickgate.workspace import Workspace
 
@@ -43,8 +44,11 @@ def doctor(
     ws = Workspace(profile=ctx.obj.profile, host=ctx.obj.host, surface=surface)
     chosen = _chosen_models(ws, model or [])
     reports = _probe_all(ws, chosen, timeout=timeout, concurrency=concurrency, progress=not json_output)
+    notes = [*model_notes(chosen), *(s.describe() for s in ws.catalog.skipped)]
     if json_output:
         print_json([r.to_json() for r in reports])
+        for note in notes:  # the output stays a list of reports
+            print_warning(note)
     else:
         console = stdout_console()
         if not chosen:
@@ -53,6 +57,8 @@ def doctor(
         console.print(report_table(reports, title=f"{ws.credentials.host}: {len(reports)} models"))
         for line in failure_lines(reports):
             console.print(line, soft_wrap=True)
+        for note in notes:
+            console.print(note, style="dim", markup=False, highlight=False, soft_wrap=True)
         console.print(summary_line(reports))
     if not all(r.ok for r in reports):
         raise typer.Exit(1)

@@ -1,4 +1,4 @@
-"""`brickgate models`: the chat models of the workspace, with family, API, limits and prices."""
+"""`brickgate models`: the chat models of the workspace, with family, APIs, limits and prices."""
 
 from __future__ import annotations
 
@@ -26,16 +26,24 @@ def models(
         age = _age(catalog.fetched_at)
         why = catalog.stale_reason.message
         print_warning(f"Showing the model list cached {age} ago: listing the workspace failed ({why})")
-    from brickgate.cli.model_table import models_table, skipped_json
+    from brickgate.cli.model_table import model_json, model_notes, models_table, skipped_json
+    from brickgate.routing import SurfaceChooser, check_surface_setting
 
+    setting = check_surface_setting(ctx.obj.surface or catalog.settings.surface)
+    surface = SurfaceChooser(catalog.host or "", setting).current  # the verdict requests would use
+    skipped = [s.describe() for s in catalog.skipped] if all_endpoints else []
     if json_output:
-        print_json([m.to_json() if m.ready else skipped_json(m) for m in found])
+        print_json([model_json(m, surface(m)) if m.ready else skipped_json(m) for m in found])
+        for line in skipped:  # the list stays a list of models; what was left out goes to stderr
+            print_warning(line)
         return
     console = stdout_console()
     if not found:
         console.print("No chat models are served by this workspace (try --all to see skipped endpoints).")
-        return
-    console.print(models_table(found, title=f"{catalog.host}: {len(found)} models"))
+    else:
+        console.print(models_table(found, title=f"{catalog.host}: {len(found)} models", surface=surface))
+    for line in [*model_notes(found), *skipped]:
+        console.print(line, style="dim", markup=False, highlight=False)
 
 
 def _age(fetched_at: float | None) -> str:

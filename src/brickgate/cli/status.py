@@ -34,8 +34,10 @@ def status(
     try:
         creds = resolve(ctx.obj.profile, ctx.obj.host, timeout=STATUS_TIMEOUT)
         report.update(host=creds.host, auth_type=creds.auth_type, profile=creds.profile, source=creds.source)
-        models = Catalog(creds, timeout=STATUS_TIMEOUT).models(refresh=True)
-        report.update(connected=True, models=len(models))
+        catalog = Catalog(creds, timeout=STATUS_TIMEOUT)
+        models = catalog.models(refresh=True)
+        skipped = [s.to_json() for s in catalog.skipped]
+        report.update(connected=True, models=len(models), skipped_inventories=skipped)
     except BrickgateError as err:
         failure = err
     _print(report, failure, json_output)
@@ -59,6 +61,8 @@ def _print(report: dict[str, Any], failure: BrickgateError | None, json_output: 
         console.print(f"  auth:   {report['auth_type']}{profile}, from {_SOURCES[report['source']]}")
     if report["connected"]:
         console.print(f"  models: {report['models']} chat models (`brickgate models` lists them)")
+        for skipped in report["skipped_inventories"]:
+            console.print(f"  note:   {_escape(skipped['inventory'])} skipped: {_escape(skipped['reason'])}")
     missing = "" if report["config_exists"] else " (none yet: defaults apply)"
     console.print(f"  home:   {_escape(report['home'])}")
     console.print(f"  config: {_escape(report['config'])}{missing}")

@@ -88,7 +88,7 @@ def _classic_serves(surface: Surface, endpoint: Endpoint) -> bool:
     if surface.wire == CHAT:
         if surface.path.endswith("/invocations") and endpoint.task == "llm/v1/embeddings":
             return True  # invocations take any task's body (api §2.1)
-        return endpoint.kind in ("external", "custom") or behaviour.speaks_chat
+        return endpoint.kind in ("external", "custom") or endpoint.speaks_chat
     if surface.wire == ANTHROPIC:
         return behaviour.claude  # api §2.1: "Anthropic Messages (Claude only)"
     return bool(set(surface.api_types) & set(endpoint.api_types))
@@ -116,7 +116,7 @@ def check_served(surface: Surface, endpoint: Endpoint) -> None:
         )
     if surface.wire == EMBEDDINGS:  # ASSUMPTION: text
         raise bad_request(f"Endpoint {name} serves task {endpoint.task}, not llm/v1/embeddings.")
-    responses_only = not behaviour.speaks_chat and declared & {
+    responses_only = not endpoint.speaks_chat and declared & {
         OPENAI_RESPONSES,
         CODEX_RESPONSES,
         MLFLOW_RESPONSES,

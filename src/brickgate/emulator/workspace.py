@@ -5,7 +5,8 @@ of `behaviours.BEHAVIOURS`). Optional: `ready`, `upstream_model`, `task`, `displ
 foundation models the listing facts `model_class`, `input_price`, `price`, `capabilities`, `fm_name`
 (foundation_model.name), `uc` (False: no Unity Catalog registration), `serving_endpoint` (False: UC only),
 `routable` (False: listed but answers 404), `output_cap`, `otpm`, `priority`, `provider_id`, `retires`
-(ISO date) and `successor`; for a `uc-service` (a user-created model service) its `destination` endpoint.
+(ISO date) and `successor`, `api_types` (a list replacing the behaviour's: a model of a family no row knows
+that declares only some APIs); for a `uc-service` (a user-created model service) its `destination` endpoint.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from brickgate.emulator.behaviours import Behaviour, behaviour_named
+from brickgate.emulator.behaviours import MLFLOW_CHAT, Behaviour, behaviour_named
 from brickgate.emulator.lineup import DEFAULT_OTPM, EndpointSpec, default_workspace, workspace_2025
 
 KINDS = ("foundation", "external", "custom", "embedding", "uc-service")
@@ -50,10 +51,15 @@ class Endpoint:
     retires: datetime.date | None = None
     successor: str | None = None
     destination: str | None = None  # uc-service: the endpoint it routes to
+    declared: tuple[str, ...] | None = None  # api types the spec sets instead of the behaviour's
 
     @property
     def api_types(self) -> tuple[str, ...]:
-        return self.behaviour.api_types
+        return self.behaviour.api_types if self.declared is None else self.declared
+
+    @property
+    def speaks_chat(self) -> bool:
+        return MLFLOW_CHAT in self.api_types
 
     def retired(self, today: datetime.date) -> bool:
         return self.retires is not None and today >= self.retires
@@ -117,7 +123,17 @@ def _listing_facts(spec: Mapping[str, Any], name: str, kind: str) -> dict[str, A
         "retires": _date(spec, "retires"),
         "successor": _optional(spec, "successor", str),
         "destination": _optional(spec, "destination", str),
+        "declared": _api_types(spec),
     }
+
+
+def _api_types(spec: Mapping[str, Any]) -> tuple[str, ...] | None:
+    value = spec.get("api_types")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"endpoint {spec.get('name')!r}: 'api_types' must be a list of strings")
+    return tuple(value)
 
 
 def parse_endpoint(spec: Mapping[str, Any]) -> Endpoint:

@@ -1,9 +1,9 @@
 """The inference routes as plain ASGI callables (the Gemini API's in gemini_routes.py, on these).
 
-When the caller's API is the model's own upstream API (Messages → Claude, Responses → GPT/Codex,
-Chat → the rest) the body is relayed (``Workspace._relay``: renamed, repaired, streamed back raw).
+When the model declares the caller's API (``Workspace.route``: Claude Code x GLM 5.3 → Messages, Codex x
+Kimi K3 → Responses) the body is relayed (``Workspace._relay``: renamed, repaired, streamed back raw).
 Otherwise it is decoded with the caller's wire module, sent through ``Workspace.stream``/``complete``
-and encoded back in the caller's API.
+with the model's best declared API and encoded back in the caller's API.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from brickgate.ledger.gateway_usage import start_recording
 from brickgate.protocol import Usage, UsageReport
 from brickgate.request_tags import HEADER as TAGS_HEADER
 from brickgate.request_tags import RequestTags
-from brickgate.routing import upstream_api
+from brickgate.routing import SurfaceLost
 from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
 
@@ -270,7 +270,7 @@ class InferenceRoute:
         name, stream = str(body["model"]), body.get("stream") is True
         return self.answer(scope, caller, model, body, send, ex, name=name, stream=stream)
 
-    def answer(
+    async def answer(
         self,
         scope: Scope,
         caller: Caller,
@@ -281,15 +281,23 @@ class InferenceRoute:
         *,
         name: str,
         stream: bool,
-    ) -> Coroutine[Any, Any, None]:
-        """Relay ``body`` when the caller's API is the one the model is called with, else translate it."""
-        upstream = upstream_api(model, self.api)
-        ex.model, ex.upstream = model.id, upstream
-        ex.route = "fast" if upstream == self.api else "translated"
-        headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast", caller=caller)
-        if ex.route == "fast":
-            return self._relay(caller.workspace, model, body, send, ex, headers, stream)
-        return self._translate(caller.workspace, model, upstream, body, send, ex, name, stream, headers)
+    ) -> None:
+        """Relay when the model declares the caller's API, else translate to its best declared one; once
+        more if the AI Gateway turned out to be missing and the classic surface wants another API. Runs as
+        ``caller`` (its workspace: its credentials, its surface verdict)."""
+        ex.model = model.id
+        ws = caller.workspace
+        for attempt in (1, 2):
+            upstream = ws._route(model, self.api).api
+            ex.upstream, ex.route = upstream, "fast" if upstream == self.api else "translated"
+            headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast", caller=caller)
+            try:
+                if ex.route == "fast":
+                    return await self._relay(ws, model, body, send, ex, headers, stream)
+                return await self._translate(ws, model, upstream, body, send, ex, name, stream, headers)
+            except SurfaceLost:
+                if attempt == 2:
+                    raise
 
     async def _answer_error(self, send: Send, ex: Exchange, exc: Exception) -> None:
         error = exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)

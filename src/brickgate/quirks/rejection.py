@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from brickgate.quirks.output_limit import clamp_output_tokens
 from brickgate.quirks.table import QUIRKS, Repaired, run_repairs
 from brickgate.quirks.tool_schema import remove_schema_keyword, rewrite_tool_schemas
 from brickgate.wire.contract import Api
@@ -20,9 +21,28 @@ _UNKNOWN_FIELD = (
 )
 
 
+# the parameter a 400 says the model refuses (research databricks-2026.md §1.5, §3.2): Claude's "Model
+# global.anthropic.claude-opus-5 does not support the temperature parameter." [KAS], OpenAI's "Unsupported
+# parameter: 'temperature' is not supported with this model.", "kimi models do not support the ... parameter"
+_REFUSED_FIELD = (
+    re.compile(r"do(?:es)? not support (?:the )?parameter:? '?(\w+(?:\.\w+)*)"),
+    re.compile(r"do(?:es)? not support the (\w+(?:\.\w+)*) parameter"),
+    re.compile(r"Unsupported parameter: '([^']+)' is not supported with this model"),
+)
+
+
 def unknown_field_named(message: str) -> str | None:
     """The field a rejection message calls unknown, e.g. ``stream_options`` or ``reasoning.summary``."""
-    for pattern in _UNKNOWN_FIELD:
+    return _first_match(_UNKNOWN_FIELD, message)
+
+
+def refused_field_named(message: str) -> str | None:
+    """The parameter a rejection message says the model does not support, e.g. ``temperature``."""
+    return _first_match(_REFUSED_FIELD, message)
+
+
+def _first_match(patterns: tuple[re.Pattern[str], ...], message: str) -> str | None:
+    for pattern in patterns:
         match = pattern.search(message)
         if match:
             return match.group(1)
@@ -68,22 +88,33 @@ def _without_unknown_field(body: JSON, name: str) -> JSON | None:
     )
 
 
-def repair_after_rejection(body: JSON, status: int, message: str, api: Api) -> Repaired | None:
+def repair_after_rejection(
+    body: JSON, status: int, message: str, api: Api, *, output_limit: int | None = None
+) -> Repaired | None:
     """The body fixed for one retry after the upstream refused it; None when the error names nothing to fix.
 
     For families we have no row for: a 400 naming an unknown field (Go ``json: unknown field "X"``
     [issue: opencode #31156], Google ``Unknown name "X"`` [issue: goose PR #8042], OpenAI
     ``Unknown parameter: 'X'``) gives the body without X (top-level, dotted path, tool-schema keyword, or a
-    message field, in that order); an error a quirk row names as its ``refusal`` gives that row's repair.
+    message field, in that order); an error a quirk row names as its ``refusal`` gives that row's repair;
+    else a parameter the model says it does not support is dropped like an unknown field; a too-large
+    output cap is clamped to the limit the error states (else ``output_limit``, the model's).
     """
     if not 400 <= status < 500:
         return None
+    if (clamped := clamp_output_tokens(body, message, api, output_limit)) is not None:
+        return Repaired(clamped[0], (f"clamp_max_tokens:{clamped[1]}",))
     name = unknown_field_named(message)
     if name is not None:
-        fixed = _without_unknown_field(body, name)
-        return Repaired(fixed, (f"drop_unknown_field:{name}",)) if fixed is not None else None
+        return _dropped(body, name, "drop_unknown_field")
     for quirk in QUIRKS:
         if quirk.refusal is not None and quirk.refusal in message and api in quirk.request:
             repaired = run_repairs(body, ((quirk.name, quirk.request[api]),))
             return repaired if repaired.applied else None
-    return None
+    name = refused_field_named(message)
+    return None if name is None else _dropped(body, name, "drop_refused_field")
+
+
+def _dropped(body: JSON, name: str, label: str) -> Repaired | None:
+    fixed = _without_unknown_field(body, name)
+    return Repaired(fixed, (f"{label}:{name}",)) if fixed is not None else None

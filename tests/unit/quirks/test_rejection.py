@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import pytest
+
 from brickgate.quirks import repair_after_rejection
-from brickgate.quirks.rejection import unknown_field_named
+from brickgate.quirks.rejection import refused_field_named, unknown_field_named
 from tests.unit.quirks.factory import model_named
 
 OTHER = model_named("my-custom-chat")
@@ -85,3 +87,27 @@ def test_server_errors_give_no_retry() -> None:
 
 def test_unrelated_400_gives_no_retry() -> None:
     assert repair_after_rejection({"messages": []}, 400, "Invalid Token", "chat") is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Model global.anthropic.claude-sonnet-5 does not support the top_p parameter.",  # research §3.2
+        "Unsupported parameter: 'top_p' is not supported with this model.",  # OpenAI's wording
+        '{"error":"Upstream error: INVALID_ARGUMENT: kimi models do not support the top_p parameter."}',
+        "Model grok-4-6 does not support parameter top_p.",
+    ],
+)
+def test_a_parameter_the_model_refuses_is_named(message: str) -> None:
+    assert refused_field_named(message) == "top_p"
+
+
+def test_a_refused_parameter_is_dropped_for_the_retry() -> None:
+    body = {"messages": [], "top_p": 0.9, "temperature": 0.2}
+    message = "Unsupported parameter: 'top_p' is not supported with this model."
+    retry = repair_after_rejection(body, 400, message, "chat")
+    assert retry is not None
+    assert (retry.body, retry.applied) == (
+        {"messages": [], "temperature": 0.2},
+        ("drop_refused_field:top_p",),
+    )
