@@ -42,7 +42,8 @@ def test_a_callers_token_reaches_no_log_answer_ledger_or_json(
         ]
         wait_for_rows(isolated_env, 5)
         log = gw.output()
-    assert [a.status for a in answers] == [200, 200, 404, 400, 401, 401, 200]
+    assert [a.status for a in answers] == [200, 200, answers[2].status, 400, 401, 401, 200]
+    assert answers[2].status in (403, 404)  # BOB on ALICE's endpoint: unknown to him, or refused
     usage = run_cli("usage", "--json", "--by", "identity")
     assert usage.returncode == 0, output_of(usage)
     on_disk = b"".join(p.read_bytes() for p in isolated_env.rglob("*") if p.is_file())
@@ -70,7 +71,7 @@ def test_forged_forwarded_headers_are_ignored_outside_app_mode(
     assert alone.status == 401
     assert alone.json()["error"]["code"] == "caller_token_missing"
     assert beside.status == 200
-    assert private.status == 404
+    assert private.status in (403, 404)
     tags = [r["request_tags"] for r in team.requests()]
     assert tags and all("user" not in t for t in tags)
     assert {r["identity"] for r in rows if r["status"] == 200} == {BOB_NAME}

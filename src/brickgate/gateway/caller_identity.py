@@ -113,9 +113,17 @@ class CallerDirectory(ModelDirectory):
 
 
 def refused_for_caller(exc: CredentialsRejected) -> Rejected:
-    status = exc.status if exc.status in (401, 403) else 401
-    code = "caller_forbidden" if status == 403 else "caller_token_rejected"
-    return Rejected(GatewayError(status, redact(exc.describe()), code))
+    """401: the token itself is bad (get a fresh one); 403: it is fine, but may not do this."""
+    if exc.status == 403:
+        text = f"{exc.message}\n{_FORBIDDEN_FIX}"
+        return Rejected(GatewayError(403, redact(text), "caller_forbidden"))
+    return Rejected(GatewayError(401, redact(exc.describe()), "caller_token_rejected"))
+
+
+_FORBIDDEN_FIX = (
+    "Your token works, but may not do this: ask a workspace admin for the permission (Can Query on the "
+    "endpoint), or, for an app's OAuth token, the model-serving scope."
+)
 
 
 class CallerIdentities:
