@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from brickgate.emulator import RunningEmulator
     from brickgate.emulator.control_client import EmulatorControl
 
+pytest_plugins = ["tests.team_harness"]  # the two-user workspace fixtures (team, team_server)
 _AMBIENT_PREFIXES = ("DATABRICKS_", "ARM_", "GOOGLE_CREDENTIALS", "BRICKGATE_")
 
 

@@ -44,7 +44,7 @@ def usage_json(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
 
 
 def ledger_rows(home: Path) -> list[dict[str, Any]]:
-    """Every row of the ledger file, read directly (none when there is no file)."""
+    """Every row of the ledger file, read directly (none when there is no file, or no table yet)."""
     path = ledger_path(home)
     if not path.exists():
         return []
@@ -52,6 +52,8 @@ def ledger_rows(home: Path) -> list[dict[str, Any]]:
     conn.row_factory = sqlite3.Row
     try:
         return [dict(r) for r in conn.execute("SELECT * FROM requests ORDER BY id")]
+    except sqlite3.OperationalError:  # another process (a `serve`) created the file, not yet its tables
+        return []
     finally:
         conn.close()
 

@@ -71,7 +71,7 @@ class HostUnreachable(AuthError):
 
 
 class CredentialsRejected(AuthError):
-    pass
+    status = 0  # the HTTP status that said no (401, 403, 400 "Invalid Token"); 0 when none did
 
 
 class ModelNotFound(BrickgateError):

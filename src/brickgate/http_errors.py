@@ -192,9 +192,11 @@ def error_from_response(
     if blocked is not None:  # before the credential check: a budget block may come as a 403
         return _blocked(message, blocked, who, **kw)
     if status in (401, 403) or (status == 400 and message.lower().rstrip(".") == "invalid token"):
-        return CredentialsRejected(
+        rejected = CredentialsRejected(
             f"{who} rejected the credentials (HTTP {status}): {message}", hints.credentials
         )
+        rejected.status = status
+        return rejected
     if status == 429:
         return UpstreamRateLimited(
             f"{who} rate limit hit (HTTP 429): {message}",

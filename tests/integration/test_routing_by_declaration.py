@@ -167,19 +167,14 @@ def test_without_the_ai_gateway_a_messages_caller_of_glm_falls_back_to_chat_in_t
     ]
 
 
-def test_a_chat_caller_relayed_to_claude_5_loses_each_sampling_parameter_it_refuses_once(
+def test_a_chat_caller_relayed_to_claude_5_loses_the_sampling_parameters_it_refuses_before_sending(
     gateway: RunningGateway, emulator: EmulatorControl
 ) -> None:
     """Claude Sonnet 5 declares Chat, so Copilot-style Chat bodies are relayed to it as they are; it refuses
-    temperature, top_p and penalties one 400 at a time (research §1.5)."""
+    temperature, top_p and penalties (research §1.5), which the per-model table drops up front (the adaptive
+    repair, one refusal at a time, is for models no row knows: tests/unit/quirks/test_rejection.py)."""
     sampling = {"temperature": 0.2, "top_p": 0.9, "frequency_penalty": 0.1, "presence_penalty": 0.1}
     for _ in range(2):
         ask(gateway, "chat", "databricks-claude-sonnet-5", **sampling)
     sent = [(r["status"], sorted(set(sampling) & set(r["body"]))) for r in emulator.requests()]
-    assert sent == [  # temperature: the family row drops it up front; the rest, one refusal each
-        (400, ["frequency_penalty", "presence_penalty", "top_p"]),
-        (400, ["frequency_penalty", "presence_penalty"]),
-        (400, ["presence_penalty"]),
-        (200, []),
-        (200, []),  # the second request is repaired before it is sent
-    ]
+    assert sent == [(200, []), (200, [])]

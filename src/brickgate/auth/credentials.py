@@ -13,8 +13,8 @@ from brickgate.redact import register_secret
 CredentialSource = Literal["flag", "login", "env", "config-file"]  # which step of the chain chose them
 # Where the secret itself lives, which decides the fix when it is rejected: environment variables, the
 # stored `brickgate login`, a ~/.databrickscfg profile, the caller's own code or command line ("given"),
-# or whatever else databricks-sdk found on its own.
-CredentialOrigin = Literal["env", "login", "profile", "given", "sdk"]
+# whatever else databricks-sdk found on its own, or the token a gateway caller sent with its request.
+CredentialOrigin = Literal["env", "login", "profile", "given", "sdk", "caller"]
 _ORIGIN_OF_SOURCE: dict[CredentialSource, CredentialOrigin] = {
     "flag": "given",
     "login": "login",

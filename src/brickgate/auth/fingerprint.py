@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import os
 import secrets
 import threading
 from pathlib import Path
@@ -38,15 +39,36 @@ def _key() -> bytes:
 
 
 def _load_or_create(file: Path) -> bytes:
-    try:
-        key = file.read_bytes()
-        if len(key) == 32 and home.is_private(file):
-            return key
-    except OSError:
-        pass
+    key = _read_key(file)
+    if key is not None:
+        return key
     key = secrets.token_bytes(32)
     try:
-        home.write_private(file, key)
+        _create_once(file, key)
+    except FileExistsError:  # another process (a gateway worker) created it first: everyone uses that one
+        return _read_key(file) or key
     except OSError as err:  # a read-only home still works: nothing learnt survives the process
         log.debug("Cannot store %s (%s): caches will not be found again", file, err.strerror)
     return key
+
+
+def _read_key(file: Path) -> bytes | None:
+    try:
+        key = file.read_bytes()
+    except OSError:
+        return None
+    return key if len(key) == 32 and home.is_private(file) else None
+
+
+def _create_once(file: Path, key: bytes) -> None:
+    """Write ``key`` to ``file`` unless it exists: a complete private file linked into place, so processes
+    starting together agree on one key and none ever reads half of one. An unusable file is replaced."""
+    tmp = file.with_name(f".{file.name}.{secrets.token_hex(8)}")
+    home.write_private(tmp, key)
+    try:
+        if file.exists() and _read_key(file) is None:
+            os.replace(tmp, file)  # wrong size or mode: ours replaces it
+            return
+        os.link(tmp, file)
+    finally:
+        tmp.unlink(missing_ok=True)

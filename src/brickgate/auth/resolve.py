@@ -237,3 +237,18 @@ def _other_auth_in_env() -> bool:
 
 def _env(name: str) -> str | None:
     return os.environ.get(name) or None
+
+
+def host_only(profile: str | None = None, host: str | None = None) -> str:
+    """The workspace host alone, for a gateway that holds no credentials of its own (each caller brings
+    theirs): ``--host``, else DATABRICKS_HOST, else the chain's choice; ``NoCredentials`` when none."""
+    raw = host or (None if profile else _env("DATABRICKS_HOST"))
+    if raw:
+        return normalize_host(raw)
+    found = peek_host(profile)
+    if found is None:
+        raise NoCredentials(
+            "No workspace host to serve.",
+            "Pass --host https://<workspace>, set DATABRICKS_HOST, or choose a profile with --profile.",
+        )
+    return found

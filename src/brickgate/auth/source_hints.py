@@ -12,6 +12,10 @@ from brickgate.auth.config_file import config_file_path
 from brickgate.auth.credentials import CredentialOrigin, Credentials
 from brickgate.errors import AUTH_METHODS_HINT
 
+CALLER_TOKEN_FIX = (
+    "Send a fresh Databricks token of your own: `brickgate token` (or `databricks auth token --host {host}`) "
+    "prints one; `brickgate setup AGENT --gateway URL` makes an agent fetch it itself."
+)
 _NEW_TOKEN = "Create a new token (workspace Settings → Developer → Access tokens)"
 _M2M = "the service principal's OAuth secret may be wrong or expired, or it lacks access to this workspace"
 _CLI = "Install the Databricks CLI (https://docs.databricks.com/dev-tools/cli/install)"
@@ -24,6 +28,7 @@ _WHERE: Table = {
     ("profile", "*"): "profile {profile!r} of {config_file} ({auth_type})",
     ("given", "*"): "the token given to brickgate",
     ("sdk", "*"): "databricks-sdk's own search ({auth_type})",
+    ("caller", "*"): "the token this request carried (the gateway runs each request as its caller)",
 }
 # The workspace refused them.
 _REJECTED_FIX: Table = {
@@ -36,6 +41,7 @@ _REJECTED_FIX: Table = {
     ("*", "databricks-cli"): "Log in again: `databricks auth login --host {host}`.",
     ("*", "azure-cli"): "Log in again: `az login`, with an account that may use this workspace.",
     ("given", "*"): f"{_NEW_TOKEN} and use that.",
+    ("caller", "*"): CALLER_TOKEN_FIX,
 }
 # databricks-sdk could not set them up at all (a CLI missing or logged out, ...).
 _SETUP_FIX: Table = {

@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from brickgate.cli import demo, doctor, emulator, login, models, run, serve, setup, status, usage
+from brickgate.cli import app as app_command
+from brickgate.cli import demo, doctor, emulator, login, models, run, serve, setup, status, token, usage
 from brickgate.errors import BrickgateError
 
 app = typer.Typer(
@@ -86,6 +87,8 @@ app.command("serve")(serve.serve)
 app.command("setup")(setup.setup)
 app.command("doctor")(doctor.doctor)
 app.command("usage")(usage.usage)
+app.command("token")(token.token)
+app.add_typer(app_command.app, name="app")
 
 
 def _configure_logging(debug: bool) -> None:

@@ -1,5 +1,6 @@
-"""`brickgate serve`: the local gateway (OpenAI Chat, OpenAI Responses, Anthropic Messages) in the
-foreground, holding the workspace's credentials; Ctrl-C stops it."""
+"""`brickgate serve`: the gateway (OpenAI Chat, OpenAI Responses, Anthropic Messages) in the foreground,
+holding the workspace's credentials, or with ``--identity caller`` none: each request runs as its caller
+(a team gateway, and always so as a Databricks App). Ctrl-C (or SIGTERM) stops it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import typer
 
 if TYPE_CHECKING:
     from brickgate.catalog.model import Model
+    from brickgate.gateway.caller_identity import CallerIdentities
+    from brickgate.gateway.databricks_app import AppMode
+    from brickgate.workspace import Workspace
 
 AGENTS = ("claude-code", "codex", "opencode", "aider", "llm")
 
@@ -65,17 +69,51 @@ def serve(
         ),
     ] = 1024,
     quiet: Annotated[bool, typer.Option("--quiet", help="No access log lines.")] = False,
+    identity: Annotated[
+        str,
+        typer.Option(
+            "--identity",
+            metavar="gateway|caller",
+            help="gateway: every request uses this gateway's Databricks login. caller: the gateway holds "
+            "no credentials; each request must carry its caller's own Databricks token (`brickgate token`) "
+            "and runs as them. Always caller in a Databricks App.",
+        ),
+    ] = "gateway",
+    app_principal_fallback: Annotated[
+        bool,
+        typer.Option(
+            "--app-principal-fallback",
+            envvar="BRICKGATE_APP_PRINCIPAL_FALLBACK",
+            help="In a Databricks App: run requests that carry no user token as the app's own service "
+            "principal (billed to the app) instead of refusing them.",
+        ),
+    ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            metavar="N",
+            help="Serve from N processes on the one port (they share only the on-disk caches).",
+        ),
+    ] = 1,
 ) -> None:
-    """Serve every model of the workspace to local agents and SDKs."""
+    """Serve every model of the workspace to agents and SDKs."""
     from brickgate.errors import ConfigError
     from brickgate.gateway.connection_limits import ConnectionLimits
+    from brickgate.gateway.databricks_app import app_mode
     from brickgate.gateway.local_auth import check_bind, check_origins
     from brickgate.gateway.server import serve_forever
     from brickgate.setup import running_gateway
-    from brickgate.workspace import Workspace
 
     api_key = api_key or None  # `--api-key ""` asks for no key, as `brickgate setup` reads it
-    check_bind(bind, api_key)
+    if identity not in ("gateway", "caller"):
+        raise ConfigError(
+            f"--identity {identity!r} is not known.", "Use --identity gateway or --identity caller."
+        )
+    app = app_mode(principal_fallback=app_principal_fallback)
+    if app is not None:  # the platform's contract (research databricks-2026.md §5)
+        bind, port, identity = "0.0.0.0", app.port, "caller"
+    check_bind(bind, api_key, caller_identity=identity == "caller")
     origins = allow_origin or []
     check_origins(origins)
     for flag, value, example in (
@@ -83,6 +121,7 @@ def serve(
         ("--header-timeout", header_timeout, 10),
         ("--max-header-kb", max_header_kb, 64),
         ("--max-connections", max_connections, 1024),
+        ("--workers", workers, 2),
     ):
         if value <= 0:
             raise ConfigError(f"{flag} must be positive, got {value:g}.", f"For example: {flag} {example}")
@@ -93,13 +132,17 @@ def serve(
         logging.getLogger("brickgate.cli").warning(
             "--api-key shows in `ps` to every user of this machine; set BRICKGATE_API_KEY instead."
         )
-    ws = Workspace(profile=ctx.obj.profile, host=ctx.obj.host, surface=ctx.obj.surface)
-    models = ws.models()  # fails early (no credentials, unreachable host) and warms the catalog
+    callers = _callers(ctx, app) if identity == "caller" else None
+    if callers is None:
+        ws = _workspace(ctx)
+        models: list[Model] | None = ws.models()  # fails early (no credentials, unreachable host), warms
+    else:
+        ws, models = callers.base, None  # nothing to list as nobody
     host = ws.credentials.host
 
     def ready(url: str) -> None:
-        running_gateway.record(url, keyed=api_key is not None)  # how `brickgate setup` finds this gateway
-        _print_banner(url, host, models, port, api_key is not None)
+        running_gateway.record(url, keyed=api_key is not None or callers is not None)  # for `setup`
+        _print_banner(url, host, models, port, api_key is not None, app)
 
     try:
         serve_forever(
@@ -111,6 +154,10 @@ def serve(
             allowed_origins=origins,
             limits=limits,
             on_ready=ready,
+            callers=callers,
+            api_mounts=app is not None,
+            workers=workers,
+            fresh=lambda: _fresh(ctx, app, callers is not None),
         )
     except OSError as exc:
         raise ConfigError(
@@ -119,6 +166,40 @@ def serve(
         ) from None
     finally:
         running_gateway.forget()
+
+
+def _workspace(ctx: typer.Context) -> Workspace:
+    from brickgate.workspace import Workspace
+
+    return Workspace(profile=ctx.obj.profile, host=ctx.obj.host, surface=ctx.obj.surface)
+
+
+def _fresh(
+    ctx: typer.Context, app: AppMode | None, caller_identity: bool
+) -> tuple[Workspace, CallerIdentities | None]:
+    """A worker's own gateway parts (``--workers``): built after the fork, nothing shared but the disk."""
+    if caller_identity:
+        callers = _callers(ctx, app)
+        return callers.base, callers
+    return _workspace(ctx), None
+
+
+def _callers(ctx: typer.Context, app: AppMode | None) -> CallerIdentities:
+    """The caller-identity gateway: the workspace's host only (no credentials), and in an App whose admin
+    chose it the app's service principal for requests without a user token."""
+    from brickgate.auth.resolve import host_only
+    from brickgate.gateway.caller_identity import CallerIdentities, caller_credentials
+    from brickgate.gateway.inference import Caller
+    from brickgate.workspace import Workspace
+
+    host = host_only(ctx.obj.profile, ctx.obj.host)
+    base = Workspace(credentials=caller_credentials(host), surface=ctx.obj.surface, persist=False)
+    fallback = None
+    if app is not None and app.principal_fallback:
+        own = _workspace(ctx)  # DATABRICKS_CLIENT_ID/SECRET, which the platform sets
+        own.models()  # fails at start, not on the first request
+        fallback = Caller.of(own, identity=f"app:{app.name or 'service-principal'}")
+    return CallerIdentities(base, app=app, service_principal=fallback)
 
 
 def _configure_access_log(quiet: bool) -> None:
@@ -131,12 +212,16 @@ def _configure_access_log(quiet: bool) -> None:
     log.propagate = False
 
 
-def _print_banner(url: str, host: str, models: list[Model], port: int, keyed: bool) -> None:
+def _print_banner(
+    url: str, host: str, models: list[Model] | None, port: int, keyed: bool, app: AppMode | None
+) -> None:
     from brickgate.cli.output import stderr_console
 
     port_flag = "" if port == 8787 else f" --port {port}"
+    who = f"{len(models)} models" if models is not None else "each request as its caller"
     lines = [
-        f"[bold]brickgate gateway[/] on {url} → {host} ({len(models)} models)",
+        f"[bold]brickgate gateway[/] on {url} → {host} ({who})",
+        *(["  Databricks App: also under /api/openai, /api/anthropic, /api/gemini"] if app else []),
         f"  OpenAI Chat Completions  {url}/v1/chat/completions",
         f"  OpenAI Responses         {url}/v1/responses",
         f"  Anthropic Messages       {url}/v1/messages",
@@ -145,6 +230,14 @@ def _print_banner(url: str, host: str, models: list[Model], port: int, keyed: bo
         *(
             ["  (where BRICKGATE_API_KEY holds this gateway's key: setup reads it from there)"]
             if keyed
+            else []
+        ),
+        *(
+            [
+                "  Callers send their own Databricks token (`brickgate token`); "
+                f"`brickgate setup AGENT --gateway {url}` wires it."
+            ]
+            if models is None
             else []
         ),
         "Ctrl-C stops it.",

@@ -74,6 +74,16 @@ def setup(
             "--api-key", envvar="BRICKGATE_API_KEY", help="The key given to `brickgate serve --api-key`."
         ),
     ] = None,
+    team_gateway: Annotated[
+        str | None,
+        typer.Option(
+            "--gateway",
+            metavar="URL",
+            help="A team gateway (serve --identity caller) or brickgate Databricks App: the agent sends your "
+            "own Databricks token, from `brickgate token` where it can run a key command.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Configure a coding agent to use the gateway."""
     from brickgate.catalog import Catalog
@@ -81,9 +91,14 @@ def setup(
 
     choices = SetupChoices(output_limit=max_output_tokens, offline=offline, model=model, api=api)
     check_agent(agent, choices)
-    address = _gateway(port, url, api_key or None)
+    if team_gateway:
+        address = _team_gateway(team_gateway, ctx.obj.profile, ctx.obj.host)
+    else:
+        address = _gateway(port, url, api_key or None)
     models = Catalog(profile=ctx.obj.profile, host=ctx.obj.host).models()
     plan = agent_setup(agent, models, address, choices)
+    if address.key_command:
+        plan = _with_token_exports(plan, address.key_command)
     typer.echo("\n".join(_written(plan) if write else _printed(plan)))
 
 
@@ -111,6 +126,51 @@ def _gateway(port: int | None, url: str | None, api_key: str | None) -> GatewayA
             "Pass --api-key KEY, or set BRICKGATE_API_KEY.",
         )
     return GatewayAddress(found.url, api_key)
+
+
+def _team_gateway(url: str, profile: str | None, host: str | None) -> GatewayAddress:
+    """A gateway that runs requests as their caller: the key is the user's own token. A Databricks App
+    (``*.databricksapps.com``) takes token auth under ``/api`` only; the gateway serves every API there."""
+    from urllib.parse import urlsplit
+
+    from brickgate.errors import ConfigError
+    from brickgate.setup import GatewayAddress
+    from brickgate.setup.common import KEY_FROM_COMMAND
+
+    parts = urlsplit(url.rstrip("/"))
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"--gateway {url!r} is not a URL.", "Give the gateway's address, e.g. https://HOST")
+    base = url.rstrip("/").removesuffix("/v1")
+    if parts.hostname.endswith(".databricksapps.com") and not parts.path.strip("/"):
+        base += "/api"
+    return GatewayAddress(base, KEY_FROM_COMMAND, key_command=_token_command(profile, host))
+
+
+def _token_command(profile: str | None, host: str | None) -> str:
+    """`brickgate token` for this login, as a shell command an agent can run from anywhere."""
+    import shutil
+    import sys
+
+    found = shutil.which("brickgate")
+    words = [found] if found else [sys.executable, "-m", "brickgate.cli.main"]
+    words += ["--profile", profile] if profile else []
+    words += ["--host", host] if host else []
+    return shlex.join([*words, "token"])
+
+
+def _with_token_exports(plan: AgentSetup, command: str) -> AgentSetup:
+    """For agents that take a fixed key: export it from the key command, and say that it expires."""
+    import dataclasses
+
+    from brickgate.setup.common import KEY_ENV, KEY_PLACEHOLDER
+
+    exports = tuple((k, f"$({command})" if v == KEY_PLACEHOLDER else v) for k, v in plan.exports)
+    fixed = any(k == KEY_ENV for k, _ in exports)
+    note = (
+        f"{KEY_ENV} holds your Databricks token, from `{command}`; an OAuth token lasts an hour, so "
+        "export it again before starting the agent (or use a personal access token)."
+    )
+    return dataclasses.replace(plan, exports=exports, notes=(*plan.notes, *([note] if fixed else [])))
 
 
 def _export_line(name: str, value: str) -> str:

@@ -34,6 +34,7 @@ def _guarded(handler: Handler, *, needs_auth: bool = True) -> Handler:
         if needs_auth:
             denied = auth.check_auth(request, gateway=False)
             if denied is not None:
+                state.stats["refused_credentials"] += 1
                 return denied
         return await handler(request)
 

@@ -6,8 +6,8 @@ import datetime
 import importlib
 import json
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,8 @@ class EmulatorConfig:
     workspace_id: str = WORKSPACE_ID
     account_id: str = ACCOUNT_ID
     today: str = TODAY  # ISO date of the emulator's clock: endpoints retire on it (research 2026 §1.6)
+    # Endpoint name -> the PATs (users) with a permission on it; unnamed endpoints are everyone's.
+    endpoint_users: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     def endpoint_specs(self) -> list[EndpointSpec]:
         """The startup endpoint list (validated, so a bad spec fails before the server starts)."""

@@ -20,9 +20,15 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from brickgate.emulator import chat, gemini_api, messages, responses_api
-from brickgate.emulator.auth import check_auth, check_scope
+from brickgate.emulator.auth import check_auth, check_scope, presented_token
 from brickgate.emulator.behaviours import ANTHROPIC, CHAT, GEMINI, RESPONSES
-from brickgate.emulator.error_bodies import StreamCut, UpstreamError, bad_request, invalid_path
+from brickgate.emulator.error_bodies import (
+    StreamCut,
+    UpstreamError,
+    bad_request,
+    databricks_error,
+    invalid_path,
+)
 from brickgate.emulator.faults import Fault, fault_response, request_traits, take_fault
 from brickgate.emulator.quirk_checks import check_request
 from brickgate.emulator.refusals import check_model, output_limit, served_tier
@@ -238,6 +244,12 @@ async def _respond(request: Request, state: EmulatorState, surface: Surface, bod
     try:
         endpoint = resolve(state.endpoints, name, gateway=surface.gateway, today=state.today)
         check_served(surface, endpoint)
+        if not state.may_use(endpoint.name, presented_token(request.headers.get("authorization", ""))):
+            return databricks_error(  # ASSUMPTION: the text (research is silent on it)
+                403,
+                "PERMISSION_DENIED",
+                f"User does not have permission 'Query' on serving endpoint '{endpoint.name}'.",
+            )
         return _answer(state, surface, endpoint, body, stream, fault)
     except UpstreamError as error:
         return error.response

@@ -18,6 +18,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from brickgate.emulator.auth import presented_token
 from brickgate.emulator.error_bodies import databricks_error
 from brickgate.emulator.lineup import TODAY
 from brickgate.emulator.state import EmulatorState
@@ -134,8 +135,14 @@ def _is_listed(endpoint: Endpoint, today: datetime.date) -> bool:
     return endpoint.serving_endpoint and not endpoint.retired(today)
 
 
-def listed(state: EmulatorState) -> Iterable[Endpoint]:
-    return (e for e in state.endpoints.values() if _is_listed(e, state.today))
+def listed(state: EmulatorState, request: Request | None = None) -> Iterable[Endpoint]:
+    """Endpoints in the listing; with ``request``, only those its caller has a permission on."""
+    token = presented_token(request.headers.get("authorization", "")) if request is not None else None
+    return (
+        e
+        for e in state.endpoints.values()
+        if _is_listed(e, state.today) and (request is None or state.may_use(e.name, token))
+    )
 
 
 def serving_listing(specs: Sequence[EndpointSpec], today: str = TODAY) -> dict[str, Any]:
@@ -147,14 +154,14 @@ def serving_listing(specs: Sequence[EndpointSpec], today: str = TODAY) -> dict[s
 async def list_endpoints(request: Request) -> Response:
     state = _state(request)
     state.stats["list"] += 1
-    return JSONResponse({"endpoints": [endpoint_summary(e) for e in listed(state)]})
+    return JSONResponse({"endpoints": [endpoint_summary(e) for e in listed(state, request)]})
 
 
 async def get_endpoint(request: Request) -> Response:
     state = _state(request)
     state.stats["get"] += 1
     name = request.path_params["name"]
-    endpoint = next((e for e in listed(state) if e.name == name), None)
+    endpoint = next((e for e in listed(state, request) if e.name == name), None)
     if endpoint is None:
         return databricks_error(
             404, "RESOURCE_DOES_NOT_EXIST", f"Endpoint with name '{name}' does not exist."
@@ -166,5 +173,5 @@ async def list_foundation_models(request: Request) -> Response:
     """The listing ucode uses (2026 §2.2): foundation endpoints, with `api_types` and the v2 flag."""
     state = _state(request)
     state.stats["foundation_models"] += 1
-    endpoints = [endpoint_summary(e) for e in listed(state) if e.kind in FOUNDATION_KINDS]
+    endpoints = [endpoint_summary(e) for e in listed(state, request) if e.kind in FOUNDATION_KINDS]
     return JSONResponse({"endpoints": endpoints})

@@ -18,6 +18,7 @@ _USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
 
 async def me(request: Request) -> Response:
     state: EmulatorState = request.app.state.emulator
+    state.stats["scim_me"] += 1
     token = presented_token(request.headers.get("authorization", "")) or ""
     if token in state.config.tokens:
         n = state.config.tokens.index(token)

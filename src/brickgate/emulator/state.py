@@ -59,6 +59,12 @@ class EmulatorState:
         scopes = self.token_scopes.get(token)
         return scopes is None or bool(scopes & {"all-apis", "model-serving"})
 
+    def may_use(self, endpoint: str, token: str | None) -> bool:
+        """A user without a permission on an endpoint neither sees nor queries it (api §1.4: listings show
+        what the caller may see). ASSUMPTION: permissions are per PAT, i.e. per emulated user."""
+        users = self.config.endpoint_users.get(endpoint)
+        return users is None or token in users
+
     def token_is_valid(self, token: str) -> bool:
         if token in self.config.tokens:
             return True

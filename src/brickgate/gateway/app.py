@@ -17,8 +17,8 @@ from starlette.routing import Route
 from brickgate.catalog.families import Api
 from brickgate.gateway.asgi_io import ASGIApp, Message, Receive, Scope, Send, header, send_bytes
 from brickgate.gateway.dashboard import dashboard_routes
+from brickgate.gateway.databricks_app import unmounted
 from brickgate.gateway.error_shapes import GatewayError
-from brickgate.gateway.gemini_names import GeminiModels
 from brickgate.gateway.gemini_routes import (
     MODELS_PREFIXES,
     PREFIX,
@@ -27,13 +27,21 @@ from brickgate.gateway.gemini_routes import (
     GeminiRoute,
     google_client,
 )
-from brickgate.gateway.inference import CountTokensRoute, Exchange, Gateway, InferenceRoute, access_log
+from brickgate.gateway.inference import (
+    CountTokensRoute,
+    Exchange,
+    Gateway,
+    InferenceRoute,
+    Rejected,
+    access_log,
+)
 from brickgate.gateway.local_answers import model_entry, models_list_body
 from brickgate.gateway.local_auth import BrowserGuard, is_authorized, unauthorized
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
+    from brickgate.gateway.caller_identity import CallerIdentities
     from brickgate.workspace import Workspace
 
 DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -72,22 +80,25 @@ class GatewayApp:
     """Top-level ASGI callable: the browser-request rules, then a dict lookup for the hot routes, Starlette
     for the rest."""
 
-    def __init__(self, gateway: Gateway, guard: BrowserGuard) -> None:
+    def __init__(self, gateway: Gateway, guard: BrowserGuard, *, api_mounts: bool = False) -> None:
         self.gateway = gateway
         self.guard = guard
+        self.api_mounts = api_mounts  # Databricks App mode: every route also under /api/<family>
         self.post_routes: dict[str, ASGIApp] = {
             path: InferenceRoute(gateway, api) for path, api in _INFERENCE_PATHS.items()
         }
         count_tokens = CountTokensRoute(gateway)
         self.post_routes["/v1/messages/count_tokens"] = count_tokens
         self.post_routes["/messages/count_tokens"] = count_tokens
-        self.gemini = GeminiRoute(gateway, GeminiModels(gateway.directory, _gemini_small_model(gateway)))
+        self.gemini = GeminiRoute(gateway)
         self.rest = _rest_app(gateway, self.post_routes)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.rest(scope, receive, send)  # lifespan
             return
+        if self.api_mounts:
+            scope = unmounted(scope)
         route = None
         if scope["method"] == "POST":
             route = self.post_routes.get(scope["path"])
@@ -119,17 +130,15 @@ def create_app(
     api_key: str | None = None,
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     guard: BrowserGuard | None = None,
+    callers: CallerIdentities | None = None,
+    api_mounts: bool = False,
 ) -> GatewayApp:
     """The gateway for one workspace. ``api_key=None`` (or empty) accepts any client (loopback use);
-    ``guard`` defaults to a loopback gateway's rules."""
+    ``guard`` defaults to a loopback gateway's rules. With ``callers`` each request runs as its caller;
+    ``api_mounts`` serves every route also under ``/api/openai``, ``/api/anthropic``, ``/api/gemini``."""
     access_log.addFilter(_ESCAPE_UNPRINTABLE)  # on the logger, so every handler gets escaped lines
-    gateway = Gateway(workspace=ws, api_key=api_key or None, max_body_bytes=max_body_bytes)
-    return GatewayApp(gateway, guard or BrowserGuard())
-
-
-def _gemini_small_model(gateway: Gateway) -> str | None:
-    """``[gateway] gemini_small_model`` from config.toml (read when the gateway starts)."""
-    return gateway.workspace.catalog.settings.gateway.gemini_small_model
+    gateway = Gateway(workspace=ws, api_key=api_key or None, max_body_bytes=max_body_bytes, callers=callers)
+    return GatewayApp(gateway, guard or BrowserGuard(), api_mounts=api_mounts)
 
 
 def _api_of(scope: Scope) -> Api:
@@ -145,6 +154,10 @@ def _api_of(scope: Scope) -> Api:
     if path.endswith("/messages/count_tokens") or header(scope, b"anthropic-version") is not None:
         return "messages"
     return "chat"
+
+
+def _gateway_error(exc: Exception) -> GatewayError:
+    return exc.error if isinstance(exc, Rejected) else GatewayError.of(exc)
 
 
 def _error_response(error: GatewayError, request: Request) -> Response:
@@ -186,10 +199,10 @@ def _rest_app(gateway: Gateway, post_routes: dict[str, ASGIApp]) -> Starlette:
             return await google.list_models(request)
         if not is_authorized(request.scope, gateway.api_key):
             return _error_response(unauthorized(), request)
-        try:
-            models = await gateway.directory.models()
+        try:  # what this caller may query (serve --identity caller), else the gateway's own list
+            models = await (await gateway.caller(request.scope)).directory.models()
         except Exception as exc:  # credentials or listing failed: say so in the caller's shape
-            return _error_response(GatewayError.of(exc), request)
+            return _error_response(_gateway_error(exc), request)
         return Response(orjson.dumps(models_list_body(models)), media_type="application/json")
 
     async def get_model(request: Request) -> Response:
@@ -198,9 +211,10 @@ def _rest_app(gateway: Gateway, post_routes: dict[str, ASGIApp]) -> Starlette:
         if not is_authorized(request.scope, gateway.api_key):
             return _error_response(unauthorized(), request)
         try:
-            model = await gateway.directory.resolve(request.path_params["name"])
+            caller = await gateway.caller(request.scope)
+            model = await caller.directory.resolve(request.path_params["name"])
         except Exception as exc:  # ModelNotFound (404) or a listing failure
-            return _error_response(GatewayError.of(exc), request)
+            return _error_response(_gateway_error(exc), request)
         return Response(orjson.dumps(model_entry(model)), media_type="application/json")
 
     async def health(request: Request) -> Response:
@@ -216,7 +230,9 @@ def _rest_app(gateway: Gateway, post_routes: dict[str, ASGIApp]) -> Starlette:
         Route("/v1/models", list_models, methods=["GET"]),
         Route("/v1/models/{name:path}", get_model, methods=["GET"]),
         *google.routes(),
-        *dashboard_routes(gateway),  # /, /ui, /metrics
+        # Team usage is not for every caller: a caller-identity gateway has no page (`brickgate usage` on
+        # its host reads the ledger).
+        *(dashboard_routes(gateway) if gateway.callers is None else ()),  # /, /ui, /metrics
         # Registered again here only so that other methods (e.g. Codex's WebSocket GET) get a fast 405,
         # in the route's own error shape.
         *(Route(path, route, methods=["POST"]) for path, route in post_routes.items()),

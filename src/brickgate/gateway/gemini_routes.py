@@ -20,8 +20,8 @@ from starlette.routing import Route
 
 from brickgate.gateway.asgi_io import Message, Receive, Scope, Send
 from brickgate.gateway.error_shapes import GatewayError
-from brickgate.gateway.gemini_names import GeminiModels
 from brickgate.gateway.inference import (
+    Caller,
     CountTokensRoute,
     Exchange,
     Gateway,
@@ -60,10 +60,9 @@ def split_target(path: str) -> tuple[str, str]:
 class GeminiRoute(InferenceRoute):
     """``POST /v1beta/models/{model}:{method}``: the Gemini API on the shared inference pipeline."""
 
-    def __init__(self, gateway: Gateway, names: GeminiModels) -> None:
+    def __init__(self, gateway: Gateway) -> None:
         super().__init__(gateway, "gemini")
-        self.names = names
-        self.count_tokens = GeminiCountTokens(gateway, names)
+        self.count_tokens = GeminiCountTokens(gateway)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path: str = scope["path"]
@@ -75,7 +74,7 @@ class GeminiRoute(InferenceRoute):
         await super().__call__(scope, receive, send)
 
     async def prepare(
-        self, scope: Scope, receive: Receive, send: Send, ex: Exchange
+        self, scope: Scope, receive: Receive, send: Send, ex: Exchange, caller: Caller
     ) -> Coroutine[Any, Any, None]:
         name, method = split_target(scope["path"])
         if method not in (GENERATE, STREAM):
@@ -86,9 +85,9 @@ class GeminiRoute(InferenceRoute):
                 )
             )
         body = await parse_request(self.gateway, scope, receive, self.api)
-        model = await self.names.resolve(name)
+        model = await caller.gemini.resolve(name)  # the caller's Gemini names (see gemini_names.py)
         stream = method == STREAM
-        return self.answer(scope, model, {**body, "model": name}, send, ex, name=name, stream=stream)
+        return self.answer(scope, caller, model, {**body, "model": name}, send, ex, name=name, stream=stream)
 
 
 class GeminiCountTokens(CountTokensRoute):
@@ -96,12 +95,8 @@ class GeminiCountTokens(CountTokensRoute):
 
     api: Api = "gemini"
 
-    def __init__(self, gateway: Gateway, names: GeminiModels) -> None:
-        super().__init__(gateway)
-        self.names = names
-
-    async def count(self, scope: Scope, body: dict[str, Any], ex: Exchange) -> dict[str, int]:
-        ex.model = (await self.names.resolve(split_target(scope["path"])[0])).id
+    async def count(self, scope: Scope, body: dict[str, Any], ex: Exchange, caller: Caller) -> dict[str, int]:
+        ex.model = (await caller.gemini.resolve(split_target(scope["path"])[0])).id
         tokens = estimate_gemini_tokens(body)
         ex.usage = Usage(input_tokens=tokens)
         return {"totalTokens": tokens}
@@ -166,10 +161,10 @@ class GeminiListing:
     async def list_models(self, request: Request) -> Response:
         if not is_authorized(request.scope, self.gateway.api_key):
             return _error_of(unauthorized())
-        try:
-            models = await self.gateway.directory.models()
+        try:  # what this caller may query (serve --identity caller)
+            models = await (await self.gateway.caller(request.scope)).directory.models()
         except Exception as exc:  # credentials or listing failed: say so in Google's shape
-            return _error_of(GatewayError.of(exc))
+            return _error_of(exc.error if isinstance(exc, Rejected) else GatewayError.of(exc))
         return Response(orjson.dumps(gemini_models_body(models)), media_type="application/json")
 
     async def get_model(self, request: Request) -> Response:
@@ -181,9 +176,9 @@ class GeminiListing:
         if not is_authorized(request.scope, self.gateway.api_key):
             return _error_of(unauthorized())
         try:
-            model = await self.gateway.directory.resolve(name)
+            model = await (await self.gateway.caller(request.scope)).directory.resolve(name)
         except Exception as exc:  # ModelNotFound (404) or a listing failure
-            return _error_of(GatewayError.of(exc))
+            return _error_of(exc.error if isinstance(exc, Rejected) else GatewayError.of(exc))
         return Response(orjson.dumps(gemini_model_entry(model)), media_type="application/json")
 
     def routes(self) -> list[Route]:

@@ -30,6 +30,7 @@ from brickgate.gateway.asgi_io import (
     send_bytes,
 )
 from brickgate.gateway.error_shapes import GatewayError
+from brickgate.gateway.gemini_names import GeminiModels
 from brickgate.gateway.local_answers import estimate_input_tokens
 from brickgate.gateway.local_auth import is_authorized, unauthorized
 from brickgate.gateway.model_names import ModelDirectory
@@ -43,6 +44,7 @@ from brickgate.wire.contract import Api
 from brickgate.wire.registry import WIRES
 
 if TYPE_CHECKING:
+    from brickgate.gateway.caller_identity import CallerIdentities
     from brickgate.workspace import Workspace
 
 access_log = logging.getLogger("brickgate.access")
@@ -65,19 +67,56 @@ class Rejected(Exception):
         self.error = error
 
 
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """Whom a request runs as: the workspace (credentials, learnt state) and model names of one identity,
+    its Gemini names included (they remember the model its Gemini CLI chose). ``identity`` (the principal)
+    and ``email`` (App mode) name a caller for the ledger, tags and log."""
+
+    workspace: Workspace
+    directory: ModelDirectory
+    gemini: GeminiModels
+    identity: str | None = None
+    email: str | None = None
+
+    @classmethod
+    def of(
+        cls,
+        ws: Workspace,
+        directory: ModelDirectory | None = None,
+        *,
+        identity: str | None = None,
+        email: str | None = None,
+    ) -> Caller:
+        directory = directory or ModelDirectory(ws)
+        small_model = ws.catalog.settings.gateway.gemini_small_model  # [gateway] in config.toml
+        return cls(ws, directory, GeminiModels(directory, small_model), identity, email)
+
+
 @dataclass(slots=True)
 class Gateway:
-    """What every route shares: the workspace, its models, and the local limits."""
+    """What every route shares: the workspace, its models, and the local limits. With ``callers`` (serve
+    --identity caller) each request runs as its caller instead, and ``workspace`` only holds the host and
+    settings."""
 
     workspace: Workspace
     api_key: str | None
     max_body_bytes: int
+    callers: CallerIdentities | None = None
     directory: ModelDirectory = field(init=False)
     tags: RequestTags = field(init=False)
+    local: Caller = field(init=False)
 
     def __post_init__(self) -> None:
-        self.directory = ModelDirectory(self.workspace)
+        self.local = Caller.of(self.workspace)
+        self.directory = self.local.directory
         self.tags = self.workspace._request_tags  # a malformed tag setting stops the gateway at start
+
+    async def caller(self, scope: Scope) -> Caller:
+        """Whom this request runs as; ``Rejected`` (401) when a caller identity is missing or refused."""
+        if self.callers is None:
+            return self.local
+        return await self.callers.caller(scope)
 
 
 @dataclass(slots=True)
@@ -92,6 +131,7 @@ class Exchange:
     route: RouteKind = "-"
     status: int = 0
     usage: Usage | None = None
+    user: str | None = None  # the caller (serve --identity caller): principal or forwarded email
     last_sent: bytes = b""  # the latest stream chunk, to tell a finished stream from one cut short
 
     def finished_stream(self, api: Api) -> bool:
@@ -113,7 +153,10 @@ class Exchange:
             tokens_in,
             tokens_out,
         )
-        access_log.info(_ACCESS_LINE, *fields, ms)
+        if self.user is None:
+            access_log.info(_ACCESS_LINE, *fields, ms)
+        else:
+            access_log.info(_ACCESS_LINE + " user=%s", *fields, ms, self.user)
 
 
 async def parse_request(gateway: Gateway, scope: Scope, receive: Receive, api: Api) -> dict[str, Any]:
@@ -151,7 +194,7 @@ async def read_request(
     return body, raw
 
 
-async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
+async def resolve_model(caller: Caller, body: dict[str, Any]) -> Model:
     name = body.get("model")
     if not isinstance(name, str) or not name.strip():
         raise Rejected(
@@ -162,7 +205,7 @@ async def resolve_model(gateway: Gateway, body: dict[str, Any]) -> Model:
                 "missing_model",
             )
         )
-    return await gateway.directory.resolve(name)
+    return await caller.directory.resolve(name)
 
 
 def log_internal_error(error: GatewayError, ex: Exchange, exc: Exception) -> None:
@@ -179,11 +222,16 @@ def fields_for(upstream: Api, extra: Mapping[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in extra.items() if key in known}
 
 
-def upstream_headers(gateway: Gateway, scope: Scope, api: Api, *, relay: bool) -> dict[str, str]:
+def upstream_headers(
+    gateway: Gateway, scope: Scope, api: Api, *, relay: bool, caller: Caller | None = None
+) -> dict[str, str]:
     """Request headers for the upstream call: the request tags (who is calling, merged with the caller's
-    own), and on the same-API fast path the Anthropic betas, which switch features on (1-hour prompt
-    caching, context management) exactly as they would talking to Databricks directly."""
+    own; in a Databricks App the user's email last, so a caller cannot tag as someone else), and on the
+    same-API fast path the Anthropic betas, which switch features on (1-hour prompt caching, context
+    management) exactly as they would talking to Databricks directly."""
     tags = gateway.tags.for_caller(header(scope, b"user-agent"), header(scope, TAGS_HEADER.lower().encode()))
+    if caller is not None and caller.email is not None:
+        tags = tags[:-1] + ',"user":' + orjson.dumps(caller.email).decode() + "}"
     headers = {TAGS_HEADER: tags}
     if relay and api == "messages":
         beta = header(scope, b"anthropic-beta")
@@ -203,7 +251,10 @@ class InferenceRoute:
         ex = Exchange(scope["method"], scope["path"])
         send, recording = start_recording(self.gateway, scope, self.api, send)  # usage ledger
         try:
-            work = await self.prepare(scope, receive, send, ex)
+            caller = await self.gateway.caller(scope)
+            ex.user = caller.email or caller.identity
+            recording.identify(caller)
+            work = await self.prepare(scope, receive, send, ex, caller)
             finished = await cancel_on_disconnect(work, receive)
             if not finished and not ex.finished_stream(self.api):
                 ex.status = 499  # client closed the request before the answer was complete
@@ -217,17 +268,19 @@ class InferenceRoute:
         recording.finish(ex)
 
     async def prepare(
-        self, scope: Scope, receive: Receive, send: Send, ex: Exchange
+        self, scope: Scope, receive: Receive, send: Send, ex: Exchange, caller: Caller
     ) -> Coroutine[Any, Any, None]:
-        """Read and check the request; the work that answers it (run until the client hangs up)."""
+        """Read and check the request; the work that answers it as ``caller`` (run until the client hangs
+        up)."""
         body, raw = await read_request(self.gateway, scope, receive, self.api)
-        model = await resolve_model(self.gateway, body)
+        model = await resolve_model(caller, body)
         name, stream = str(body["model"]), body.get("stream") is True
-        return self.answer(scope, model, body, send, ex, name=name, stream=stream, raw=raw)
+        return self.answer(scope, caller, model, body, send, ex, name=name, stream=stream, raw=raw)
 
     async def answer(
         self,
         scope: Scope,
+        caller: Caller,
         model: Model,
         body: dict[str, Any],
         send: Send,
@@ -238,17 +291,19 @@ class InferenceRoute:
         raw: bytes | None = None,
     ) -> None:
         """Relay when the model declares the caller's API, else translate to its best declared one; once
-        more if the AI Gateway turned out to be missing and the classic surface wants another API. ``raw``:
-        ``body`` as the caller sent it (the fast path sends it on when no repair changes it)."""
+        more if the AI Gateway turned out to be missing and the classic surface wants another API. Runs as
+        ``caller`` (its workspace: its credentials, its surface verdict). ``raw``: ``body`` as the caller
+        sent it (the fast path sends it on when no repair changes it)."""
         ex.model = model.id
+        ws = caller.workspace
         for attempt in (1, 2):
-            upstream = self.gateway.workspace._route(model, self.api).api
+            upstream = ws._route(model, self.api).api
             ex.upstream, ex.route = upstream, "fast" if upstream == self.api else "translated"
-            headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast")
+            headers = upstream_headers(self.gateway, scope, self.api, relay=ex.route == "fast", caller=caller)
             try:
                 if ex.route == "fast":
-                    return await self._relay(model, body, send, ex, headers, stream, raw)
-                return await self._translate(model, upstream, body, send, ex, name, stream, headers)
+                    return await self._relay(ws, model, body, send, ex, headers, stream, raw)
+                return await self._translate(ws, model, upstream, body, send, ex, name, stream, headers)
             except SurfaceLost:
                 if attempt == 2:
                     raise
@@ -261,6 +316,7 @@ class InferenceRoute:
 
     async def _relay(
         self,
+        ws: Workspace,
         model: Model,
         body: dict[str, Any],
         send: Send,
@@ -269,9 +325,7 @@ class InferenceRoute:
         stream: bool,
         raw_body: bytes | None = None,
     ) -> None:
-        relay = await self.gateway.workspace._relay(
-            model, self.api, body, stream=stream, headers=headers, raw=raw_body
-        )
+        relay = await ws._relay(model, self.api, body, stream=stream, headers=headers, raw=raw_body)
         if not stream:
             raw = await relay.read()
             ex.status, ex.usage = 200, relay.usage
@@ -291,6 +345,7 @@ class InferenceRoute:
 
     async def _translate(
         self,
+        ws: Workspace,
         model: Model,
         upstream: Api,
         body: dict[str, Any],
@@ -304,14 +359,12 @@ class InferenceRoute:
         request = wire.decode_request(body)  # InvalidRequest (a 400) for a body it cannot read
         request = replace(request, extra=fields_for(upstream, request.extra))
         if not stream:
-            done = await self.gateway.workspace.complete(model, request, api=upstream, headers=headers)
+            done = await ws.complete(model, request, api=upstream, headers=headers)
             answer = orjson.dumps(wire.encode_response(done.response, name))
             ex.status, ex.usage = 200, done.usage
             await send_bytes(send, 200, answer)
             return
-        async with self.gateway.workspace.stream(
-            model, request, api=upstream, keep_response=False, headers=headers
-        ) as events:
+        async with ws.stream(model, request, api=upstream, keep_response=False, headers=headers) as events:
             encoder = wire.stream_encoder(name, body)
             ex.status = 200
             await send({"type": "http.response.start", "status": 200, "headers": SSE_HEADERS})
@@ -353,8 +406,10 @@ class CountTokensRoute:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ex = Exchange(scope["method"], scope["path"], route="local")
         try:
+            caller = await self.gateway.caller(scope)
+            ex.user = caller.email or caller.identity
             body = await parse_request(self.gateway, scope, receive, self.api)
-            answer = await self.count(scope, body, ex)
+            answer = await self.count(scope, body, ex, caller)
             ex.status = 200
             await send_bytes(send, 200, orjson.dumps(answer))
         except ClientGone:
@@ -366,9 +421,10 @@ class CountTokensRoute:
             await send_bytes(send, error.status, error.body(self.api), error.headers())
         ex.log()
 
-    async def count(self, scope: Scope, body: dict[str, Any], ex: Exchange) -> dict[str, int]:
-        """The answer for ``body``; notes the model and the estimate on ``ex``."""
-        ex.model = (await resolve_model(self.gateway, body)).id
+    async def count(self, scope: Scope, body: dict[str, Any], ex: Exchange, caller: Caller) -> dict[str, int]:
+        """The answer for ``body`` (its model as ``caller`` names it); notes the model and the estimate on
+        ``ex``."""
+        ex.model = (await resolve_model(caller, body)).id
         tokens = estimate_input_tokens(body)
         ex.usage = Usage(input_tokens=tokens)
         return {"input_tokens": tokens}

@@ -37,9 +37,18 @@ _KEY_CHARS = re.compile(r"[\x21-\x7e]+")  # what every client sends unchanged in
 _ORIGIN = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/\s]+")  # what browsers send: scheme://host[:port]
 
 
-def check_bind(bind: str, api_key: str | None) -> None:
+def check_bind(bind: str, api_key: str | None, *, caller_identity: bool = False) -> None:
     """Refuse to expose the workspace's credentials on the network without a key, and keys that no client
-    could ever send intact."""
+    could ever send intact. A caller-identity gateway holds no credentials: each caller's own token is its
+    key, so it may listen anywhere, but with no gateway key besides (callers send one token only)."""
+    if caller_identity:
+        if api_key:
+            raise ConfigError(
+                "--identity caller and --api-key do not go together: each caller sends its own Databricks "
+                "token as the API key, and a client sends one key only.",
+                f"Drop --api-key (and unset {KEY_ENV}); callers' tokens are checked with the workspace.",
+            )
+        return
     if api_key and not _KEY_CHARS.fullmatch(api_key):
         raise ConfigError(
             "The gateway key has spaces, control or non-ASCII characters: clients send header values as "
@@ -51,7 +60,7 @@ def check_bind(bind: str, api_key: str | None) -> None:
             f"Refusing to listen on {bind} without a key (--api-key or {KEY_ENV}): anyone who can reach "
             "this address would use your Databricks credentials.",
             f"Set {KEY_ENV} (an --api-key shows in `ps` to every user); clients send it as a Bearer token "
-            "or x-api-key. Or bind 127.0.0.1.",
+            "or x-api-key. Or run each request as its caller (--identity caller), or bind 127.0.0.1.",
         )
 
 

@@ -8,7 +8,9 @@ plain-HTTP 405 so it falls back to POST.
 from __future__ import annotations
 
 import logging
+import signal
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Collection
@@ -21,11 +23,16 @@ from brickgate.auth.host import is_loopback
 from brickgate.gateway.app import DEFAULT_MAX_BODY_BYTES, GatewayApp, create_app
 from brickgate.gateway.connection_limits import ConnectionLimits, fit_to_descriptor_limit, protocol_class
 from brickgate.gateway.local_auth import BrowserGuard, check_bind, check_origins
+from brickgate.gateway.workers import run_workers
 
 if TYPE_CHECKING:
+    from brickgate.gateway.caller_identity import CallerIdentities
     from brickgate.workspace import Workspace
 
 STARTUP_TIMEOUT = 10.0
+# Requests in flight may finish this long after Ctrl-C/SIGTERM. Databricks Apps send SIGKILL ~10 s after
+# SIGTERM (research databricks-2026.md §5): a stream still running at 8 s is cut, not killed mid-write.
+GRACE_SECONDS = 8.0
 
 
 def uvicorn_config(
@@ -41,18 +48,31 @@ def uvicorn_config(
         access_log=False,  # brickgate.access logs each request with model, tokens and latency
         log_level=log_level,
         log_config=None,  # leave logging to the CLI; uvicorn's default config would hijack root handlers
-        timeout_graceful_shutdown=5,
+        timeout_graceful_shutdown=int(GRACE_SECONDS),
         proxy_headers=False,  # a local gateway sits behind no proxy; skips X-Forwarded-* work per request
     )
 
 
 def _checked_app(
-    ws: Workspace, host: str, api_key: str | None, max_body_bytes: int, allowed_origins: Collection[str]
+    ws: Workspace,
+    host: str,
+    api_key: str | None,
+    max_body_bytes: int,
+    allowed_origins: Collection[str],
+    callers: CallerIdentities | None = None,
+    api_mounts: bool = False,
 ) -> GatewayApp:
-    check_bind(host, api_key)
+    check_bind(host, api_key, caller_identity=callers is not None)
     check_origins(allowed_origins)
     guard = BrowserGuard(loopback_host_only=is_loopback(host), allowed_origins=frozenset(allowed_origins))
-    return create_app(ws, api_key=api_key, max_body_bytes=max_body_bytes, guard=guard)
+    return create_app(
+        ws,
+        api_key=api_key,
+        max_body_bytes=max_body_bytes,
+        guard=guard,
+        callers=callers,
+        api_mounts=api_mounts,
+    )
 
 
 def bind_socket(host: str, port: int) -> socket.socket:
@@ -105,9 +125,11 @@ def start_in_thread(
     port: int = 0,
     allowed_origins: Collection[str] = (),
     limits: ConnectionLimits | None = None,
+    callers: CallerIdentities | None = None,
+    api_mounts: bool = False,
 ) -> RunningGateway:
     """Serve ``ws`` from a daemon thread; returns once the gateway accepts connections."""
-    app = _checked_app(ws, host, api_key, max_body_bytes, allowed_origins)
+    app = _checked_app(ws, host, api_key, max_body_bytes, allowed_origins, callers, api_mounts)
     sock = bind_socket(host, port)
     server = uvicorn.Server(uvicorn_config(app, limits or ConnectionLimits()))
     thread = threading.Thread(
@@ -124,6 +146,10 @@ def start_in_thread(
     return RunningGateway(url=url_of(sock), app=app, _server=server, _thread=thread, _socket=sock)
 
 
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    sys.exit(0)
+
+
 def serve_forever(
     ws: Workspace,
     *,
@@ -134,10 +160,25 @@ def serve_forever(
     allowed_origins: Collection[str] = (),
     limits: ConnectionLimits | None = None,
     on_ready: Callable[[str], None] | None = None,
+    callers: CallerIdentities | None = None,
+    api_mounts: bool = False,
+    workers: int = 1,
+    fresh: Callable[[], tuple[Workspace, CallerIdentities | None]] | None = None,
+    grace_seconds: float = GRACE_SECONDS,
 ) -> None:
-    """Serve in the foreground until Ctrl-C. ``on_ready(url)`` runs once the socket is bound. This process
-    is the gateway's own, so its open-files limit is raised to fit ``limits.max_connections``."""
-    app = _checked_app(ws, host, api_key, max_body_bytes, allowed_origins)
+    """Serve in the foreground until Ctrl-C or SIGTERM, then let requests in flight (streams included)
+    finish for up to ``grace_seconds``. ``on_ready(url)`` runs once the socket is bound. This process is
+    the gateway's own, so its open-files limit is raised to fit ``limits.max_connections``.
+
+    With ``workers`` > 1 that many forked processes accept on the one socket, each with a gateway of its
+    own from ``fresh()`` (connection pools, event loops and ledger threads are per process; they share
+    only the disk). Nothing is built here before the fork but the checks."""
+    build = fresh or (lambda: (ws, callers))
+    if workers == 1:
+        app = _checked_app(ws, host, api_key, max_body_bytes, allowed_origins, callers, api_mounts)
+    else:
+        check_bind(host, api_key, caller_identity=callers is not None)
+        check_origins(allowed_origins)
     wanted = limits or ConnectionLimits()
     fitted = fit_to_descriptor_limit(wanted)
     if fitted.max_connections < wanted.max_connections:
@@ -149,9 +190,28 @@ def serve_forever(
     sock = bind_socket(host, port)
     if on_ready is not None:
         on_ready(url_of(sock))
-    server = uvicorn.Server(uvicorn_config(app, fitted))
+
+    def run(app: GatewayApp) -> None:
+        # uvicorn drains on SIGTERM, then raises it again under the handler it found: make that an exit
+        # (cleanup, ledger rows flushed, status 0) rather than death by signal.
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        config = uvicorn_config(app, fitted)
+        config.timeout_graceful_shutdown = int(grace_seconds)
+        uvicorn.Server(config).run(sockets=[sock])
+
+    def run_worker() -> None:
+        worker_ws, worker_callers = build()
+        run(
+            _checked_app(
+                worker_ws, host, api_key, max_body_bytes, allowed_origins, worker_callers, api_mounts
+            )
+        )
+
     try:
-        server.run(sockets=[sock])
+        if workers == 1:
+            run(app)
+        else:
+            run_workers(run_worker, workers)
     finally:
         sock.close()
         logging.getLogger("brickgate.access").info("gateway stopped")

@@ -22,7 +22,7 @@ from brickgate.protocol import Usage
 if TYPE_CHECKING:
     from brickgate.catalog.model import Model
     from brickgate.gateway.asgi_io import Message, Scope, Send
-    from brickgate.gateway.inference import Exchange, Gateway
+    from brickgate.gateway.inference import Caller, Exchange, Gateway
     from brickgate.workspace import Workspace
 
 log = logging.getLogger("brickgate.ledger")
@@ -80,6 +80,7 @@ class GatewayRecording:
         "api",
         "facts",
         "first_byte",
+        "identity",
         "retries",
         "scope",
         "state",
@@ -98,7 +99,13 @@ class GatewayRecording:
         self.waiting = True  # for the response start, then (streams) for the first body byte
         self.first_byte = 0.0
         self.facts: tuple[Any, ...] = ()
+        self.identity: str | None = None
         self._token: Any = context.current.set(self)
+
+    def identify(self, caller: Caller) -> None:
+        """The request runs as ``caller``: its workspace prices the row, its principal names it."""
+        self.workspace = caller.workspace
+        self.identity = caller.email or caller.identity
 
     def send(self, message: Message) -> Awaitable[None]:
         """The route's ``send``: notes whether the answer streams and when its first byte goes out."""
@@ -161,7 +168,7 @@ class GatewayRecording:
             self.ts,
             "gateway",  # source
             self.state.host(self.workspace),
-            None,  # identity: the gateway's callers share its principal until issue 15
+            self.identity,  # the caller's principal (serve --identity caller); None: the gateway's own
             agent,
             version,
             None if model_id == "-" else model_id,
@@ -189,6 +196,9 @@ class _NotRecorded:
     """The ledger is switched off: the hook does nothing."""
 
     def finish(self, exchange: Exchange) -> None:
+        return None
+
+    def identify(self, caller: Caller) -> None:
         return None
 
 

@@ -51,6 +51,8 @@ def environment(
     if choices.offline:
         # No telemetry, update checks or HEAD /api/hello preflight: only model requests leave.
         env["CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC"] = "1"
+    if gateway.key_command:  # settings.json's apiKeyHelper fetches the key; a fixed one would win over it
+        del env["ANTHROPIC_AUTH_TOKEN"]
     return env
 
 
@@ -60,20 +62,29 @@ def setup(models: Sequence[Model], gateway: GatewayAddress, choices: SetupChoice
     written = environment(models, main, gateway, choices, key=gateway.key_or_placeholder)
     printed = environment(models, main, gateway, choices, key=gateway.key_for_file(f"${KEY_ENV}"))
 
+    helper = {"apiKeyHelper": gateway.key_command} if gateway.key_command else {}
+
     def merge(doc: Document | None) -> Document:
         settings = expect_mapping(doc, path)
         env = settings.setdefault("env", {})
         if not isinstance(env, dict):
             raise ConfigError(f"{path}: `env` is not an object.", "Fix it, or export the printed variables.")
         env.update(written)
+        if helper:
+            env.pop("ANTHROPIC_AUTH_TOKEN", None)
+        settings.update(helper)
         return settings
 
     other = vendor_name(another_model(models, main).id)
     return AgentSetup(
         agent="claude-code",
-        edits=(ConfigEdit(path, "json", merge, {"env": printed}),),
+        edits=(ConfigEdit(path, "json", merge, {"env": printed, **helper}),),
         exports=tuple(printed.items()),
         notes=(
+            *(
+                [f'{path} also needs "apiKeyHelper": "{gateway.key_command}" (--write puts it there).']
+                * bool(helper)
+            ),
             "Start it: claude -p 'hello'",
             f"Any other model works the same way, e.g. claude -p 'hello' --model {other}",
         ),

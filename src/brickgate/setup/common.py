@@ -21,6 +21,7 @@ from brickgate.setup.config_files import ConfigEdit
 KEY_ENV = "BRICKGATE_API_KEY"
 LOOPBACK_KEY = "brickgate"  # any key works on loopback; agents insist on sending one
 KEY_PLACEHOLDER = "<the key given to brickgate serve --api-key>"
+KEY_FROM_COMMAND = "$(brickgate token)"  # a team gateway's key: the caller's own Databricks token
 # Databricks reserves a request's max_tokens against the model's output-tokens-per-minute limit before
 # running it and refuses at once what cannot fit (research databricks-2026.md §3.1): an agent asking for
 # a model's full 128K output can be rate limited on its first request. 32K fits every tier seen.
@@ -35,10 +36,14 @@ _NUMBERS = re.compile(r"\d+")
 
 @dataclass(frozen=True, slots=True)
 class GatewayAddress:
-    """Where the gateway listens and whether clients need its ``--api-key``."""
+    """Where the gateway listens and whether clients need its ``--api-key``. For a team gateway
+    (``--gateway URL``: serve --identity caller, or a Databricks App) ``key_command`` prints the caller's
+    own token; ``api_key`` is then ``KEY_FROM_COMMAND``, so agents without a key command read
+    ``$BRICKGATE_API_KEY``, exported from that command."""
 
     base_url: str  # http://127.0.0.1:8787, no trailing slash
     api_key: str | None = None
+    key_command: str | None = None
 
     @property
     def v1(self) -> str:

@@ -34,9 +34,12 @@ def environment(main: Model, gateway: GatewayAddress, choices: SetupChoices) -> 
     else:
         env["COPILOT_PROVIDER_TYPE"] = "openai"
         env["COPILOT_PROVIDER_WIRE_API"] = _WIRE_API[api]
+    if gateway.key_command:  # run for a fresh key (research agents-2026.md §3, [UG])
+        env["COPILOT_PROVIDER_API_KEY_COMMAND"] = gateway.key_command
+    else:
+        env["COPILOT_PROVIDER_API_KEY"] = gateway.key_for_file(f"${KEY_ENV}")
     env.update(
         {
-            "COPILOT_PROVIDER_API_KEY": gateway.key_for_file(f"${KEY_ENV}"),
             "COPILOT_MODEL": main.id,
             "COPILOT_PROVIDER_MAX_PROMPT_TOKENS": str(main.context_window),
             "COPILOT_PROVIDER_MAX_OUTPUT_TOKENS": str(output_limit(main, choices)),

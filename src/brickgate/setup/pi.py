@@ -60,7 +60,8 @@ def providers(models: Sequence[Model], gateway: GatewayAddress, choices: SetupCh
         PROVIDERS[api][0]: {
             "baseUrl": gateway.base_for(api),
             "api": PROVIDERS[api][1],
-            "apiKey": gateway.key_for_file(KEY_ENV),
+            # "!command": Pi runs it for a fresh token (research agents-2026.md §5)
+            "apiKey": f"!{gateway.key_command}" if gateway.key_command else gateway.key_for_file(KEY_ENV),
             "models": [model_entry(m, choices) for m in group],
         }
         for api, group in by_api(models, choices).items()
@@ -85,7 +86,7 @@ def setup(models: Sequence[Model], gateway: GatewayAddress, choices: SetupChoice
         config.update({k: v for k, v in settings.items() if not (keep_default and k.startswith("default"))})
         return config
 
-    exports = [(KEY_ENV, KEY_PLACEHOLDER)] if gateway.api_key else []
+    exports = [(KEY_ENV, KEY_PLACEHOLDER)] if gateway.api_key and not gateway.key_command else []
     if choices.offline:  # no npm version check, no fd/rg download from GitHub at start
         exports.append(("PI_OFFLINE", "1"))
     other = another_model(models, main)
