@@ -233,6 +233,9 @@ class GeminiCli(AgentDriver):
         flags = ["--approval-mode", "yolo", "-o", "json", "--skip-trust"]
         return [self.binary, "-p", cell.prompt, "-m", cell.endpoint, *flags]
 
+    def inbound_api(self, column: Column) -> str:
+        return "gemini"
+
     def inbound_path(self, column: Column) -> str:
         return f"/v1beta/models/{column.endpoint}:streamGenerateContent"
 

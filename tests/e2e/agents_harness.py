@@ -38,7 +38,7 @@ class Column:
 
     family: str
     endpoint: str
-    declared: tuple[str, ...]  # chat | messages | responses, best first (brickgate.routing.PREFERENCE)
+    declared: tuple[str, ...]  # chat, messages, responses or gemini; best first (routing.PREFERENCE)
     rows: tuple[str, ...] = ()
 
     @property
@@ -68,7 +68,7 @@ COLUMNS = (
     Column("claude", "databricks-claude-sonnet-4-5", ("messages", "chat")),
     Column("gpt", "databricks-gpt-5-2", ("responses", "chat")),
     Column("codex", "databricks-gpt-5-2-codex", ("responses",)),
-    Column("gemini", "databricks-gemini-2-5-flash", ("chat",)),
+    Column("gemini", "databricks-gemini-2-5-flash", ("chat", "gemini")),
     Column("llama", "databricks-meta-llama-3-3-70b-instruct", ("chat",)),
     Column("gpt-oss", "databricks-gpt-oss-20b", ("chat",)),
     Column("qwen", "databricks-qwen3-next-80b-a3b-instruct", ("chat",)),
@@ -371,13 +371,17 @@ def requests_summary(recorded: list[dict[str, Any]]) -> str:
 
 def reached_model(recorded: list[dict[str, Any]], cell: Cell, api: str) -> list[dict[str, Any]]:
     """Successful upstream requests for the cell's endpoint over ``api``."""
-    return [
-        r
-        for r in recorded
-        if r.get("status") == 200
-        and str(r.get("path", "")).endswith(UPSTREAM_PATH_SUFFIXES[api])
-        and cell.endpoint in (str(_body(r).get("model")), *str(r.get("path")).split("/"))
-    ]
+    return [r for r in recorded if r.get("status") == 200 and _reaches(r, cell.endpoint, api)]
+
+
+def _reaches(recorded: dict[str, Any], endpoint: str, api: str) -> bool:
+    path = str(recorded.get("path", ""))
+    if api == "gemini":  # the Gemini API names the endpoint in the path, then the method
+        return f"/gemini/v1beta/models/{endpoint}:" in path
+    return path.endswith(UPSTREAM_PATH_SUFFIXES[api]) and endpoint in (
+        str(_body(recorded).get("model")),
+        *path.split("/"),
+    )
 
 
 def _body(recorded: dict[str, Any]) -> dict[str, Any]:
