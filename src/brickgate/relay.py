@@ -6,7 +6,6 @@ Unknown fields survive untouched, and only events a response repair changes are 
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
@@ -175,23 +174,3 @@ def _after_last_event(data: bytes) -> int:
     lf = data.rfind(b"\n\n")
     crlf = data.rfind(b"\r\n\r\n")
     return max(lf + 2 if lf >= 0 else 0, crlf + 4 if crlf >= 0 else 0)
-
-
-def renamed_model(raw: bytes, old: object, new: str) -> bytes | None:
-    """The caller's JSON ``raw`` with its top-level ``"model": old`` set to ``new``, edited on the bytes, so
-    a body no repair changed is not encoded again (an agent's 200 KB body: a whole ``orjson.dumps``).
-
-    None when that is not certain: ``"model": old`` (as orjson spells ``old``) must occur exactly once.
-    Inside a JSON string every quote is escaped, so an unescaped match is a key of the document; the
-    top-level one exists, so a single match is it.
-    """
-    if not isinstance(old, str):
-        return None
-    if old == new:
-        return raw
-    pattern = rb'"model"\s*:\s*' + re.escape(orjson.dumps(old))
-    found = [m.span() for m in re.finditer(pattern, raw)]
-    if len(found) != 1:
-        return None
-    start, end = found[0]
-    return raw[:start] + b'"model":' + orjson.dumps(new) + raw[end:]

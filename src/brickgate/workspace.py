@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from brickgate.auth.credentials import Credentials
 from brickgate.auth.source_hints import rejection_hint
+from brickgate.body_edits import edited
 from brickgate.catalog.model import Model
 from brickgate.errors import CredentialsRejected, UpstreamRejected
 from brickgate.event_stream import Completion, EventStream
 from brickgate.ledger.library import recorded
 from brickgate.protocol import Message, Request, StreamEvent, TextPart, ToolResultPart
 from brickgate.quirks import Repaired, RepairMemory, repair_after_rejection, repair_request, stream_repair
-from brickgate.relay import RawRelay, renamed_model
+from brickgate.relay import RawRelay
 from brickgate.request_tags import CONFIG_TABLE, HEADER, RequestTags, configured_tags
 from brickgate.routing import (
     Route,
@@ -265,10 +266,11 @@ class Workspace:
     ) -> RawRelay:
         """Same-API fast path: the caller's body, renamed to the endpoint and repaired, relayed back raw.
         ``headers`` go upstream as they are (the gateway passes on ``anthropic-beta``). ``raw``: the body's
-        bytes as the caller sent them, sent on (model renamed) when no repair changed the body."""
+        bytes as the caller sent them, sent on with the rename and the repairs' top-level edits made on the
+        bytes when that is certain (``body_edits``), so the conversation is not encoded again."""
         repaired = repair_request(renamed_body(body, api, model.id), model, api, self._memory)
-        if raw is not None and not repaired.applied and repaired.body.get("model") == model.id:
-            repaired = replace(repaired, raw=renamed_model(raw, body.get("model"), model.id))
+        if raw is not None:
+            repaired = replace(repaired, raw=edited(raw, body, repaired.body))
         route = self._route(model, pin=api)
         resp, route, repairs = await self._send(
             model, route, repaired, stream=stream, on_retry=on_retry, headers=headers
@@ -300,7 +302,9 @@ class Workspace:
         adapted: list[str] = []  # the refusals this request was repaired for
         while True:
             try:
-                encoded = repaired.raw if body is repaired.body else None  # the caller's bytes, if unchanged
+                encoded = repaired.raw  # the caller's bytes, edited where they were repaired
+                if encoded is not None and body is not repaired.body:
+                    encoded = edited(encoded, repaired.body, body)
                 resp = await self._upstream.post(
                     route.path(model.id, stream=stream),
                     body,

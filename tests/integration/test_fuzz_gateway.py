@@ -302,13 +302,22 @@ def test_a_field_of_the_wrong_type_is_400_naming_it(
     assert says in answer.body.decode()
 
 
-def test_nesting_past_the_limit_is_400_saying_so(gateway: RunningGateway) -> None:
-    body = DIALECTS["chat"].request(FAMILY_MODELS["llama"], "hi", stream=False)
-    deep = "[" * 101 + "]" * 101
-    text = json.dumps(body)[:-1] + f', "metadata": {{"a": {deep}}}}}'
-    answer = post(gateway, PATHS["chat"], text.encode())
+def test_a_body_too_deep_to_re_encode_is_400_saying_so(gateway: RunningGateway) -> None:
+    body = DIALECTS["messages"].request(FAMILY_MODELS["llama"], "hi", stream=False)  # translated to Chat
+    deep = '{"type":"array","items":' * 300 + "{}" + "}" * 300
+    tools = f'[{{"name":"t","input_schema":{{"type":"object","properties":{{"a":{deep}}}}}}}]'
+    answer = post(gateway, PATHS["messages"], (json.dumps(body)[:-1] + f', "tools": {tools}}}').encode())
     assert answer.status == 400
-    assert "nested more than 100 levels" in answer.json()["error"]["message"]
+    assert "nested too deeply" in answer.json()["error"]["message"]
+
+
+def test_a_deep_but_encodable_body_is_answered(gateway: RunningGateway) -> None:
+    body = DIALECTS["chat"].request(FAMILY_MODELS["llama"], "hi", stream=False)
+    deep = "[" * 150 + "]" * 150
+    answer = post(
+        gateway, PATHS["chat"], (json.dumps(body)[:-1] + f', "metadata": {{"a": {deep}}}}}').encode()
+    )
+    assert answer.status == 200
 
 
 def test_gateway_still_serves_after_the_fuzzing(gateway: RunningGateway) -> None:

@@ -262,11 +262,14 @@ def _handler(surface: Surface) -> Callable[[Request], Any]:
         raw = await request.body()
         try:
             body = json.loads(raw) if raw else None
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or deeper than the parser goes
             body = None
         record = _record(request, body)
         state.requests.append(record)
-        response = await _respond(request, state, surface, body)
+        try:
+            response = await _respond(request, state, surface, body)
+        except RecursionError:  # ASSUMPTION: a body nested too deeply for the server is a 400, not a crash
+            response = bad_request("Request body is nested too deeply.").response
         record["status"] = response.status_code
         return response
 

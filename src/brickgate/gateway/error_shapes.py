@@ -62,6 +62,19 @@ _GOOGLE_STATUSES = {
     504: "DEADLINE_EXCEEDED",
 }
 
+TOO_DEEP = (
+    "Malformed request: the body is nested too deeply (arrays and objects more than about 250 levels "
+    "inside each other) for brickgate to read and re-encode it. Flatten the deepest value (a tool schema, "
+    "a tool input or a metadata field) and send it again."
+)
+
+
+def _too_deep(exc: BaseException) -> bool:
+    """A body deeper than orjson re-encodes (254 levels) or than a recursive walk of it reaches."""
+    if isinstance(exc, RecursionError):
+        return True
+    return isinstance(exc, orjson.JSONEncodeError) and "Recursion limit" in str(exc)
+
 
 @dataclass(frozen=True, slots=True)
 class GatewayError:
@@ -79,6 +92,8 @@ class GatewayError:
 
         Only brickgate's errors say what went wrong; anything else is a bug in the gateway: a 500 with a
         trace id that the gateway's log repeats beside the traceback."""
+        if _too_deep(exc):  # request_shape.py: nesting fails where it is met
+            return cls(400, TOO_DEEP, "invalid_request")
         if not isinstance(exc, BrickgateError):
             trace = os.urandom(6).hex()
             message = (

@@ -1,0 +1,166 @@
+"""Top-level edits made on the caller's bytes, so a relayed body is not encoded again.
+
+The same-API fast path parses the caller's body, renames the model and repairs it. The repairs agents
+actually meet change small top-level fields (opencode's ``stream_options``, Codex's ``store``/``include``,
+Claude Code's ``thinking.display``), while the conversation (a 200 KB history) stays as it came: one
+``orjson.dumps`` of the whole body for a 50-byte change cost about as much as the floor relay's whole
+request (bench/README.md, agent-sized requests). ``edited`` applies the top-level differences between two
+parsed bodies to the original bytes instead.
+
+The members are found by walking the top level from both ends, in document order (orjson keeps it),
+matching each small member's key and value as orjson spells them (compact, as agents send them), until a
+big value (the history, the tools) stops the walk: no search through the conversation, whose strings
+may hold anything. An edit is made only where that walk reached its member; anything else (a changed
+member between two big ones, spaces or escapes spelt otherwise, a duplicate key, neighbours removed at
+the end that share a comma) answers None and the body is encoded whole, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+MAX_NODES = 64  # values, keys included, of a member worth walking past
+MAX_STRING = 4096  # characters of a string member worth walking past
+_WHITESPACE = b" \t\r\n"
+_MISSING = object()
+
+
+@dataclass(slots=True)
+class _Member:
+    key_start: int
+    value_start: int
+    value_end: int
+    lead: int | None  # the comma before the key (None for the first member)
+    trail: int | None  # just past the comma after the value (None for the last member)
+
+
+def edited(raw: bytes, before: Mapping[str, Any], after: Mapping[str, Any]) -> bytes | None:
+    """``raw`` (the encoding of ``before``) changed into an encoding of ``after``, where they differ only
+    in top-level values (compared by identity: repairs copy what they change), or None when not certain."""
+    changed = [key for key in before if after.get(key, _MISSING) is not before[key]]
+    added = [key for key in after if key not in before]
+    if not changed and not added:
+        return raw
+    members = _walk(raw, before)
+    if members is None:
+        return None
+    spans: list[tuple[int, int, bytes]] = []  # (start, end, replacement)
+    for key in changed:
+        member = members.get(key)
+        if member is None:
+            return None
+        if key in after:
+            spans.append((member.value_start, member.value_end, orjson.dumps(after[key])))
+        elif member.trail is not None:
+            spans.append((member.key_start, member.trail, b""))
+        elif member.lead is not None:
+            spans.append((member.lead, member.value_end, b""))
+        else:
+            spans.append((member.key_start, member.value_end, b""))
+    if added:
+        text = b"".join(orjson.dumps(key) + b":" + orjson.dumps(after[key]) + b"," for key in added)
+        if all(key not in after for key in before):  # no member left to put a comma before
+            text = text[:-1]
+        opening = _skip(raw, 0)
+        spans.append((opening + 1, opening + 1, text))
+    spans.sort()
+    if any(spans[i][1] > spans[i + 1][0] for i in range(len(spans) - 1)):
+        return None
+    view, at = memoryview(raw), 0
+    pieces: list[bytes | memoryview] = []  # joined once: one copy of the body, not one per edit
+    for begin, end, replacement in spans:
+        pieces += (view[at:begin], replacement)
+        at = end
+    pieces.append(view[at:])
+    return b"".join(pieces)
+
+
+def _walk(raw: bytes, doc: Mapping[str, Any]) -> dict[str, _Member] | None:
+    """The top-level members of ``raw`` reached from its ends past small values spelt as orjson spells
+    them, by key; None when ``raw`` is not one JSON object."""
+    opening, closing = _skip(raw, 0), _skip_back(raw, len(raw)) - 1
+    if opening >= closing or raw[opening] != 0x7B or raw[closing] != 0x7D:  # "{" ... "}"
+        return None
+    items = list(doc.items())
+    found: dict[str, _Member] = {}
+    at, lead, front = _skip(raw, opening + 1), None, 0
+    for key, value in items:  # from the start
+        member = _member_at(raw, at, key, value)
+        if member is None:
+            break
+        after = _skip(raw, member[1])
+        trail = _skip(raw, after + 1) if raw.startswith(b",", after) else None
+        if trail is None and (after != closing or front != len(items) - 1):
+            return None  # the object ends here, or not as the parsed body does
+        found[key] = _Member(at, member[0], member[1], lead, trail)
+        front += 1
+        if trail is None:
+            return found
+        lead, at = after, trail
+    end = _skip_back(raw, closing)  # just past the last value
+    for key, value in reversed(items[front + 1 :]):  # from the end, down to the member that stopped us
+        if not _small(value, [MAX_NODES]):
+            break
+        name, spelt = orjson.dumps(key), orjson.dumps(value)
+        value_start = end - len(spelt)
+        colon = _skip_back(raw, value_start) - 1
+        key_start = _skip_back(raw, colon) - len(name)
+        comma = _skip_back(raw, key_start) - 1
+        if not (
+            raw.startswith(spelt, value_start)
+            and raw.startswith(b":", colon)
+            and raw.startswith(name, key_start)
+            and raw.startswith(b",", comma)
+        ):
+            break
+        found[key] = _Member(key_start, value_start, end, comma, None)  # removed with the comma before
+        end = _skip_back(raw, comma)
+    return found
+
+
+def _member_at(raw: bytes, at: int, key: str, value: Any) -> tuple[int, int] | None:
+    """(value start, value end) of ``"key": value`` spelt as orjson spells it at ``at``, or None."""
+    if not _small(value, [MAX_NODES]):
+        return None
+    name = orjson.dumps(key)
+    if not raw.startswith(name, at):
+        return None
+    colon = _skip(raw, at + len(name))
+    if not raw.startswith(b":", colon):
+        return None
+    start, spelt = _skip(raw, colon + 1), orjson.dumps(value)
+    return (start, start + len(spelt)) if raw.startswith(spelt, start) else None
+
+
+def _small(value: Any, budget: list[int]) -> bool:
+    """Whether ``value`` has at most ``budget[0]`` nodes and no long string (stops at the first excess)."""
+    budget[0] -= 1
+    if budget[0] < 0:
+        return False
+    if isinstance(value, str):
+        return len(value) <= MAX_STRING
+    if isinstance(value, dict):
+        budget[0] -= len(value)
+        return all(_small(item, budget) for item in value.values())
+    if isinstance(value, list):
+        return all(_small(item, budget) for item in value)
+    return True
+
+
+def _skip(raw: bytes, at: int) -> int:
+    """Offset of the first non-whitespace byte at or after ``at`` (``len(raw)`` when none)."""
+    end = len(raw)
+    while at < end and raw[at] in _WHITESPACE:
+        at += 1
+    return at
+
+
+def _skip_back(raw: bytes, at: int) -> int:
+    """Offset just past the last non-whitespace byte before ``at`` (0 when none)."""
+    while at > 0 and raw[at - 1] in _WHITESPACE:
+        at -= 1
+    return at
