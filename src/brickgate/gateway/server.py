@@ -7,6 +7,7 @@ plain-HTTP 405 so it falls back to POST.
 
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import socket
@@ -150,6 +151,16 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
     sys.exit(0)
 
 
+def _tune_gc() -> None:
+    """An agent's 1 MB body parses into ~50,000 objects, each one counted toward the collector's next pass:
+    at the default thresholds (700, 10, 10) every request ran dozens of collections, some over the whole
+    heap. Objects alive at start-up (modules, the app) are moved out of the collector's sight and passes
+    made 10x rarer: 9-15 % less CPU per 1 MB request (bench/README.md, agent-sized requests)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(7000, 20, 20)
+
+
 def serve_forever(
     ws: Workspace,
     *,
@@ -197,6 +208,7 @@ def serve_forever(
         signal.signal(signal.SIGTERM, _exit_on_sigterm)
         config = uvicorn_config(app, fitted)
         config.timeout_graceful_shutdown = int(grace_seconds)
+        _tune_gc()
         uvicorn.Server(config).run(sockets=[sock])
 
     def run_worker() -> None:
