@@ -103,7 +103,7 @@ def _walk(raw: bytes, doc: Mapping[str, Any]) -> dict[str, _Member] | None:
         lead, at = after, trail
     end = _skip_back(raw, closing)  # just past the last value
     for key, value in reversed(items[front + 1 :]):  # from the end, down to the member that stopped us
-        if not _small(value, [MAX_NODES]):
+        if not _small(value):
             break
         name, spelt = orjson.dumps(key), orjson.dumps(value)
         value_start = end - len(spelt)
@@ -124,7 +124,7 @@ def _walk(raw: bytes, doc: Mapping[str, Any]) -> dict[str, _Member] | None:
 
 def _member_at(raw: bytes, at: int, key: str, value: Any) -> tuple[int, int] | None:
     """(value start, value end) of ``"key": value`` spelt as orjson spells it at ``at``, or None."""
-    if not _small(value, [MAX_NODES]):
+    if not _small(value):
         return None
     name = orjson.dumps(key)
     if not raw.startswith(name, at):
@@ -136,18 +136,26 @@ def _member_at(raw: bytes, at: int, key: str, value: Any) -> tuple[int, int] | N
     return (start, start + len(spelt)) if raw.startswith(spelt, start) else None
 
 
-def _small(value: Any, budget: list[int]) -> bool:
-    """Whether ``value`` has at most ``budget[0]`` nodes and no long string (stops at the first excess)."""
-    budget[0] -= 1
-    if budget[0] < 0:
-        return False
-    if isinstance(value, str):
-        return len(value) <= MAX_STRING
-    if isinstance(value, dict):
-        budget[0] -= len(value)
-        return all(_small(item, budget) for item in value.values())
-    if isinstance(value, list):
-        return all(_small(item, budget) for item in value)
+def _small(value: Any) -> bool:
+    """Whether ``value`` has at most MAX_NODES values and no long string; stops at the first excess, so a
+    history costs a few steps (without recursion or generators: this runs on every relayed request)."""
+    budget, pending = MAX_NODES, [value]
+    while pending:
+        item = pending.pop()
+        budget -= 1
+        kind = item.__class__
+        if kind is str:
+            if len(item) > MAX_STRING:
+                return False
+        elif kind is dict:
+            budget -= len(item)
+            pending += item.values()
+        elif kind is list:
+            if len(item) > budget:
+                return False
+            pending += item
+        if budget < 0:
+            return False
     return True
 
 
