@@ -1,6 +1,6 @@
-"""The same-API fast path sends the caller's own bytes upstream (model renamed) when no repair changed the
-body, and an encoded body when one did; the emulator answers both (issue 17: an agent's 200 KB body is
-not encoded a second time)."""
+"""The same-API fast path sends the caller's own bytes upstream (model renamed, small repaired members
+edited on the bytes), and an encoded body when that is not certain; the emulator answers both (issue 17:
+an agent's 200 KB body is not encoded a second time)."""
 
 from __future__ import annotations
 
@@ -55,17 +55,23 @@ def test_a_body_no_repair_changes_goes_upstream_as_the_caller_wrote_it(
 
     sent, answer = relay_sending(emulator, raw)
 
-    renamed = raw.replace(f'"model": "{name}"'.encode(), f'"model":"{CLAUDE}"'.encode())
+    renamed = raw.replace(f'"model": "{name}"'.encode(), f'"model": "{CLAUDE}"'.encode())
     assert sent == (raw if name == CLAUDE else renamed)
     assert orjson.loads(answer)["type"] == "message"
     assert emulator.requests()[-1]["body"]["model"] == CLAUDE
 
 
-def test_a_repaired_body_is_encoded_from_the_repair(emulator: EmulatorControl) -> None:
+@pytest.mark.parametrize("spaced", [True, False])
+def test_a_repaired_body_goes_upstream_repaired(emulator: EmulatorControl, spaced: bool) -> None:
     body = {"model": CLAUDE, "max_tokens": 5, "system": "Be brief."}  # no cache_control: breakpoints added
     body["messages"] = [{"role": "user", "content": "hi"}]
+    raw = orjson.dumps(body, option=orjson.OPT_INDENT_2 if spaced else None)
 
-    sent, answer = relay_sending(emulator, orjson.dumps(body, option=orjson.OPT_INDENT_2))
+    sent, answer = relay_sending(emulator, raw)
 
-    assert isinstance(sent, dict) and sent["system"][0]["cache_control"] == {"type": "ephemeral"}
+    # spelt as orjson writes it, the repaired members are edited on the caller's bytes; else it is encoded
+    assert isinstance(sent, dict) if spaced else isinstance(sent, bytes)
+    doc = orjson.loads(sent) if isinstance(sent, bytes) else sent
+    assert doc["system"][0]["cache_control"] == {"type": "ephemeral"}
     assert orjson.loads(answer)["type"] == "message"
+    assert emulator.requests()[-1]["body"]["system"][0]["cache_control"] == {"type": "ephemeral"}
