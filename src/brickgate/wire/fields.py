@@ -116,8 +116,14 @@ def optional_array(value: Any, where: str, what: str) -> list[Any]:
 def require_object(value: Any, where: str) -> Mapping[str, Any]:
     """``value`` as a JSON object, or ``InvalidRequest`` saying what it is instead."""
     if not isinstance(value, dict):
-        raise InvalidRequest(f"{where} must be an object, not {json_type(value)}.")
+        raise not_an_object(value, where)
     return value
+
+
+def not_an_object(value: Any, where: str) -> InvalidRequest:
+    """The error for ``value`` at ``where`` not being a JSON object. Loops over a history check
+    ``isinstance(item, dict)`` themselves and raise this, so ``where`` is formatted only for a bad item."""
+    return InvalidRequest(f"{where} must be an object, not {json_type(value)}.")
 
 
 def list_of(value: Any) -> list[Any]:
