@@ -31,6 +31,7 @@ from brickgate.wire.fields import (
     merge_extra,
     native_shape,
     native_tool,
+    not_an_object,
     optional_array,
     require_array,
     require_model,
@@ -224,7 +225,9 @@ def decode_request(body: Mapping[str, Any]) -> Request:
     raw_messages = require_array(body.get("messages"), "`messages`", "messages")
     messages: list[Message] = []
     for i, raw in enumerate(raw_messages):
-        messages.extend(decode_message(require_object(raw, f"messages[{i}]"), i))
+        if not isinstance(raw, dict):
+            raise not_an_object(raw, f"messages[{i}]")
+        messages.append(decode_message(raw, i))
     tools = tuple(
         decode_tool(require_object(t, f"tools[{i}]"), i)
         for i, t in enumerate(optional_array(body.get("tools"), "`tools`", "tools"))
@@ -256,17 +259,14 @@ def decode_request(body: Mapping[str, Any]) -> Request:
     )
 
 
-def decode_message(raw: Mapping[str, Any], i: int) -> list[Message]:
+def decode_message(raw: Mapping[str, Any], i: int) -> Message:
     role = raw.get("role")
-    content = raw.get("content")
-    name = raw.get("name") if isinstance(raw.get("name"), str) else None
-    if role in ("system", "developer"):
-        pd = {"role": "developer"} if role == "developer" else None
-        return [Message(role="system", parts=decode_parts(content, i), provider_data=pd)]
-    if role == "user":
-        return [Message(role="user", parts=decode_parts(content, i), name=name)]
     if role == "assistant":
-        return [decode_assistant(raw, i)]
+        return decode_assistant(raw, i)
+    content = raw.get("content")
+    name = raw.get("name")
+    if not isinstance(name, str):
+        name = None
     if role == "tool":
         call_id = raw.get("tool_call_id")
         if not isinstance(call_id, str):
@@ -276,9 +276,12 @@ def decode_message(raw: Mapping[str, Any], i: int) -> list[Message]:
             result = tuple(p for p in decode_parts(content, i) if isinstance(p, (TextPart, ImagePart)))
         else:
             result = text_of(content)
-        return [
-            Message(role="tool", parts=(ToolResultPart(tool_call_id=call_id, content=result, name=name),))
-        ]
+        return Message(role="tool", parts=(ToolResultPart(tool_call_id=call_id, content=result, name=name),))
+    if role == "user":
+        return Message(role="user", parts=decode_parts(content, i), name=name)
+    if role in ("system", "developer"):
+        pd = {"role": "developer"} if role == "developer" else None
+        return Message(role="system", parts=decode_parts(content, i), provider_data=pd)
     raise InvalidRequest(
         f"messages[{i}].role must be system, developer, user, assistant or tool (got {shown(role)})."
     )
@@ -295,7 +298,9 @@ def decode_parts(content: Any, i: int) -> tuple[Part, ...]:
         )
     parts: list[Part] = []
     for j, item in enumerate(content):
-        part = decode_part(require_object(item, f"messages[{i}].content[{j}]"), i)
+        if not isinstance(item, dict):
+            raise not_an_object(item, f"messages[{i}].content[{j}]")
+        part = decode_part(item, i)
         if part is not None:
             parts.append(part)
     return tuple(parts)
@@ -339,10 +344,15 @@ def decode_assistant(raw: Mapping[str, Any], i: int) -> Message:
     if isinstance(reasoning, str) and reasoning:
         parts.append(ReasoningPart(text=reasoning))
     parts.extend(decode_parts(raw.get("content"), i))
-    calls = optional_array(raw.get("tool_calls"), f"messages[{i}].tool_calls", "tool calls")
+    calls = raw.get("tool_calls")
+    if not isinstance(calls, list):  # [] when absent, else the error (formatted only then)
+        calls = optional_array(calls, f"messages[{i}].tool_calls", "tool calls")
     for j, call in enumerate(calls):
-        call = require_object(call, f"messages[{i}].tool_calls[{j}]")
-        function = require_object(call.get("function"), f"messages[{i}].tool_calls[{j}].function")
+        if not isinstance(call, dict):
+            raise not_an_object(call, f"messages[{i}].tool_calls[{j}]")
+        function = call.get("function")
+        if not isinstance(function, dict):
+            raise not_an_object(function, f"messages[{i}].tool_calls[{j}].function")
         signature = call.get("thoughtSignature")
         parts.append(
             ToolCallPart(
