@@ -7,7 +7,7 @@ string or array content, ``content: ""``/``null`` beside ``tool_calls``, ``max_c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from brickgate.errors import InvalidRequest
@@ -80,8 +80,9 @@ def encode_request(req: Request, model: str) -> JSONObject:
 def encode_messages(messages: tuple[Message, ...]) -> list[JSONObject]:
     out: list[JSONObject] = []
     for msg in messages:
-        results = [p for p in msg.parts if isinstance(p, ToolResultPart)]
-        out.extend(encode_tool_result(p) for p in results)
+        results = [encode_tool_result(p) for p in msg.parts if isinstance(p, ToolResultPart)]
+        if results:
+            out.extend(results)
         if msg.role == "tool":
             continue
         if msg.role == "assistant":
@@ -101,9 +102,13 @@ def encode_messages(messages: tuple[Message, ...]) -> list[JSONObject]:
     return out
 
 
-def encode_content(parts: tuple[Part, ...]) -> str | list[JSONObject]:
+def encode_content(parts: Sequence[Part]) -> str | list[JSONObject]:
     """A plain string for one plain text part, else the array form (images, several parts, signatures)."""
-    items = [item for item in (encode_part(p) for p in parts) if item is not None]
+    items: list[JSONObject] = []
+    for part in parts:
+        item = encode_part(part)
+        if item is not None:
+            items.append(item)
     if len(items) == 1 and items[0]["type"] == "text" and len(items[0]) == 2:
         text: str = items[0]["text"]
         return text
@@ -137,12 +142,17 @@ def encode_part(part: Part) -> JSONObject | None:
 
 
 def encode_assistant(msg: Message) -> JSONObject:
-    content_parts = tuple(p for p in msg.parts if isinstance(p, (TextPart, ReasoningPart)))
-    calls = msg.tool_calls()
+    content_parts: list[Part] = []
+    calls: list[JSONObject] = []
+    for part in msg.parts:  # one pass: an agent's history is mostly assistant turns
+        if isinstance(part, ToolCallPart):
+            calls.append(encode_tool_call(part))
+        elif isinstance(part, (TextPart, ReasoningPart)):
+            content_parts.append(part)
     content = encode_content(content_parts)
     encoded: JSONObject = {"role": "assistant", "content": None if calls and content == "" else content}
     if calls:
-        encoded["tool_calls"] = [encode_tool_call(c) for c in calls]
+        encoded["tool_calls"] = calls
     return encoded
 
 
