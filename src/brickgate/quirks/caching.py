@@ -45,8 +45,14 @@ def _any_item_has_cache_control(items: Iterable[Any]) -> bool:
                         return True
             elif isinstance(content, dict) and _any_item_has_cache_control((content,)):
                 return True
-            function = item.get("function")
-            if isinstance(function, dict) and _any_item_has_cache_control((function,)):
+            function = item.get("function")  # a chat tool's (marked, or holding deeper content)
+            if isinstance(function, dict) and (
+                "cache_control" in function
+                or (
+                    ("content" in function or "function" in function)
+                    and _any_item_has_cache_control((function,))
+                )
+            ):
                 return True
         elif isinstance(item, list) and _any_item_has_cache_control(item):
             return True
