@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -124,6 +124,16 @@ def not_an_object(value: Any, where: str) -> InvalidRequest:
     """The error for ``value`` at ``where`` not being a JSON object. Loops over a history check
     ``isinstance(item, dict)`` themselves and raise this, so ``where`` is formatted only for a bad item."""
     return InvalidRequest(f"{where} must be an object, not {json_type(value)}.")
+
+
+def decode_tools(raw: Any, decode: Callable[[Mapping[str, Any], int], Tool]) -> tuple[Tool, ...]:
+    """A request's ``tools`` array, each object decoded by ``decode(tool, i)``; ``[]`` when absent."""
+    tools: list[Tool] = []
+    for i, tool in enumerate(optional_array(raw, "`tools`", "tools")):
+        if not isinstance(tool, dict):
+            raise not_an_object(tool, f"tools[{i}]")
+        tools.append(decode(tool, i))
+    return tuple(tools)
 
 
 def list_of(value: Any) -> list[Any]:

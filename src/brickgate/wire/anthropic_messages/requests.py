@@ -29,6 +29,7 @@ from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STR
 from brickgate.wire.fields import (
     JSONObject,
     arguments_object,
+    decode_tools,
     dumps,
     json_type,
     list_of,
@@ -37,10 +38,8 @@ from brickgate.wire.fields import (
     native_shape,
     native_tool,
     not_an_object,
-    optional_array,
     require_array,
     require_model,
-    require_object,
     shown,
     text_of,
 )
@@ -238,10 +237,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
         if not isinstance(raw, dict):
             raise not_an_object(raw, f"messages[{i}]")
         decode_message(raw, i, messages)
-    tools = tuple(
-        decode_tool(require_object(t, f"tools[{i}]"), i)
-        for i, t in enumerate(optional_array(body.get("tools"), "`tools`", "tools"))
-    )
+    tools = decode_tools(body.get("tools"), decode_tool)
     extra = {k: v for k, v in body.items() if k not in _CANONICAL}
     budget, effort = decode_thinking(mapping(body.get("thinking")), extra)
     choice = mapping(body.get("tool_choice"))
@@ -390,7 +386,7 @@ def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
     return Tool(
         name=name,
         description=description if isinstance(description, str) else None,
-        parameters=schema if isinstance(schema, Mapping) else {"type": "object", "properties": {}},
+        parameters=schema if isinstance(schema, dict) else {"type": "object", "properties": {}},
         provider_data=pd or None,
     )
 

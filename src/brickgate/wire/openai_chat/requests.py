@@ -25,6 +25,7 @@ from brickgate.protocol import (
 from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, Field, FieldTable
 from brickgate.wire.fields import (
     JSONObject,
+    decode_tools,
     json_type,
     list_of,
     mapping,
@@ -238,10 +239,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
         if not isinstance(raw, dict):
             raise not_an_object(raw, f"messages[{i}]")
         messages.append(decode_message(raw, i))
-    tools = tuple(
-        decode_tool(require_object(t, f"tools[{i}]"), i)
-        for i, t in enumerate(optional_array(body.get("tools"), "`tools`", "tools"))
-    )
+    tools = decode_tools(body.get("tools"), decode_tool)
     max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
     stop = body.get("stop")
     thinking = mapping(body.get("thinking"))
@@ -387,7 +385,7 @@ def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
     return Tool(
         name=name,
         description=function.get("description") if isinstance(function.get("description"), str) else None,
-        parameters=parameters if isinstance(parameters, Mapping) else {"type": "object", "properties": {}},
+        parameters=parameters if isinstance(parameters, dict) else {"type": "object", "properties": {}},
         strict=strict if isinstance(strict, bool) else None,
     )
 

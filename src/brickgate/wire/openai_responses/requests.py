@@ -27,6 +27,7 @@ from brickgate.protocol import (
 from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, Field, FieldTable
 from brickgate.wire.fields import (
     JSONObject,
+    decode_tools,
     json_type,
     list_of,
     mapping,
@@ -215,10 +216,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
             Message(role="system", parts=(TextPart(text=instructions),), provider_data={"instructions": True})
         )
     messages.extend(decode_input(body.get("input")))
-    tools = tuple(
-        decode_tool(require_object(t, f"tools[{i}]"), i)
-        for i, t in enumerate(optional_array(body.get("tools"), "`tools`", "tools"))
-    )
+    tools = decode_tools(body.get("tools"), decode_tool)
     reasoning = dict(mapping(body.get("reasoning")))
     text = dict(mapping(body.get("text")))
     effort = reasoning.pop("effort", None)
@@ -391,7 +389,7 @@ def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
     return Tool(
         name=name,
         description=description if isinstance(description, str) else None,
-        parameters=parameters if isinstance(parameters, Mapping) else {"type": "object", "properties": {}},
+        parameters=parameters if isinstance(parameters, dict) else {"type": "object", "properties": {}},
         strict=strict if isinstance(strict, bool) else None,
     )
 
