@@ -121,7 +121,9 @@ def _anthropic_blocks_fix(blocks: list[Any]) -> list[Any] | None:
     return out or [{"type": "text", "text": EMPTY_PLACEHOLDER}]
 
 
-def _anthropic_message_fix(message: JSON) -> JSON | None:
+def _anthropic_message_fix(message: Any) -> JSON | None:
+    if not isinstance(message, dict):
+        return None
     content = message.get("content")
     if isinstance(content, list):
         blocks = _anthropic_blocks_fix(content)
@@ -151,6 +153,4 @@ def drop_empty_text_anthropic(body: JSON) -> JSON:
     blank ``system`` blocks are dropped.
     """
     repaired = _anthropic_system_fix(body)
-    return map_items(
-        repaired, "messages", lambda m: _anthropic_message_fix(m) if isinstance(m, dict) else None
-    )
+    return map_items(repaired, "messages", _anthropic_message_fix)

@@ -47,7 +47,7 @@ def dumps(value: Any) -> str:
 
 def arguments_object(arguments: str) -> JSONObject:
     """Tool-call arguments text as the JSON object Anthropic wants; empty or non-object text gives ``{}``."""
-    if not arguments.strip():
+    if not arguments or arguments.isspace():  # (not .strip(): that copies the text)
         return {}
     try:
         value = orjson.loads(arguments)
