@@ -37,7 +37,6 @@ from brickgate.wire.fields import (
     not_an_object,
     optional_array,
     require_model,
-    require_object,
     shown,
     text_of,
 )
@@ -306,9 +305,9 @@ def decode_assistant_item(item: Mapping[str, Any], kind: Any, i: int) -> Part | 
         content = item.get("content")
         if isinstance(content, str):
             return TextPart(text=content, provider_data=item_id(item))
-        where = f"input[{i}].content"
-        items = optional_array(content, where, "content parts")
-        texts = [decode_content_part(require_object(c, f"{where}[{j}]"), i) for j, c in enumerate(items)]
+        if not isinstance(content, list):  # [] when absent, else the error (formatted only then)
+            content = optional_array(content, f"input[{i}].content", "content parts")
+        texts = decode_content_parts(content, i, "content")
         return TextPart(
             text="".join(p.text for p in texts if isinstance(p, TextPart)), provider_data=item_id(item)
         )
