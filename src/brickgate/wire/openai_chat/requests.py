@@ -82,8 +82,7 @@ def encode_messages(messages: tuple[Message, ...]) -> list[JSONObject]:
     out: list[JSONObject] = []
     for msg in messages:
         results = [encode_tool_result(p) for p in msg.parts if isinstance(p, ToolResultPart)]
-        if results:
-            out.extend(results)
+        out.extend(results)
         if msg.role == "tool":
             continue
         if msg.role == "assistant":
