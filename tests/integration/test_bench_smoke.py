@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 
 import orjson
-from bench import request_cost, translation_cost
+from bench import request_cost, translated_cost, translation_cost
+from bench.agent_bodies import agent_body, encoded
 from bench.fixtures import stream_events
 
 from brickgate.quirks import RepairMemory
@@ -58,3 +59,15 @@ def test_in_process_benches_run_every_route_they_compare() -> None:
     assert len(raw) >= 80_000
     for api, target in request_cost.TARGETS.values():
         assert request_cost.upstream_body(raw, api, target, RepairMemory()) > 50_000, api
+
+
+def test_translated_cost_steps_add_up_to_the_translation_of_each_agent_body() -> None:
+    """bench.translated_cost times the gateway's steps one by one: chained, they write the same bytes as
+    the whole translation it compares them with."""
+    for agent, api, upstream, target in translated_cost.ROUTES:
+        raw = encoded(agent_body(agent, 30_000, model="caller-name"))
+        steps = translated_cost.steps(raw, api, upstream, target)
+        written = steps["translated"]()
+        assert written == steps["write"](), agent
+        assert len(written) > 20_000 and orjson.loads(written)["model"] == target.id, agent
+        assert set(translated_cost.least_us({agent: steps}, 1)[agent]) == set(translated_cost.STEPS)

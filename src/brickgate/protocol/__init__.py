@@ -1,6 +1,8 @@
 """The canonical conversation model every wire format maps to and from.
 
-Requests are plain frozen dataclasses; stream events are a discriminated union keyed by ``kind``.
+Requests are plain dataclasses, frozen to type checkers; stream events are a discriminated union keyed by
+``kind``. They are declared with ``@record`` (record.py), not ``@dataclass(frozen=True)``: a frozen
+``__init__`` costs 1.7 µs per instance instead of 0.7, and a translated 200 KB request builds hundreds.
 Opaque round-trip data a wire format needs back on the next turn (Gemini ``thoughtSignature``,
 Anthropic thinking ``signature``, Responses item ids) lives in ``provider_data``. Request fields a
 wire format has and this model does not are carried in ``Request.extra``.

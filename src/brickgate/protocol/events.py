@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
+
+from brickgate.protocol.record import record
 
 FinishReason = Literal["stop", "length", "tool-calls", "content-filter", "error", "other"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class Start:
     """First event of a response: the upstream's id and model string (may differ from the endpoint name)."""
 
@@ -18,14 +19,14 @@ class Start:
     kind: Literal["start"] = "start"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class TextDelta:
     text: str
     kind: Literal["text_delta"] = "text_delta"
     provider_data: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class ReasoningDelta:
     text: str = ""
     signature: str | None = None
@@ -34,7 +35,7 @@ class ReasoningDelta:
     provider_data: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class ToolCallStart:
     index: int  # position among this response's tool calls, 0-based
     id: str
@@ -43,21 +44,21 @@ class ToolCallStart:
     provider_data: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class ToolCallDelta:
     index: int
     arguments: str  # a fragment of the JSON arguments text
     kind: Literal["tool_call_delta"] = "tool_call_delta"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class ToolCallEnd:
     index: int
     kind: Literal["tool_call_end"] = "tool_call_end"
     provider_data: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class Usage:
     """Token counts. ``input_tokens`` excludes cached tokens (cache_read/cache_write count them)."""
 
@@ -88,7 +89,7 @@ class Usage:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class UsageReport:
     """Usage so far. A later report replaces an earlier one (streams may send partial usage per chunk)."""
 
@@ -96,14 +97,14 @@ class UsageReport:
     kind: Literal["usage"] = "usage"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class Finish:
     reason: FinishReason
     raw_reason: str | None = None
     kind: Literal["finish"] = "finish"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class StreamError:
     message: str
     code: str | None = None

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, Literal
+
+from brickgate.protocol.record import record
 
 Role = Literal["system", "user", "assistant", "tool"]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class TextPart:
     text: str
     kind: Literal["text"] = "text"
@@ -18,7 +20,7 @@ class TextPart:
     provider_data: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class ImagePart:
     """An image given by URL (http(s) or data:) or by base64 data with its media type."""
 
@@ -35,7 +37,7 @@ class ImagePart:
         return f"data:{self.media_type or 'image/png'};base64,{self.data_base64 or ''}"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class ToolCallPart:
     id: str
     name: str
@@ -44,7 +46,7 @@ class ToolCallPart:
     provider_data: Mapping[str, Any] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class ToolResultPart:
     tool_call_id: str
     content: str | tuple[TextPart | ImagePart, ...]
@@ -59,7 +61,7 @@ class ToolResultPart:
         return "".join(p.text for p in self.content if isinstance(p, TextPart))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class ReasoningPart:
     text: str = ""
     signature: str | None = None
@@ -72,7 +74,7 @@ class ReasoningPart:
 Part = TextPart | ImagePart | ToolCallPart | ToolResultPart | ReasoningPart
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class Message:
     role: Role
     parts: tuple[Part, ...] = ()
@@ -90,7 +92,7 @@ class Message:
         return tuple(p for p in self.parts if isinstance(p, ToolCallPart))
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class Tool:
     name: str
     description: str | None = None
@@ -103,7 +105,7 @@ class Tool:
 ToolChoice = Literal["auto", "none", "required"] | str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class Request:
     model: str
     messages: tuple[Message, ...]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from brickgate.protocol.events import (
@@ -21,9 +21,10 @@ from brickgate.protocol.events import (
     UsageReport,
 )
 from brickgate.protocol.messages import Message, Part, ReasoningPart, TextPart, ToolCallPart
+from brickgate.protocol.record import record
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@record
 class Response:
     message: Message
     usage: Usage = field(default_factory=Usage)

@@ -8,6 +8,7 @@ and on ``tools[].function`` is accepted on Chat Completions for Claude and ignor
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 JSON = dict[str, Any]
@@ -18,17 +19,44 @@ _UNMARKABLE_BLOCKS = ("thinking", "redacted_thinking")
 
 
 def _tree_has_cache_control(node: Any) -> bool:
-    """Any ``cache_control`` in ``node``'s content tree (no generators: this runs over whole histories)."""
+    """Any ``cache_control`` in ``node``'s tree: a list's items, their ``content`` and ``function`` ..."""
     if isinstance(node, list):
-        return any(map(_tree_has_cache_control, node))
-    if not isinstance(node, dict):
-        return False
-    if "cache_control" in node:
-        return True
-    content, function = node.get("content"), node.get("function")
-    return (isinstance(content, (list, dict)) and _tree_has_cache_control(content)) or (
-        isinstance(function, dict) and _tree_has_cache_control(function)
-    )
+        return _any_item_has_cache_control(node)
+    return isinstance(node, dict) and _any_item_has_cache_control((node,))
+
+
+def _any_item_has_cache_control(items: Iterable[Any]) -> bool:
+    """``_tree_has_cache_control`` over ``items``, their blocks looked at in the same loop: this runs over
+    whole histories on every request, and a call per message and per block cost more than the looking."""
+    for item in items:
+        if isinstance(item, dict):
+            if "cache_control" in item:
+                return True
+            content = item.get("content")
+            if isinstance(content, list):
+                for block in content:
+                    if isinstance(block, dict):
+                        if "cache_control" in block or (
+                            ("content" in block or "function" in block)
+                            and _any_item_has_cache_control((block,))
+                        ):
+                            return True
+                    elif isinstance(block, list) and _any_item_has_cache_control(block):
+                        return True
+            elif isinstance(content, dict) and _any_item_has_cache_control((content,)):
+                return True
+            function = item.get("function")  # a chat tool's (marked, or holding deeper content)
+            if isinstance(function, dict) and (
+                "cache_control" in function
+                or (
+                    ("content" in function or "function" in function)
+                    and _any_item_has_cache_control((function,))
+                )
+            ):
+                return True
+        elif isinstance(item, list) and _any_item_has_cache_control(item):
+            return True
+    return False
 
 
 def caller_set_cache_control(body: JSON) -> bool:
@@ -40,7 +68,7 @@ def caller_set_cache_control(body: JSON) -> bool:
     messages = body.get("messages")
     if not isinstance(messages, list):
         return _tree_has_cache_control(messages)
-    return any(_tree_has_cache_control(message) for message in reversed(messages))
+    return _any_item_has_cache_control(reversed(messages))
 
 
 def _marked_content(content: Any) -> Any:

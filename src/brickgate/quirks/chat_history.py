@@ -19,9 +19,9 @@ _REASONING_FIELDS = ("reasoning_content", "reasoning")  # `reasoning` is the new
 
 
 def _without_reasoning(message: Any) -> JSON | None:
-    if not isinstance(message, dict) or message.get("role") != "assistant":
-        return None
-    if not any(key in message for key in _REASONING_FIELDS):
+    if not isinstance(message, dict) or ("reasoning_content" not in message and "reasoning" not in message):
+        return None  # (two `in` tests, not any() over _REASONING_FIELDS: this runs for every message)
+    if message.get("role") != "assistant":
         return None
     return {k: v for k, v in message.items() if k not in _REASONING_FIELDS}
 

@@ -18,6 +18,7 @@ JSON = dict[str, Any]
 
 EMPTY_PLACEHOLDER = "(empty)"
 NO_OUTPUT_PLACEHOLDER = "(no output)"
+_DROPPED: JSON = {}  # a block's fix: drop it
 
 
 def _is_blank_text(value: Any) -> bool:
@@ -101,25 +102,28 @@ def _tool_result_fix(block: JSON) -> JSON | None:
 
 
 def _anthropic_blocks_fix(blocks: list[Any]) -> list[Any] | None:
-    out: list[Any] = []
-    changed = False
-    for block in blocks:
-        if _is_blank_text_part(block):
-            changed = True
-            continue
-        fixed = (
-            _tool_result_fix(block)
-            if isinstance(block, dict) and block.get("type") == "tool_result"
-            else None
-        )
-        changed = changed or fixed is not None
-        out.append(fixed if fixed is not None else block)
-    if not changed:
+    """The blocks without blank text and with tool results filled, or None when none needed it. The copy
+    starts at the first change: nearly every turn of a long history needs none."""
+    out: list[Any] | None = None
+    for i, block in enumerate(blocks):
+        kind = block.get("type") if isinstance(block, dict) else None
+        fixed = None
+        if kind == "text" and _is_blank_text(block.get("text", "")):
+            fixed = _DROPPED
+        elif kind == "tool_result":
+            fixed = _tool_result_fix(block)
+        if fixed is not None and out is None:
+            out = blocks[:i]
+        if out is not None and fixed is not _DROPPED:
+            out.append(block if fixed is None else fixed)
+    if out is None:
         return None
     return out or [{"type": "text", "text": EMPTY_PLACEHOLDER}]
 
 
-def _anthropic_message_fix(message: JSON) -> JSON | None:
+def _anthropic_message_fix(message: Any) -> JSON | None:
+    if not isinstance(message, dict):
+        return None
     content = message.get("content")
     if isinstance(content, list):
         blocks = _anthropic_blocks_fix(content)
@@ -149,6 +153,4 @@ def drop_empty_text_anthropic(body: JSON) -> JSON:
     blank ``system`` blocks are dropped.
     """
     repaired = _anthropic_system_fix(body)
-    return map_items(
-        repaired, "messages", lambda m: _anthropic_message_fix(m) if isinstance(m, dict) else None
-    )
+    return map_items(repaired, "messages", _anthropic_message_fix)

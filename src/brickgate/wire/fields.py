@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import orjson
@@ -47,7 +47,7 @@ def dumps(value: Any) -> str:
 
 def arguments_object(arguments: str) -> JSONObject:
     """Tool-call arguments text as the JSON object Anthropic wants; empty or non-object text gives ``{}``."""
-    if not arguments.strip():
+    if not arguments or arguments.isspace():  # (not .strip(): that copies the text)
         return {}
     try:
         value = orjson.loads(arguments)
@@ -116,8 +116,24 @@ def optional_array(value: Any, where: str, what: str) -> list[Any]:
 def require_object(value: Any, where: str) -> Mapping[str, Any]:
     """``value`` as a JSON object, or ``InvalidRequest`` saying what it is instead."""
     if not isinstance(value, dict):
-        raise InvalidRequest(f"{where} must be an object, not {json_type(value)}.")
+        raise not_an_object(value, where)
     return value
+
+
+def not_an_object(value: Any, where: str) -> InvalidRequest:
+    """The error for ``value`` at ``where`` not being a JSON object. Loops over a history check
+    ``isinstance(item, dict)`` themselves and raise this, so ``where`` is formatted only for a bad item."""
+    return InvalidRequest(f"{where} must be an object, not {json_type(value)}.")
+
+
+def decode_tools(raw: Any, decode: Callable[[Mapping[str, Any], int], Tool]) -> tuple[Tool, ...]:
+    """A request's ``tools`` array, each object decoded by ``decode(tool, i)``; ``[]`` when absent."""
+    tools: list[Tool] = []
+    for i, tool in enumerate(optional_array(raw, "`tools`", "tools")):
+        if not isinstance(tool, dict):
+            raise not_an_object(tool, f"tools[{i}]")
+        tools.append(decode(tool, i))
+    return tuple(tools)
 
 
 def list_of(value: Any) -> list[Any]:

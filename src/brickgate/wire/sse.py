@@ -12,7 +12,7 @@ final blank line (the spec discards it). Upstreams that omit the trailing blank 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _LF = 10
 _CR = 13
@@ -20,8 +20,7 @@ _COLON = 58
 _SPACE = 32
 
 
-@dataclass(frozen=True, slots=True)
-class SSEEvent:
+class SSEEvent(NamedTuple):  # not a frozen dataclass: its __init__ was a third of ``feed``'s time per event
     event: str | None
     data: str
     id: str | None = None

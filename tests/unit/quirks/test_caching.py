@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from brickgate.quirks.caching import (
     EPHEMERAL,
     add_cache_breakpoints_anthropic,
@@ -112,3 +114,35 @@ def test_cache_control_is_stripped_everywhere() -> None:
 def test_body_without_cache_control_is_unchanged_by_strip() -> None:
     body = {"messages": [{"role": "user", "content": [{"type": "text", "text": "x"}]}]}
     assert strip_cache_control(body) is body
+
+
+MARKED = {"type": "text", "text": "x", "cache_control": EPHEMERAL}
+# each place a caller can put a breakpoint, alone in an otherwise unmarked body
+ONE_BREAKPOINT = {
+    "on a message": {"messages": [{"role": "user", "content": "x", "cache_control": EPHEMERAL}]},
+    "on a block": {"messages": [{"role": "user", "content": [MARKED]}]},
+    "in a tool result's blocks": {
+        "messages": [
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t", "content": [MARKED]}]},
+            {"role": "assistant", "content": "ok"},
+        ]
+    },
+    "on a system block": {"system": [MARKED], "messages": []},
+    "on a tool": {"tools": [{"name": "f", "cache_control": EPHEMERAL}], "messages": []},
+    "on a chat tool's function": {
+        "tools": [{"type": "function", "function": {"name": "f", "cache_control": EPHEMERAL}}],
+        "messages": [],
+    },
+}
+
+
+@pytest.mark.parametrize("where", sorted(ONE_BREAKPOINT))
+def test_one_caller_breakpoint_anywhere_keeps_the_body(where: str) -> None:
+    body = ONE_BREAKPOINT[where]
+    assert add_cache_breakpoints_anthropic(body) is body
+    assert add_cache_breakpoints_chat(body) is body
+
+
+@pytest.mark.parametrize("where", sorted(ONE_BREAKPOINT))
+def test_one_breakpoint_anywhere_is_stripped(where: str) -> None:
+    assert count_breakpoints(strip_cache_control(ONE_BREAKPOINT[where])) == 0

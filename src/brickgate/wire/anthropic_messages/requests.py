@@ -29,6 +29,7 @@ from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STR
 from brickgate.wire.fields import (
     JSONObject,
     arguments_object,
+    decode_tools,
     dumps,
     json_type,
     list_of,
@@ -36,10 +37,9 @@ from brickgate.wire.fields import (
     merge_extra,
     native_shape,
     native_tool,
-    optional_array,
+    not_an_object,
     require_array,
     require_model,
-    require_object,
     shown,
     text_of,
 )
@@ -234,11 +234,10 @@ def decode_request(body: Mapping[str, Any]) -> Request:
     if system:
         messages.append(Message(role="system", parts=decode_blocks(system, "`system`")))
     for i, raw in enumerate(require_array(body.get("messages"), "`messages`", "messages")):
-        messages.extend(decode_message(require_object(raw, f"messages[{i}]"), i))
-    tools = tuple(
-        decode_tool(require_object(t, f"tools[{i}]"), i)
-        for i, t in enumerate(optional_array(body.get("tools"), "`tools`", "tools"))
-    )
+        if not isinstance(raw, dict):
+            raise not_an_object(raw, f"messages[{i}]")
+        decode_message(raw, i, messages)
+    tools = decode_tools(body.get("tools"), decode_tool)
     extra = {k: v for k, v in body.items() if k not in _CANONICAL}
     budget, effort = decode_thinking(mapping(body.get("thinking")), extra)
     choice = mapping(body.get("tool_choice"))
@@ -281,15 +280,17 @@ def decode_thinking(thinking: Mapping[str, Any], extra: dict[str, Any]) -> tuple
     return None, effort if isinstance(effort, str) else None
 
 
-def decode_message(raw: Mapping[str, Any], i: int) -> list[Message]:
+def decode_message(raw: Mapping[str, Any], i: int, out: list[Message]) -> None:
+    """Message ``i`` appended to ``out``: a user turn's tool results as tool messages of their own."""
     role = raw.get("role")
     if role not in ("user", "assistant", "system"):
         raise InvalidRequest(f"messages[{i}].role must be user or assistant (got {shown(role)}).")
     parts = decode_blocks(raw.get("content"), f"messages[{i}].content")
     if role != "user":
-        return [Message(role=role, parts=parts)]
+        out.append(Message(role=role, parts=parts))
+        return
     # split the user turn into runs: tool results become tool messages, the rest stays a user message
-    out: list[Message] = []
+    start = len(out)
     run: list[Part] = []
     for part in parts:
         if isinstance(part, ToolResultPart):
@@ -299,9 +300,8 @@ def decode_message(raw: Mapping[str, Any], i: int) -> list[Message]:
             out.append(Message(role="tool", parts=(part,)))
         else:
             run.append(part)
-    if run or not out:
+    if run or len(out) == start:
         out.append(Message(role="user", parts=tuple(run)))
-    return out
 
 
 def decode_blocks(content: Any, where: str) -> tuple[Part, ...]:
@@ -311,20 +311,23 @@ def decode_blocks(content: Any, where: str) -> tuple[Part, ...]:
         raise InvalidRequest(
             f"{where} must be a string or an array of content blocks, not {json_type(content)}."
         )
-    return tuple(
-        decode_block(require_object(block, f"{where}[{j}]"), f"{where}[{j}]")
-        for j, block in enumerate(content)
-    )
+    parts: list[Part] = []
+    for j, block in enumerate(content):
+        if not isinstance(block, dict):
+            raise not_an_object(block, f"{where}[{j}]")
+        parts.append(decode_block(block, where, j))
+    return tuple(parts)
 
 
-def decode_block(block: Mapping[str, Any], where: str) -> Part:
+def decode_block(block: Mapping[str, Any], blocks_at: str, j: int) -> Part:
+    """Block ``j`` of the blocks at ``blocks_at`` (its location is formatted only for an error)."""
     kind = block.get("type")
     cache_control = block.get("cache_control")
     pd = {"cache_control": cache_control} if cache_control is not None else None
     if kind == "text":
         return TextPart(text=text_of(block.get("text")), provider_data=pd)
     if kind == "image":
-        return decode_image(mapping(block.get("source")), pd, where)
+        return decode_image(mapping(block.get("source")), pd, f"{blocks_at}[{j}]")
     if kind == "tool_use":
         call_input = block.get("input")
         arguments = dumps(call_input) if call_input is not None else "{}"
@@ -338,7 +341,7 @@ def decode_block(block: Mapping[str, Any], where: str) -> Part:
         content = block.get("content")
         result: str | tuple[TextPart | ImagePart, ...] = text_of(content)
         if isinstance(content, list):
-            parts = decode_blocks(content, f"{where}.content")
+            parts = decode_blocks(content, f"{blocks_at}[{j}].content")
             result = tuple(p for p in parts if isinstance(p, (TextPart, ImagePart)))
         return ToolResultPart(
             tool_call_id=text_of(block.get("tool_use_id")),
@@ -353,7 +356,7 @@ def decode_block(block: Mapping[str, Any], where: str) -> Part:
     if kind == "redacted_thinking":
         return ReasoningPart(redacted=text_of(block.get("data")))
     raise InvalidRequest(
-        f"{where}: content block type {shown(kind)} cannot be translated for this model's API."
+        f"{blocks_at}[{j}]: content block type {shown(kind)} cannot be translated for this model's API."
     )
 
 
@@ -383,7 +386,7 @@ def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
     return Tool(
         name=name,
         description=description if isinstance(description, str) else None,
-        parameters=schema if isinstance(schema, Mapping) else {"type": "object", "properties": {}},
+        parameters=schema if isinstance(schema, dict) else {"type": "object", "properties": {}},
         provider_data=pd or None,
     )
 

@@ -84,6 +84,7 @@ class StreamEncoder:
         "_reason",
         "_signed",
         "_started",
+        "_text_head",
         "_usage",
     )
 
@@ -99,6 +100,7 @@ class StreamEncoder:
         self._raw: str | None = None
         self._started = False
         self._over = False
+        self._text_head = b""  # a text delta's bytes up to its text, for the open text block
 
     def encode(self, event: StreamEvent) -> bytes:
         """SSE bytes for one event (possibly several Messages events, possibly none)."""
@@ -107,8 +109,7 @@ class StreamEncoder:
         out = b"" if self._started else self._start()
         if isinstance(event, TextDelta):
             if event.text:
-                out += self._open("text", {"type": "text", "text": ""})
-                out += self._delta({"type": "text_delta", "text": event.text})
+                out += self._text(event.text)
         elif isinstance(event, ReasoningDelta):
             out += self._reasoning(event)
         elif isinstance(event, ToolCallStart):
@@ -180,6 +181,19 @@ class StreamEncoder:
             out += self._delta({"type": "signature_delta", "signature": event.signature})
             self._signed = True
         return out
+
+    def _text(self, text: str) -> bytes:
+        """A text delta: the bytes ``_delta`` would write, from a head made once per block (text deltas are
+        most of an answer)."""
+        out = b""
+        if self._current is None or self._current[0] != "text":
+            out = self._open("text", {"type": "text", "text": ""})
+            assert self._current is not None
+            self._text_head = (
+                b'event: content_block_delta\ndata: {"type":"content_block_delta","index":%d,'
+                b'"delta":{"type":"text_delta","text":' % self._current[1]
+            )
+        return out + self._text_head + orjson.dumps(text) + b"}}\n\n"
 
     def _open(self, kind: str, block: JSONObject) -> bytes:
         if self._current is not None and self._current[0] == kind:

@@ -57,13 +57,13 @@ def with_signature(part: JSONObject, provider_data: Mapping[str, Any] | None) ->
 def decode_media(raw: Mapping[str, Any]) -> ImagePart | None:
     """``inlineData`` / ``fileData`` as an image, or None when the part is neither (or not an image)."""
     inline = pick(raw, "inlineData")
-    if isinstance(inline, Mapping):
+    if isinstance(inline, dict):
         media = text_of(pick(inline, "mimeType"))
         if not _image(media):
             return None
         return ImagePart(data_base64=text_of(inline.get("data")), media_type=media or None)
     file = pick(raw, "fileData")
-    if isinstance(file, Mapping):
+    if isinstance(file, dict):
         media = text_of(pick(file, "mimeType"))
         return ImagePart(url=text_of(pick(file, "fileUri"))) if _image(media) else None
     return None
@@ -76,10 +76,10 @@ def _image(media_type: str) -> bool:
 def code_text(raw: Mapping[str, Any]) -> str | None:
     """Code execution parts (Gemini's own server tool) as the text they show, for other APIs."""
     code = pick(raw, "executableCode")
-    if isinstance(code, Mapping):
+    if isinstance(code, dict):
         return f"```{text_of(code.get('language')).lower()}\n{text_of(code.get('code'))}\n```"
     result = pick(raw, "codeExecutionResult")
-    if isinstance(result, Mapping):
+    if isinstance(result, dict):
         return text_of(result.get("output"))
     return None
 
@@ -100,7 +100,7 @@ def decode_text(raw: Mapping[str, Any]) -> TextPart | ReasoningPart | None:
 def call_arguments(call: Mapping[str, Any]) -> str:
     """A ``functionCall``'s ``args`` object as the JSON arguments text the canonical model holds."""
     args = call.get("args")
-    return dumps(args if isinstance(args, Mapping) else {})
+    return dumps(args if isinstance(args, dict) else {})
 
 
 # ---------------------------------------------------------------- canonical → Gemini

@@ -35,6 +35,7 @@ from brickgate.wire.fields import (
     list_of,
     mapping,
     merge_extra,
+    not_an_object,
     optional_array,
     require_array,
     require_model,
@@ -101,7 +102,9 @@ def decode_request(body: Mapping[str, Any]) -> Request:
         messages.append(Message(role="system", parts=decode_system(system)))
     calls = _Calls()
     for i, raw in enumerate(require_array(pick(body, "contents"), "`contents`", "contents")):
-        messages.extend(decode_content(require_object(raw, f"contents[{i}]"), f"contents[{i}]", calls))
+        if not isinstance(raw, dict):
+            raise not_an_object(raw, f"contents[{i}]")
+        messages.extend(decode_content(raw, f"contents[{i}]", calls))
     tools = decode_tools(optional_array(pick(body, "tools"), "`tools`", "tools"))
     config = pick(body, "generationConfig")
     config = require_object(config, "`generationConfig`") if config is not None else {}
@@ -150,7 +153,7 @@ def decode_system(system: Any) -> tuple[Part, ...]:
     system = require_object(system, "`systemInstruction`")
     raw_parts = optional_array(pick(system, "parts"), "`systemInstruction.parts`", "parts")
     return tuple(
-        decode_part(require_object(p, f"systemInstruction.parts[{j}]"), f"systemInstruction.parts[{j}]")
+        decode_part(require_object(p, f"systemInstruction.parts[{j}]"), "systemInstruction.parts", j)
         for j, p in enumerate(raw_parts)
     )
 
@@ -158,16 +161,19 @@ def decode_system(system: Any) -> tuple[Part, ...]:
 def decode_content(raw: Mapping[str, Any], where: str, calls: _Calls) -> list[Message]:
     """One Content: a model turn, or a user turn whose function responses become tool messages first."""
     role = raw.get("role", "user")
-    raw_parts = [
-        require_object(p, f"{where}.parts[{j}]")
-        for j, p in enumerate(optional_array(pick(raw, "parts"), f"{where}.parts", "parts"))
-    ]
+    parts_at = f"{where}.parts"  # error locations below are formatted only for an error
+    raw_parts = pick(raw, "parts")
+    if not isinstance(raw_parts, list):  # [] when absent, else the error
+        raw_parts = optional_array(raw_parts, parts_at, "parts")
+    for j, p in enumerate(raw_parts):
+        if not isinstance(p, dict):
+            raise not_an_object(p, f"{parts_at}[{j}]")
     if role == "model":
         calls.new_turn()
         parts = tuple(
             calls.call(call, signature_of(p))
-            if isinstance(call := pick(p, "functionCall"), Mapping)
-            else decode_part(p, f"{where}.parts[{j}]")
+            if isinstance(call := pick(p, "functionCall"), dict)
+            else decode_part(p, parts_at, j)
             for j, p in enumerate(raw_parts)
         )
         return [Message(role="assistant", parts=parts)]
@@ -177,19 +183,21 @@ def decode_content(raw: Mapping[str, Any], where: str, calls: _Calls) -> list[Me
     rest: list[Part] = []
     for j, p in enumerate(raw_parts):
         response = pick(p, "functionResponse")
-        if isinstance(response, Mapping):
+        if isinstance(response, dict):
             out.append(Message(role="tool", parts=(calls.answer(response),)))
         else:
-            rest.append(decode_part(p, f"{where}.parts[{j}]"))
+            rest.append(decode_part(p, parts_at, j))
     if rest or not out:
         out.append(Message(role="user", parts=tuple(rest)))
     return out
 
 
-def decode_part(raw: Mapping[str, Any], where: str) -> Part:
+def decode_part(raw: Mapping[str, Any], parts_at: str, j: int) -> Part:
+    """Part ``j`` of the parts at ``parts_at`` (its location is formatted only for an error)."""
     part = decode_text(raw) or decode_media(raw)
     if part is not None:
         return part
+    where = f"{parts_at}[{j}]"
     media = mapping(pick(raw, "inlineData") or pick(raw, "fileData"))
     if media:
         kind = text_of(pick(media, "mimeType")) or "this"
@@ -255,9 +263,9 @@ def decode_result(raw: Mapping[str, Any]) -> tuple[str | tuple[TextPart | ImageP
     ``parts`` (Gemini 3's multimodal function responses) after the text."""
     response = pick(raw, "response")
     is_error = False
-    if isinstance(response, Mapping) and len(response) == 1 and isinstance(response.get("output"), str):
+    if isinstance(response, dict) and len(response) == 1 and isinstance(response.get("output"), str):
         text = response["output"]
-    elif isinstance(response, Mapping) and len(response) == 1 and isinstance(response.get("error"), str):
+    elif isinstance(response, dict) and len(response) == 1 and isinstance(response.get("error"), str):
         text, is_error = response["error"], True
     else:
         text = "" if response is None else dumps(response)

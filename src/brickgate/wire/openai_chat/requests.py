@@ -7,7 +7,7 @@ string or array content, ``content: ""``/``null`` beside ``tool_calls``, ``max_c
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from brickgate.errors import InvalidRequest
@@ -25,12 +25,14 @@ from brickgate.protocol import (
 from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, Field, FieldTable
 from brickgate.wire.fields import (
     JSONObject,
+    decode_tools,
     json_type,
     list_of,
     mapping,
     merge_extra,
     native_shape,
     native_tool,
+    not_an_object,
     optional_array,
     require_array,
     require_model,
@@ -79,8 +81,8 @@ def encode_request(req: Request, model: str) -> JSONObject:
 def encode_messages(messages: tuple[Message, ...]) -> list[JSONObject]:
     out: list[JSONObject] = []
     for msg in messages:
-        results = [p for p in msg.parts if isinstance(p, ToolResultPart)]
-        out.extend(encode_tool_result(p) for p in results)
+        results = [encode_tool_result(p) for p in msg.parts if isinstance(p, ToolResultPart)]
+        out.extend(results)
         if msg.role == "tool":
             continue
         if msg.role == "assistant":
@@ -100,9 +102,13 @@ def encode_messages(messages: tuple[Message, ...]) -> list[JSONObject]:
     return out
 
 
-def encode_content(parts: tuple[Part, ...]) -> str | list[JSONObject]:
+def encode_content(parts: Sequence[Part]) -> str | list[JSONObject]:
     """A plain string for one plain text part, else the array form (images, several parts, signatures)."""
-    items = [item for item in (encode_part(p) for p in parts) if item is not None]
+    items: list[JSONObject] = []
+    for part in parts:
+        item = encode_part(part)
+        if item is not None:
+            items.append(item)
     if len(items) == 1 and items[0]["type"] == "text" and len(items[0]) == 2:
         text: str = items[0]["text"]
         return text
@@ -136,12 +142,17 @@ def encode_part(part: Part) -> JSONObject | None:
 
 
 def encode_assistant(msg: Message) -> JSONObject:
-    content_parts = tuple(p for p in msg.parts if isinstance(p, (TextPart, ReasoningPart)))
-    calls = msg.tool_calls()
+    content_parts: list[Part] = []
+    calls: list[JSONObject] = []
+    for part in msg.parts:  # one pass: an agent's history is mostly assistant turns
+        if isinstance(part, ToolCallPart):
+            calls.append(encode_tool_call(part))
+        elif isinstance(part, (TextPart, ReasoningPart)):
+            content_parts.append(part)
     content = encode_content(content_parts)
     encoded: JSONObject = {"role": "assistant", "content": None if calls and content == "" else content}
     if calls:
-        encoded["tool_calls"] = [encode_tool_call(c) for c in calls]
+        encoded["tool_calls"] = calls
     return encoded
 
 
@@ -224,11 +235,10 @@ def decode_request(body: Mapping[str, Any]) -> Request:
     raw_messages = require_array(body.get("messages"), "`messages`", "messages")
     messages: list[Message] = []
     for i, raw in enumerate(raw_messages):
-        messages.extend(decode_message(require_object(raw, f"messages[{i}]"), i))
-    tools = tuple(
-        decode_tool(require_object(t, f"tools[{i}]"), i)
-        for i, t in enumerate(optional_array(body.get("tools"), "`tools`", "tools"))
-    )
+        if not isinstance(raw, dict):
+            raise not_an_object(raw, f"messages[{i}]")
+        messages.append(decode_message(raw, i))
+    tools = decode_tools(body.get("tools"), decode_tool)
     max_tokens = body.get("max_completion_tokens", body.get("max_tokens"))
     stop = body.get("stop")
     thinking = mapping(body.get("thinking"))
@@ -256,17 +266,14 @@ def decode_request(body: Mapping[str, Any]) -> Request:
     )
 
 
-def decode_message(raw: Mapping[str, Any], i: int) -> list[Message]:
+def decode_message(raw: Mapping[str, Any], i: int) -> Message:
     role = raw.get("role")
-    content = raw.get("content")
-    name = raw.get("name") if isinstance(raw.get("name"), str) else None
-    if role in ("system", "developer"):
-        pd = {"role": "developer"} if role == "developer" else None
-        return [Message(role="system", parts=decode_parts(content, i), provider_data=pd)]
-    if role == "user":
-        return [Message(role="user", parts=decode_parts(content, i), name=name)]
     if role == "assistant":
-        return [decode_assistant(raw, i)]
+        return decode_assistant(raw, i)
+    content = raw.get("content")
+    name = raw.get("name")
+    if not isinstance(name, str):
+        name = None
     if role == "tool":
         call_id = raw.get("tool_call_id")
         if not isinstance(call_id, str):
@@ -276,9 +283,12 @@ def decode_message(raw: Mapping[str, Any], i: int) -> list[Message]:
             result = tuple(p for p in decode_parts(content, i) if isinstance(p, (TextPart, ImagePart)))
         else:
             result = text_of(content)
-        return [
-            Message(role="tool", parts=(ToolResultPart(tool_call_id=call_id, content=result, name=name),))
-        ]
+        return Message(role="tool", parts=(ToolResultPart(tool_call_id=call_id, content=result, name=name),))
+    if role == "user":
+        return Message(role="user", parts=decode_parts(content, i), name=name)
+    if role in ("system", "developer"):
+        pd = {"role": "developer"} if role == "developer" else None
+        return Message(role="system", parts=decode_parts(content, i), provider_data=pd)
     raise InvalidRequest(
         f"messages[{i}].role must be system, developer, user, assistant or tool (got {shown(role)})."
     )
@@ -295,7 +305,9 @@ def decode_parts(content: Any, i: int) -> tuple[Part, ...]:
         )
     parts: list[Part] = []
     for j, item in enumerate(content):
-        part = decode_part(require_object(item, f"messages[{i}].content[{j}]"), i)
+        if not isinstance(item, dict):
+            raise not_an_object(item, f"messages[{i}].content[{j}]")
+        part = decode_part(item, i)
         if part is not None:
             parts.append(part)
     return tuple(parts)
@@ -339,10 +351,15 @@ def decode_assistant(raw: Mapping[str, Any], i: int) -> Message:
     if isinstance(reasoning, str) and reasoning:
         parts.append(ReasoningPart(text=reasoning))
     parts.extend(decode_parts(raw.get("content"), i))
-    calls = optional_array(raw.get("tool_calls"), f"messages[{i}].tool_calls", "tool calls")
+    calls = raw.get("tool_calls")
+    if not isinstance(calls, list):  # [] when absent, else the error (formatted only then)
+        calls = optional_array(calls, f"messages[{i}].tool_calls", "tool calls")
     for j, call in enumerate(calls):
-        call = require_object(call, f"messages[{i}].tool_calls[{j}]")
-        function = require_object(call.get("function"), f"messages[{i}].tool_calls[{j}].function")
+        if not isinstance(call, dict):
+            raise not_an_object(call, f"messages[{i}].tool_calls[{j}]")
+        function = call.get("function")
+        if not isinstance(function, dict):
+            raise not_an_object(function, f"messages[{i}].tool_calls[{j}].function")
         signature = call.get("thoughtSignature")
         parts.append(
             ToolCallPart(
@@ -367,7 +384,7 @@ def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
     return Tool(
         name=name,
         description=function.get("description") if isinstance(function.get("description"), str) else None,
-        parameters=parameters if isinstance(parameters, Mapping) else {"type": "object", "properties": {}},
+        parameters=parameters if isinstance(parameters, dict) else {"type": "object", "properties": {}},
         strict=strict if isinstance(strict, bool) else None,
     )
 

@@ -19,7 +19,6 @@ from brickgate.protocol import (
     Part,
     ReasoningPart,
     Request,
-    Role,
     TextPart,
     Tool,
     ToolCallPart,
@@ -28,15 +27,16 @@ from brickgate.protocol import (
 from brickgate.wire.contract import ARRAY, BOOLEAN, INTEGER, NUMBER, OBJECT, STRING, Field, FieldTable
 from brickgate.wire.fields import (
     JSONObject,
+    decode_tools,
     json_type,
     list_of,
     mapping,
     merge_extra,
     native_shape,
     native_tool,
+    not_an_object,
     optional_array,
     require_model,
-    require_object,
     shown,
     text_of,
 )
@@ -215,10 +215,7 @@ def decode_request(body: Mapping[str, Any]) -> Request:
             Message(role="system", parts=(TextPart(text=instructions),), provider_data={"instructions": True})
         )
     messages.extend(decode_input(body.get("input")))
-    tools = tuple(
-        decode_tool(require_object(t, f"tools[{i}]"), i)
-        for i, t in enumerate(optional_array(body.get("tools"), "`tools`", "tools"))
-    )
+    tools = decode_tools(body.get("tools"), decode_tool)
     reasoning = dict(mapping(body.get("reasoning")))
     text = dict(mapping(body.get("text")))
     effort = reasoning.pop("effort", None)
@@ -264,30 +261,36 @@ def decode_input(raw: Any) -> list[Message]:
     messages: list[Message] = []
     turn: list[Part] = []  # the assistant turn being gathered from consecutive items
     for i, item in enumerate(raw):
-        item = require_object(item, f"input[{i}]")
-        part = decode_assistant_item(item, i)
+        if not isinstance(item, dict):
+            raise not_an_object(item, f"input[{i}]")
+        kind = item.get("type", "message")
+        part = decode_assistant_item(item, kind, i)
         if part is not None:
             turn.append(part)
             continue
         if turn:
             messages.append(Message(role="assistant", parts=tuple(turn)))
             turn = []
-        messages.append(decode_other_item(item, i))
+        messages.append(decode_other_item(item, kind, i))
     if turn:
         messages.append(Message(role="assistant", parts=tuple(turn)))
     return messages
 
 
-def decode_assistant_item(item: Mapping[str, Any], i: int) -> Part | None:
-    """The part an assistant-side item contributes to the current assistant turn (None: not one)."""
-    kind = item.get("type", "message")
-    pd = {"id": item["id"]} if isinstance(item.get("id"), str) else None
+def item_id(item: Mapping[str, Any]) -> JSONObject | None:
+    """The ``provider_data`` keeping an item's ``id`` (restored when encoding for Responses again)."""
+    found = item.get("id")
+    return {"id": found} if isinstance(found, str) else None
+
+
+def decode_assistant_item(item: Mapping[str, Any], kind: Any, i: int) -> Part | None:
+    """The part an assistant-side item of type ``kind`` adds to the current assistant turn (None: not one)."""
     if kind == "function_call":
         return ToolCallPart(
             id=text_of(item.get("call_id")) or text_of(item.get("id")),
             name=text_of(item.get("name")),
             arguments=text_of(item.get("arguments")),
-            provider_data=pd,
+            provider_data=item_id(item),
         )
     if kind == "reasoning":
         summary = [text_of(mapping(s).get("text")) for s in list_of(item.get("summary"))]
@@ -296,33 +299,28 @@ def decode_assistant_item(item: Mapping[str, Any], i: int) -> Part | None:
             text="\n\n".join(s for s in summary if s),
             signature=signature,
             redacted=redacted,
-            provider_data=pd,
+            provider_data=item_id(item),
         )
     if kind == "message" and item.get("role") == "assistant":
         content = item.get("content")
         if isinstance(content, str):
-            return TextPart(text=content, provider_data=pd)
-        where = f"input[{i}].content"
-        items = optional_array(content, where, "content parts")
-        texts = [decode_content_part(require_object(c, f"{where}[{j}]"), i) for j, c in enumerate(items)]
-        return TextPart(text="".join(p.text for p in texts if isinstance(p, TextPart)), provider_data=pd)
+            return TextPart(text=content, provider_data=item_id(item))
+        if not isinstance(content, list):  # [] when absent, else the error (formatted only then)
+            content = optional_array(content, f"input[{i}].content", "content parts")
+        texts = decode_content_parts(content, i, "content")
+        return TextPart(
+            text="".join(p.text for p in texts if isinstance(p, TextPart)), provider_data=item_id(item)
+        )
     return None
 
 
-def decode_other_item(item: Mapping[str, Any], i: int) -> Message:
-    kind = item.get("type", "message")
-    pd = {"id": item["id"]} if isinstance(item.get("id"), str) else None
+def decode_other_item(item: Mapping[str, Any], kind: Any, i: int) -> Message:
     if kind == "function_call_output":
         output = item.get("output")
-        content: str | tuple[TextPart | ImagePart, ...]
-        if isinstance(output, list):
-            content = tuple(
-                decode_content_part(require_object(c, f"input[{i}].output[{j}]"), i)
-                for j, c in enumerate(output)
-            )
-        else:
-            content = text_of(output)
-        result = ToolResultPart(tool_call_id=text_of(item.get("call_id")), content=content, provider_data=pd)
+        content = decode_content_parts(output, i, "output") if isinstance(output, list) else text_of(output)
+        result = ToolResultPart(
+            tool_call_id=text_of(item.get("call_id")), content=content, provider_data=item_id(item)
+        )
         return Message(role="tool", parts=(result,))
     if kind != "message":
         raise InvalidRequest(
@@ -337,18 +335,25 @@ def decode_other_item(item: Mapping[str, Any], i: int) -> Message:
     if isinstance(content_raw, str):
         parts: tuple[TextPart | ImagePart, ...] = (TextPart(text=content_raw),)
     elif isinstance(content_raw, list):
-        parts = tuple(
-            decode_content_part(require_object(c, f"input[{i}].content[{j}]"), i)
-            for j, c in enumerate(content_raw)
-        )
+        parts = decode_content_parts(content_raw, i, "content")
     else:
         raise InvalidRequest(
             f"input[{i}].content must be a string or an array of content parts, not {json_type(content_raw)}."
         )
-    canonical_role: Role = "user" if role == "user" else "system"
+    pd = item_id(item)
     if role == "developer":
         pd = {**(pd or {}), "role": "developer"}
-    return Message(role=canonical_role, parts=parts, provider_data=pd)
+    return Message(role="user" if role == "user" else "system", parts=parts, provider_data=pd)
+
+
+def decode_content_parts(raw: list[Any], i: int, key: str) -> tuple[TextPart | ImagePart, ...]:
+    """Item ``i``'s ``key`` (``content`` or ``output``), an array of content parts."""
+    parts: list[TextPart | ImagePart] = []
+    for j, part in enumerate(raw):
+        if not isinstance(part, dict):
+            raise not_an_object(part, f"input[{i}].{key}[{j}]")
+        parts.append(decode_content_part(part, i))
+    return tuple(parts)
 
 
 def decode_content_part(part: Mapping[str, Any], i: int) -> TextPart | ImagePart:
@@ -383,7 +388,7 @@ def decode_tool(raw: Mapping[str, Any], i: int) -> Tool:
     return Tool(
         name=name,
         description=description if isinstance(description, str) else None,
-        parameters=parameters if isinstance(parameters, Mapping) else {"type": "object", "properties": {}},
+        parameters=parameters if isinstance(parameters, dict) else {"type": "object", "properties": {}},
         strict=strict if isinstance(strict, bool) else None,
     )
 

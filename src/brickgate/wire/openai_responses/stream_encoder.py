@@ -110,7 +110,7 @@ def _finished(body: JSONObject, reason: FinishReason) -> JSONObject:
 class _Open:
     """The message or reasoning item being streamed."""
 
-    __slots__ = ("id", "index", "kind", "parts", "redacted", "signature", "summary_open")
+    __slots__ = ("delta_head", "id", "index", "kind", "parts", "redacted", "signature", "summary_open")
 
     def __init__(self, kind: str, item_id: str, index: int) -> None:
         self.kind = kind
@@ -120,6 +120,16 @@ class _Open:
         self.signature: str | None = None
         self.redacted: str | None = None
         self.summary_open = False
+        # an output_text.delta's JSON after its sequence number, up to the text
+        self.delta_head = b',"item_id":%b,"output_index":%d,"content_index":0,"delta":' % (
+            orjson.dumps(item_id),
+            index,
+        )
+
+
+_TEXT_DELTA = (
+    b'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":'
+)
 
 
 class StreamEncoder:
@@ -204,8 +214,10 @@ class StreamEncoder:
                 "response.content_part.added", self._at(item) | {"content_index": 0, "part": part}
             )
         item.parts.append(text)
-        fields = self._at(item) | {"content_index": 0, "delta": text, "logprobs": []}
-        return out + self._emit("response.output_text.delta", fields)
+        # the bytes _emit would write, put together directly: text deltas are most of an answer
+        seq = self._seq
+        self._seq += 1
+        return out + _TEXT_DELTA + b"%d" % seq + item.delta_head + orjson.dumps(text) + b',"logprobs":[]}\n\n'
 
     def _reasoning(self, event: ReasoningDelta) -> bytes:
         out = b""
