@@ -127,16 +127,20 @@ class RawRelay:
     def _sniff_usage(self, chunk: bytes) -> None:
         """Usage for the access log from whole `data:` lines of a passed-through chunk (best effort: an
         event split across reads is not reassembled, since relaying must not wait for it)."""
-        if self._deferred:  # each event repeats the usage so far: the chunk's last one says it all
-            at = chunk.rfind(self._usage_key)
+        key = self._usage_key
+        # only the lines holding the key, found with bytes.find: splitting a 32-event block into its ~110
+        # lines to look at two cost 40 us per relayed stream
+        at = chunk.rfind(key) if self._deferred else chunk.find(key)  # deferred: the last one says it all
+        while at >= 0:
             start = chunk.rfind(b"\n", 0, at) + 1
             end = chunk.find(b"\n", at)
-            chunk = chunk[start : end if end >= 0 else len(chunk)]
-        for line in chunk.splitlines():
-            if line.startswith(b"data:") and self._usage_key in line:
+            end = len(chunk) if end < 0 else end
+            line = chunk[start:end].rstrip(b"\r")
+            if line.startswith(b"data:"):
                 doc = json_object(line[5:])
                 if doc is not None:
                     self._note_usage(doc)
+            at = -1 if self._deferred else chunk.find(key, end)
 
     def _relay_event(self, ev: SSEEvent) -> bytes:
         data = ev.data

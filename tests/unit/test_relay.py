@@ -10,7 +10,7 @@ from brickgate.catalog.model import Model
 from brickgate.quirks import stream_repair
 from brickgate.relay import RawRelay
 from brickgate.wire.contract import Api
-from tests.unit.quirks.factory import GEMINI_3, GPT, LLAMA
+from tests.unit.quirks.factory import CLAUDE, GEMINI_3, GPT, LLAMA
 from tests.unit.transport_double import ScriptedResponse, answering, sse, upstream_over
 
 CHAT_STREAM = sse(
@@ -44,6 +44,19 @@ def test_usage_on_the_fast_path_keeps_reasoning_tokens() -> None:
     _, relay = relayed([CHAT_STREAM], LLAMA, "chat")
     assert relay.usage is not None
     assert (relay.usage.input_tokens, relay.usage.output_tokens, relay.usage.reasoning_tokens) == (5, 9, 4)
+
+
+def test_usage_split_over_two_events_of_one_read_is_joined_with_crlf_framing_too() -> None:
+    """Messages puts the input tokens in message_start and the output in message_delta; both are read from
+    one upstream read, whatever its line endings."""
+    start = '{"type":"message_start","message":{"id":"m","usage":{"input_tokens":11,"output_tokens":1}}}'
+    text = '{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"usage"}}'
+    delta = '{"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":7}}'
+    stream = sse(start, text, delta)
+    for framing in (stream, stream.replace(b"\n", b"\r\n")):
+        _, relay = relayed([framing], CLAUDE, "messages")
+        assert relay.usage is not None
+        assert (relay.usage.input_tokens, relay.usage.output_tokens) == (11, 7)
 
 
 def gemini_chunk(text: str, prompt: int, out: int, finish: str | None = None) -> str:
