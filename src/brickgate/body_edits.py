@@ -45,7 +45,7 @@ def edited(raw: bytes, before: Mapping[str, Any], after: Mapping[str, Any]) -> b
     added = [key for key in after if key not in before]
     if not changed and not added:
         return raw
-    members = _walk(raw, before)
+    members = _walk(raw, before, set(changed))
     if members is None:
         return None
     spans: list[tuple[int, int, bytes]] = []  # (start, end, replacement)
@@ -79,30 +79,35 @@ def edited(raw: bytes, before: Mapping[str, Any], after: Mapping[str, Any]) -> b
     return b"".join(pieces)
 
 
-def _walk(raw: bytes, doc: Mapping[str, Any]) -> dict[str, _Member] | None:
-    """The top-level members of ``raw`` reached from its ends past small values spelt as orjson spells
-    them, by key; None when ``raw`` is not one JSON object."""
+def _walk(raw: bytes, doc: Mapping[str, Any], wanted: set[str]) -> dict[str, _Member] | None:
+    """The ``wanted`` top-level members of ``raw`` (and those on the way), each reached from the nearer end
+    of the object past small values spelt as orjson spells them, by key; None when ``raw`` is not one
+    JSON object. Walking from the nearer end spares sizing the history in the middle."""
     opening, closing = _skip(raw, 0), _skip_back(raw, len(raw)) - 1
     if opening >= closing or raw[opening] != 0x7B or raw[closing] != 0x7D:  # "{" ... "}"
         return None
     items = list(doc.items())
+    last = len(items) - 1
+    places = [i for i, (key, _) in enumerate(items) if key in wanted]
+    front_until = max((i for i in places if i <= last - i), default=-1)
     found: dict[str, _Member] = {}
     at, lead, front = _skip(raw, opening + 1), None, 0
-    for key, value in items:  # from the start
+    for key, value in items[: front_until + 1]:  # from the start
         member = _member_at(raw, at, key, value)
         if member is None:
             break
         after = _skip(raw, member[1])
         trail = _skip(raw, after + 1) if raw.startswith(b",", after) else None
-        if trail is None and (after != closing or front != len(items) - 1):
+        if trail is None and (after != closing or front != last):
             return None  # the object ends here, or not as the parsed body does
         found[key] = _Member(at, member[0], member[1], lead, trail)
         front += 1
         if trail is None:
             return found
         lead, at = after, trail
+    back_until = min((i for i in places if items[i][0] not in found), default=last + 1)
     end = _skip_back(raw, closing)  # just past the last value
-    for key, value in reversed(items[front + 1 :]):  # from the end, down to the member that stopped us
+    for key, value in reversed(items[max(front, back_until) :]):  # from the end
         if not _small(value):
             break
         name, spelt = orjson.dumps(key), orjson.dumps(value)
