@@ -6,10 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+import pytest
+from bench.agent_bodies import agent_body, encoded
 from hypothesis import given
 from hypothesis import strategies as st
 
 from brickgate.body_edits import edited
+from brickgate.catalog.model import Model
+from brickgate.quirks import RepairMemory, repair_request
+from brickgate.routing import renamed_body
+from tests.unit.quirks.factory import CLAUDE, CODEX, GEMINI_3, GEMINI_25, GPT, GPT_OSS, LLAMA, OPUS_5
 
 NEW = "databricks-claude-sonnet-4-5"
 
@@ -127,3 +133,29 @@ def test_an_edit_is_exact_or_declined(before: dict[str, Any], changes: dict[str,
     out = edited(raw, before, after)
     if out is not None:
         assert orjson.loads(out) == after
+
+
+AGENTS = {"claude-code": "messages", "codex": "responses", "opencode": "chat"}
+MODELS = [CLAUDE, OPUS_5, GEMINI_25, GEMINI_3, LLAMA, GPT_OSS, GPT, CODEX]
+
+
+# the agent on a model that declares its API: the repairs touch top-level members only
+EDITED = {("claude-code", CLAUDE.id), ("claude-code", OPUS_5.id), ("codex", GPT.id), ("codex", CODEX.id)}
+EDITED |= {("opencode", m.id) for m in (LLAMA, GPT_OSS, GPT, CODEX)}
+
+
+@pytest.mark.parametrize("agent", sorted(AGENTS))
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.id)
+def test_a_recorded_agent_body_edited_for_any_model_is_exactly_its_repair(agent: str, model: Model) -> None:
+    """The fast path's invariant on real agent bodies: the repairs leave the caller's body as it was
+    (edits are found by identity), and edited bytes decode to the repaired body; a repair deeper than
+    the top level (Gemini's, the cache breakpoints of Claude on Chat) has the body encoded whole."""
+    api = AGENTS[agent]
+    raw = encoded(agent_body(agent, 60_000, model="caller-name"))
+    body = orjson.loads(raw)
+    repaired = repair_request(renamed_body(body, api, model.id), model, api, RepairMemory())
+    assert body == orjson.loads(raw)
+    out = edited(raw, body, repaired.body)
+    assert (out is not None) == ((agent, model.id) in EDITED)
+    if out is not None:
+        assert orjson.loads(out) == orjson.loads(orjson.dumps(repaired.body))
