@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 
+WORTH_EDITING = 64 * 1024  # bytes; a smaller body is encoded whole in less time than the walk takes
 MAX_NODES = 64  # values, keys included, of a member worth walking past
 MAX_STRING = 4096  # characters of a string member worth walking past
 _WHITESPACE = b" \t\r\n"
@@ -38,13 +39,18 @@ class _Member:
     trail: int | None  # just past the comma after the value (None for the last member)
 
 
-def edited(raw: bytes, before: Mapping[str, Any], after: Mapping[str, Any]) -> bytes | None:
+def edited(
+    raw: bytes, before: Mapping[str, Any], after: Mapping[str, Any], *, worth: int = WORTH_EDITING
+) -> bytes | None:
     """``raw`` (the encoding of ``before``) changed into an encoding of ``after``, where they differ only
-    in top-level values (compared by identity: repairs copy what they change), or None when not certain."""
-    changed = [key for key in before if after.get(key, _MISSING) is not before[key]]
+    in top-level values (compared by identity: repairs copy what they change), or None when not certain
+    or ``raw`` is shorter than ``worth`` bytes (encoding it whole is cheaper then)."""
+    changed = [key for key in before if _changed(before[key], after.get(key, _MISSING))]
     added = [key for key in after if key not in before]
     if not changed and not added:
         return raw
+    if len(raw) < worth:
+        return None
     members = _walk(raw, before, set(changed))
     if members is None:
         return None
@@ -79,52 +85,92 @@ def edited(raw: bytes, before: Mapping[str, Any], after: Mapping[str, Any]) -> b
     return b"".join(pieces)
 
 
+def _changed(old: Any, new: Any) -> bool:
+    """By identity (repairs copy what they change); a scalar also by type and value: a renamed model that
+    was already the endpoint's name is a new string, not a change (but ``1`` is not ``true``)."""
+    return new is not old and (
+        old.__class__ not in _SCALARS or new.__class__ is not old.__class__ or new != old
+    )
+
+
+_SCALARS = frozenset((str, int, float, bool, type(None)))
+
+
 def _walk(raw: bytes, doc: Mapping[str, Any], wanted: set[str]) -> dict[str, _Member] | None:
     """The ``wanted`` top-level members of ``raw`` (and those on the way), each reached from the nearer end
-    of the object past small values spelt as orjson spells them, by key; None when ``raw`` is not one
-    JSON object. Walking from the nearer end spares sizing the history in the middle."""
+    of the object past small values spelt as orjson spells them, else from the other end, by key; None
+    when ``raw`` is not one JSON object. Walking from the nearer end spares sizing the history."""
     opening, closing = _skip(raw, 0), _skip_back(raw, len(raw)) - 1
     if opening >= closing or raw[opening] != 0x7B or raw[closing] != 0x7D:  # "{" ... "}"
         return None
-    items = list(doc.items())
-    last = len(items) - 1
-    places = [i for i, (key, _) in enumerate(items) if key in wanted]
-    front_until = max((i for i in places if i <= last - i), default=-1)
-    found: dict[str, _Member] = {}
-    at, lead, front = _skip(raw, opening + 1), None, 0
-    for key, value in items[: front_until + 1]:  # from the start
-        member = _member_at(raw, at, key, value)
-        if member is None:
-            break
-        after = _skip(raw, member[1])
-        trail = _skip(raw, after + 1) if raw.startswith(b",", after) else None
-        if trail is None and (after != closing or front != last):
-            return None  # the object ends here, or not as the parsed body does
-        found[key] = _Member(at, member[0], member[1], lead, trail)
-        front += 1
-        if trail is None:
-            return found
-        lead, at = after, trail
-    back_until = min((i for i in places if items[i][0] not in found), default=last + 1)
-    end = _skip_back(raw, closing)  # just past the last value
-    for key, value in reversed(items[max(front, back_until) :]):  # from the end
-        if not _small(value):
-            break
-        name, spelt = orjson.dumps(key), orjson.dumps(value)
-        value_start = end - len(spelt)
-        colon = _skip_back(raw, value_start) - 1
-        key_start = _skip_back(raw, colon) - len(name)
-        comma = _skip_back(raw, key_start) - 1
-        if not (
-            raw.startswith(spelt, value_start)
-            and raw.startswith(b":", colon)
-            and raw.startswith(name, key_start)
-            and raw.startswith(b",", comma)
-        ):
-            break
-        found[key] = _Member(key_start, value_start, end, comma, None)  # removed with the comma before
-        end = _skip_back(raw, comma)
-    return found
+    walk = _Walk(raw, list(doc.items()), opening, closing)
+    places = [i for i, (key, _) in enumerate(walk.items) if key in wanted]
+    last = len(walk.items) - 1
+    if not walk.forward(max((i for i in places if i <= last - i), default=-1)):
+        return None
+    walk.backward(min((i for i in places if walk.items[i][0] not in walk.found), default=last + 1))
+    missing = [i for i in places if walk.items[i][0] not in walk.found]
+    if missing and not walk.forward(max(missing)):  # the nearer end was blocked: the far one
+        return None
+    return walk.found
+
+
+class _Walk:
+    """The top level of ``raw`` walked member by member from its start (``forward``) and its end
+    (``backward``), never across each other."""
+
+    def __init__(self, raw: bytes, items: list[tuple[str, Any]], opening: int, closing: int) -> None:
+        self.raw, self.items, self.closing = raw, items, closing
+        self.found: dict[str, _Member] = {}
+        self.at, self.next = _skip(raw, opening + 1), 0  # the front: the next member's key
+        self.lead: int | None = None  # the comma before it
+        self.end, self.first = _skip_back(raw, closing), len(items)  # the back: past the last unwalked value
+        self.stuck = False  # the front met a member it cannot walk past
+
+    def forward(self, until: int) -> bool:
+        """Walk from the front through member ``until``; False when the bytes end otherwise than the parsed
+        body does (nothing is certain then)."""
+        raw, last = self.raw, len(self.items) - 1
+        while not self.stuck and self.next <= min(until, self.first - 1):
+            key, value = self.items[self.next]
+            member = _member_at(raw, self.at, key, value)
+            if member is None:
+                self.stuck = True
+                break
+            after = _skip(raw, member[1])
+            trail = _skip(raw, after + 1) if raw.startswith(b",", after) else None
+            if trail is None and (after != self.closing or self.next != last):
+                return False  # the object ends here, or not as the parsed body does
+            self.found[key] = _Member(self.at, member[0], member[1], self.lead, trail)
+            self.next += 1
+            if trail is None:
+                break
+            self.lead, self.at = after, trail
+        return True
+
+    def backward(self, until: int) -> None:
+        """Walk from the end down to member ``until``, as far as small members spelt as orjson spells them
+        go."""
+        raw = self.raw
+        while self.first - 1 >= max(until, self.next):
+            key, value = self.items[self.first - 1]
+            if not _small(value):
+                return
+            name, spelt = orjson.dumps(key), orjson.dumps(value)
+            value_start = self.end - len(spelt)
+            colon = _skip_back(raw, value_start) - 1
+            key_start = _skip_back(raw, colon) - len(name)
+            comma = _skip_back(raw, key_start) - 1
+            if not (
+                raw.startswith(spelt, value_start)
+                and raw.startswith(b":", colon)
+                and raw.startswith(name, key_start)
+                and raw.startswith(b",", comma)
+            ):
+                return
+            self.found[key] = _Member(key_start, value_start, self.end, comma, None)  # removed with its comma
+            self.end = _skip_back(raw, comma)
+            self.first -= 1
 
 
 def _member_at(raw: bytes, at: int, key: str, value: Any) -> tuple[int, int] | None:

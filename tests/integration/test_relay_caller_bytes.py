@@ -50,7 +50,12 @@ def test_a_body_no_repair_changes_goes_upstream_as_the_caller_wrote_it(
     emulator: EmulatorControl, name: str
 ) -> None:
     body = {"model": name, "max_tokens": 5, "system": CACHED_SYSTEM}
-    body["messages"] = [{"role": "user", "content": "caf\u00e9?"}]
+    read = {"role": "user", "content": "a file an agent read\n" * 4000}  # big enough to be worth editing
+    body["messages"] = [
+        read,
+        {"role": "assistant", "content": "ok"},
+        {"role": "user", "content": "caf\u00e9?"},
+    ]
     raw = orjson.dumps(body, option=orjson.OPT_INDENT_2)  # spacing orjson would not write by default
 
     sent, answer = relay_sending(emulator, raw)
@@ -63,15 +68,21 @@ def test_a_body_no_repair_changes_goes_upstream_as_the_caller_wrote_it(
 
 @pytest.mark.parametrize("spaced", [True, False])
 def test_a_repaired_body_goes_upstream_repaired(emulator: EmulatorControl, spaced: bool) -> None:
-    body = {"model": CLAUDE, "max_tokens": 5, "system": "Be brief."}  # no cache_control: breakpoints added
-    body["messages"] = [{"role": "user", "content": "hi"}]
+    body: dict[str, Any] = {"model": CLAUDE, "max_tokens": 2048, "system": CACHED_SYSTEM}
+    body["thinking"] = {"type": "enabled", "budget_tokens": 1024, "display": "omitted"}  # Claude Code's
+    history = [
+        {"role": "user", "content": "a file an agent read\n" * 4000},
+        {"role": "assistant", "content": "ok"},
+    ]
+    body["messages"] = [*history, {"role": "user", "content": "hi"}]  # big enough to be worth editing
     raw = orjson.dumps(body, option=orjson.OPT_INDENT_2 if spaced else None)
 
     sent, answer = relay_sending(emulator, raw)
 
-    # spelt as orjson writes it, the repaired members are edited on the caller's bytes; else it is encoded
+    # spelt as orjson writes it, the repaired member is edited on the caller's bytes; else all is encoded
     assert isinstance(sent, dict) if spaced else isinstance(sent, bytes)
     doc = orjson.loads(sent) if isinstance(sent, bytes) else sent
-    assert doc["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert doc["thinking"] == {"type": "enabled", "budget_tokens": 1024}
+    assert doc["messages"] == body["messages"]
     assert orjson.loads(answer)["type"] == "message"
-    assert emulator.requests()[-1]["body"]["system"][0]["cache_control"] == {"type": "ephemeral"}
+    assert emulator.requests()[-1]["body"]["thinking"] == {"type": "enabled", "budget_tokens": 1024}

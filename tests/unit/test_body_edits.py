@@ -20,9 +20,19 @@ from tests.unit.quirks.factory import CLAUDE, CODEX, GEMINI_3, GEMINI_25, GPT, G
 NEW = "databricks-claude-sonnet-4-5"
 
 
+def edited_(raw: bytes, before: Any, after: Any) -> bytes | None:
+    return edited(raw, before, after, worth=0)  # these bodies are small; the walk is what is tested
+
+
+def test_a_body_too_small_to_be_worth_it_is_encoded_whole() -> None:
+    before = {"model": "a", "messages": [{"role": "user", "content": "hi"}]}
+    assert edited(orjson.dumps(before), before, {**before, "model": "b"}) is None
+    assert edited(orjson.dumps(before), before, before) is not None  # unchanged: the bytes as they came
+
+
 def renamed(raw: bytes, old: Any, new: str) -> bytes | None:
     before = orjson.loads(raw)
-    return edited(raw, before, {**before, "model": new})
+    return edited_(raw, before, {**before, "model": new})
 
 
 def test_the_top_level_model_is_renamed_and_every_other_byte_kept() -> None:
@@ -38,7 +48,7 @@ def test_the_top_level_model_is_renamed_and_every_other_byte_kept() -> None:
 def test_a_body_no_edit_changed_keeps_its_bytes() -> None:
     raw = b'{"model":"databricks-claude-sonnet-4-5"}'
     before = orjson.loads(raw)
-    assert edited(raw, before, before) is raw
+    assert edited_(raw, before, before) is raw
 
 
 def test_the_same_text_inside_a_string_is_not_a_key() -> None:
@@ -61,7 +71,7 @@ def test_a_nested_key_of_the_same_name_is_left_alone() -> None:
 def test_a_member_between_two_big_ones_falls_back_to_encoding() -> None:
     big = [{"role": "user", "content": "x"}] * 100
     before = {"messages": big, "store": False, "tools": big}
-    assert edited(orjson.dumps(before), before, {"messages": big, "tools": big}) is None
+    assert edited_(orjson.dumps(before), before, {"messages": big, "tools": big}) is None
 
 
 def test_a_tool_schema_property_of_the_same_name_is_no_doubt() -> None:
@@ -79,7 +89,7 @@ def test_a_value_spelt_with_escapes_falls_back_to_encoding() -> None:
 def test_a_value_spelt_with_spaces_falls_back_to_encoding() -> None:
     raw = b'{"model": "m", "stream_options": {"include_usage": true}}'
     before = orjson.loads(raw)
-    assert edited(raw, before, {"model": "m"}) is None
+    assert edited_(raw, before, {"model": "m"}) is None
 
 
 def test_opencodes_stream_options_are_removed_on_the_bytes() -> None:
@@ -87,26 +97,26 @@ def test_opencodes_stream_options_are_removed_on_the_bytes() -> None:
     before = {"model": "a", "messages": history, "stream": True, "stream_options": {"include_usage": True}}
     raw = orjson.dumps(before)
     after = {"model": NEW, "messages": history, "stream": True}
-    out = edited(raw, before, after)
+    out = edited_(raw, before, after)
     assert out is not None and orjson.loads(out) == after
 
 
 def test_a_field_a_repair_adds_goes_first() -> None:
     before = {"model": "a", "messages": []}
-    out = edited(orjson.dumps(before), before, {**before, "max_tokens": 32000})
+    out = edited_(orjson.dumps(before), before, {**before, "max_tokens": 32000})
     assert out == b'{"max_tokens":32000,"model":"a","messages":[]}'
-    assert edited(b"{ }", {}, {"a": 1}) == b'{"a":1 }'
+    assert edited_(b"{ }", {}, {"a": 1}) == b'{"a":1 }'
 
 
 def test_a_rebuilt_history_is_encoded_whole() -> None:
     before = {"model": "a", "messages": [{"role": "user", "content": "x"}] * 100}
     after = {**before, "messages": [{"role": "user", "content": "y"}] * 100}
-    assert edited(orjson.dumps(before), before, after) is None
+    assert edited_(orjson.dumps(before), before, after) is None
 
 
 def test_neighbours_removed_at_the_end_fall_back_to_encoding() -> None:
     before = {"a": 1, "b": 2, "c": 3}
-    assert edited(orjson.dumps(before), before, {"a": 1}) is None
+    assert edited_(orjson.dumps(before), before, {"a": 1}) is None
 
 
 keys = st.sampled_from(["model", "stream", "thinking", "store", "include", "messages", "a\\", 'q"'])
@@ -130,7 +140,7 @@ big = st.lists(st.integers(0, 9), min_size=65, max_size=66)  # too big to walk p
 def test_an_edit_is_exact_or_declined(before: dict[str, Any], changes: dict[str, Any], spaced: bool) -> None:
     after = {k: v for k, v in {**before, **changes}.items() if v is not ...}
     raw = orjson.dumps(before, option=orjson.OPT_INDENT_2) if spaced else orjson.dumps(before)
-    out = edited(raw, before, after)
+    out = edited_(raw, before, after)
     if out is not None:
         assert orjson.loads(out) == after
 
@@ -151,7 +161,7 @@ def test_a_recorded_agent_body_edited_for_any_model_is_exactly_its_repair(agent:
     (edits are found by identity), and edited bytes decode to the repaired body; a repair deeper than
     the top level (Gemini's, the cache breakpoints of Claude on Chat) has the body encoded whole."""
     api = AGENTS[agent]
-    raw = encoded(agent_body(agent, 60_000, model="caller-name"))
+    raw = encoded(agent_body(agent, 80_000, model="caller-name"))
     body = orjson.loads(raw)
     repaired = repair_request(renamed_body(body, api, model.id), model, api, RepairMemory())
     assert body == orjson.loads(raw)
