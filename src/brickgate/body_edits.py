@@ -11,8 +11,11 @@ The members are found by walking the top level from both ends, in document order
 matching each small member's key and value as orjson spells them (compact, as agents send them), until a
 big value (the history, the tools) stops the walk: no search through the conversation, whose strings
 may hold anything. An edit is made only where that walk reached its member; anything else (a changed
-member between two big ones, spaces or escapes spelt otherwise, a duplicate key, neighbours removed at
-the end that share a comma) answers None and the body is encoded whole, as before.
+member between two big ones, spaces or escapes spelt otherwise, neighbours removed at the end that share
+a comma) answers None and the body is encoded whole, as before. One case is not seen: a top-level key
+repeated between two big members with the value it has first (JSON says names SHOULD be unique; orjson
+keeps the last). The edit then lands on the first one and the upstream reads the caller's own repeat,
+which is what the caller sent — never another caller's or the gateway's value.
 """
 
 from __future__ import annotations
