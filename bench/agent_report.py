@@ -58,6 +58,19 @@ def _net_translation(r: Row) -> float | None:
     return (r["brickgate"]["cpu_us_per_req"] - r["floor"]["cpu_us_per_req"]) / r["orjson_us"]
 
 
+def _rewrite_units(r: Row) -> float | None:
+    """What brickgate costs beyond relaying the same bytes, in units of what parsing and writing the body
+    costs a relay (floor-rewrite minus floor, in the same run): the translated target with its reference
+    measured inside a server instead of a warm loop."""
+    unit = r["floor-rewrite"]["cpu_us_per_req"] - r["floor"]["cpu_us_per_req"]
+    return (r["brickgate"]["cpu_us_per_req"] - r["floor"]["cpu_us_per_req"]) / unit if unit > 0 else None
+
+
+def _parse_latency(r: Row) -> float:
+    """Added latency at c=1 of a relay that parses the body, beyond the floor's."""
+    return float(r["paired"]["floor-parse"]["added_p50_ms"] - r["paired"]["floor"]["added_p50_ms"])
+
+
 def by_workload(results: dict[str, Any]) -> dict[str, list[Row]]:
     grouped: dict[str, list[Row]] = {}
     for row in results["cells"]:
@@ -88,6 +101,32 @@ def cpu_table(results: dict[str, Any]) -> list[str]:
             _cell(_values(rows, lambda r: r["brickgate"]["rps"] / r["litellm"]["rps"]), "{:.0f}")
             if has_litellm
             else "-",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def bounds_table(results: dict[str, Any]) -> list[str]:
+    """The least a relay must do with a body, measured as relays in the same run: floor-parse reads it
+    (as any relay that checks its input or routes on its model must), floor-rewrite reads and writes it
+    (the least a translation does)."""
+    lines = [
+        "| workload | floor µs/req | floor-parse µs/req | floor-rewrite µs/req | brickgate µs/req "
+        "| floor-parse/floor | brickgate/floor-parse | brickgate/floor-rewrite "
+        "| (brickgate-floor)/(rewrite-floor) | parse added p50 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, rows in by_workload(results).items():
+        if "floor-parse" not in rows[0]:
+            return []
+        cells = [
+            name,
+            *(_cell(_values(rows, _cpu(t))) for t in ("floor", "floor-parse", "floor-rewrite", "brickgate")),
+            _cell(_values(rows, _ratio(_cpu("floor-parse"), _cpu("floor"))), "{:.2f}"),
+            _cell(_values(rows, _ratio(_cpu("brickgate"), _cpu("floor-parse"))), "{:.2f}"),
+            _cell(_values(rows, _ratio(_cpu("brickgate"), _cpu("floor-rewrite"))), "{:.2f}"),
+            _cell(_values(rows, _rewrite_units), "{:.1f}"),
+            _cell(_values(rows, _parse_latency), "{:.2f}"),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -152,12 +191,20 @@ def verdicts(results: dict[str, Any]) -> list[str]:
          worst(same, _ratio(_cpu("brickgate"), _cpu("floor"))), "≤ 1.5", lambda v: v <= 1.5),
         ("CPU per 200 KB request, translated, (brickgate-floor)/orjson parse+dump",
          worst(translated, _net_translation), "≤ 3", lambda v: v <= 3),
+        ("CPU per 200 KB request, translated, (brickgate-floor)/(floor-rewrite - floor)",
+         worst(translated, _rewrite_units), "≤ 3", lambda v: v <= 3),
+        ("(bound) CPU per 200 KB request, same API, floor-parse/floor: the least of a relay that reads "
+         "the body", best(same, _ratio(_cpu("floor-parse"), _cpu("floor"))), "-", None),
+        ("(reference) CPU per 200 KB request, same API, brickgate/floor-parse",
+         worst(same, _ratio(_cpu("brickgate"), _cpu("floor-parse"))), "-", None),
         ("(reference) CPU per 200 KB request, translated, brickgate/orjson",
          worst(translated, _ratio(_cpu("brickgate"), orjson)), "-", None),
         ("(reference) floor/orjson on the same bytes",
          worst(every_200k, _ratio(_cpu("floor"), orjson)), "-", None),
         ("added latency p50 at c=1, brickgate - floor (ms)",
          worst(every, _extra_latency), "≤ 0.5 ms", lambda v: v <= 0.5),
+        ("(bound) added latency p50 at c=1, floor-parse - floor (ms): reading the body",
+         best(every, _parse_latency), "-", None),
         ("CPU per request, litellm/brickgate",
          best(litellm, _ratio(_cpu("litellm"), _cpu("brickgate"))), "≥ 10x", lambda v: v >= 10),
         ("throughput at c=4, brickgate/litellm", best(litellm, throughput), "≥ 5x", lambda v: v >= 5),
@@ -170,10 +217,14 @@ def verdicts(results: dict[str, Any]) -> list[str]:
             verdict = "pass" if ok(value) else "**MISS**"
         lines.append(f"| {label} | {value:.2f} | {where} | {limit} | {verdict} |")
     errors = sum(
-        r[t]["errors"] for rows in groups.values() for r in rows for t in ("floor", "brickgate") if t in r
+        r[t]["errors"]
+        for rows in groups.values()
+        for r in rows
+        for t in ("floor", "floor-parse", "floor-rewrite", "brickgate")
+        if t in r
     )
     verdict = "pass" if not errors else "**MISS**"
-    lines.append(f"| errors (floor, brickgate) | {errors} | all | 0 | {verdict} |")
+    lines.append(f"| errors (floors, brickgate) | {errors} | all | 0 | {verdict} |")
     return lines
 
 
@@ -216,6 +267,10 @@ def render(results: dict[str, Any]) -> str:
             "### CPU per request at c=4 and throughput",
             "",
             *cpu_table(results),
+            "",
+            "### Bounds: the floor relay reading the body, and reading and writing it",
+            "",
+            *bounds_table(results),
             "",
             "### Added latency at c=1 (paired rounds against direct)",
             "",

@@ -7,7 +7,8 @@
 Bodies: one recorded request per agent (bench/recorded/, bench/record_agents.py) grown to 20 KB, 200 KB and
 1 MB (bench/agent_bodies.py), streamed answers of 32 deltas. Paths: each agent's own API to a model that
 speaks it (same-API relay) and to a model that does not (translated). References measured in the same
-run: the floor relay forwarding the same bytes to the mock in the agent's own API, and ``orjson.loads`` +
+run: the floor relay forwarding the same bytes to the mock in the agent's own API, the same relay parsing
+the body first (``floor-parse``) and parsing and writing it again (``floor-rewrite``), and ``orjson.loads`` +
 ``orjson.dumps`` of the body in a process pinned to the gateway CPU. CPU per request from /proc at c=4
 (closed loop), throughput at c=4, added latency at c=1 (paired, interleaved rounds against direct).
 """
@@ -31,7 +32,7 @@ from bench.agent_bodies import RECORDINGS, agent_body, encoded
 from bench.fixtures import TERMINAL_MARK, Api
 from bench.gateway_suite import Measured, run_async, start_targets
 from bench.procs import GATEWAY_CPU, pinned, wait_idle
-from bench.targets import Target, start_brickgate
+from bench.targets import FLOORS, Target, start_brickgate
 from bench.workloads import CHAT_MODEL, CLAUDE_MODEL, GPT_MODEL, INBOUND_PATHS, UPSTREAM_PATHS
 
 KB = 1000
@@ -153,7 +154,7 @@ def run(args: argparse.Namespace, out_dir: Path) -> dict[str, Any]:
     chosen = workloads(sizes, args.image_kb)
     if args.only:
         chosen = [w for w in chosen if any(part in w.name for part in args.only.split(","))]
-    names = ("direct", "floor", "brickgate") + (() if args.no_litellm else ("litellm",))
+    names = ("direct", *FLOORS, "brickgate") + (() if args.no_litellm else ("litellm",))
     results: dict[str, Any] = {"workloads": [w.name for w in chosen], "cells": [], "argv": sys.argv[1:]}
     log_dir = out_dir / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -189,7 +190,7 @@ def run(args: argparse.Namespace, out_dir: Path) -> dict[str, Any]:
 
 
 def _progress(row: dict[str, Any], elapsed: float) -> None:
-    names = [name for name in ("floor", "before", "brickgate", "litellm") if name in row]
+    names = [name for name in (*FLOORS, "before", "brickgate", "litellm") if name in row]
     cpu = "  ".join(f"{name} {row[name]['cpu_us_per_req']:7.0f}" for name in names)
     added = "  ".join(f"{k} {v['added_p50_ms']:.2f}" for k, v in row["paired"].items() if k != "direct")
     print(
@@ -237,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = [
         (c["workload"], name)
         for c in results["cells"]
-        for name in ("floor", "brickgate")
+        for name in (*FLOORS, "brickgate")
         if c[name]["errors"] or not c[name]["requests"]
     ]
     if failed:

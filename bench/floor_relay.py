@@ -2,6 +2,11 @@
 one pooled aiohttp session, no parsing, no auth, no logging: each inbound path maps to its upstream path and
 every upstream read is forwarded as it arrives. What brickgate costs beyond this is the price of its logic.
 
+``--parse read`` and ``--parse write`` are the same relay doing the least a gateway must do with a body
+(issue 17's bounds): ``read`` parses it with ``orjson`` and refuses what is not a JSON object (a relay that
+checks its input before routing on it), then forwards the caller's bytes; ``write`` also writes the parsed
+body out again and forwards that ("parse once, write once", the least a translation can do).
+
 Run: ``python -m bench.floor_relay --upstream http://127.0.0.1:PORT --port 0`` prints ``listening URL``.
 """
 
@@ -12,6 +17,7 @@ import socket
 from typing import Any
 
 import aiohttp
+import orjson
 import uvicorn
 
 PATHS = {
@@ -20,11 +26,14 @@ PATHS = {
     "/v1/messages": "/serving-endpoints/anthropic/v1/messages",
 }
 _NOT_FOUND = b'{"error":"not found"}'
+_NOT_AN_OBJECT = b'{"error":"the body is not a JSON object"}'
+PARSE = ("none", "read", "write")
 
 
 class FloorRelay:
-    def __init__(self, upstream: str, token: str) -> None:
+    def __init__(self, upstream: str, token: str, parse: str = "none") -> None:
         self.upstream = upstream.rstrip("/")
+        self.parse = parse
         self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
         self.session: aiohttp.ClientSession | None = None
 
@@ -39,12 +48,24 @@ class FloorRelay:
             await send({"type": "http.response.start", "status": 404, "headers": []})
             await send({"type": "http.response.body", "body": _NOT_FOUND})
             return
-        body = b""
+        parts = []
         while True:
             message = await receive()
-            body += message.get("body", b"")
+            parts.append(message.get("body", b""))
             if not message.get("more_body"):
                 break
+        body = b"".join(parts)
+        if self.parse != "none":
+            try:
+                parsed = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                parsed = None
+            if not isinstance(parsed, dict):
+                await send({"type": "http.response.start", "status": 400, "headers": []})
+                await send({"type": "http.response.body", "body": _NOT_AN_OBJECT})
+                return
+            if self.parse == "write":
+                body = orjson.dumps(parsed)
         async with self.session.post(self.upstream + path, data=body, headers=self.headers) as resp:
             kind = resp.headers.get("Content-Type", "application/json").encode()
             await send(
@@ -73,6 +94,7 @@ def main() -> None:
     parser.add_argument("--upstream", required=True)
     parser.add_argument("--token", default="dapi-bench")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--parse", choices=PARSE, default="none")
     args = parser.parse_args()
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -80,7 +102,7 @@ def main() -> None:
     sock.listen(2048)
     print(f"listening http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
     config = uvicorn.Config(
-        FloorRelay(args.upstream, args.token),
+        FloorRelay(args.upstream, args.token, args.parse),
         loop="uvloop",
         http="httptools",
         ws="none",

@@ -60,6 +60,8 @@ def start_targets(
     starters: dict[str, Callable[[], Target]] = {
         "direct": lambda: Target("direct", mock),
         "floor": lambda: start_floor(mock, log_dir),
+        "floor-parse": lambda: start_floor(mock, log_dir, "floor-parse"),
+        "floor-rewrite": lambda: start_floor(mock, log_dir, "floor-rewrite"),
         "brickgate": lambda: start_brickgate(mock, log_dir),
         "litellm": lambda: start_litellm(mock, log_dir),
     }
