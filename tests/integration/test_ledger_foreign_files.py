@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,10 +24,12 @@ from brickgate.ledger.rows import UsageRow
 from brickgate.ledger.writer import Ledger
 from tests.cli_harness import output_of, run_cli
 from tests.gateway_harness import FAMILY_MODELS, Chat, call, running_gateway
+from tests.integration import test_ledger_trouble
 from tests.integration.test_ledger_trouble import _hold_exclusive_lock, _private_mounts
 from tests.ledger_harness import usage_json, wait_for_pending, wait_for_rows
 
 REPO = Path(__file__).resolve().parents[2]
+ledger_warnings = test_ledger_trouble.ledger_warnings  # the fixture: warnings the ledger logs
 BODY = Chat().request(FAMILY_MODELS["llama"], "hi", stream=False)
 
 
@@ -67,17 +68,6 @@ FOREIGN_DATABASES = {
         "not a brickgate usage ledger",
     ),
 }
-
-
-@pytest.fixture
-def ledger_warnings() -> Iterator[list[str]]:
-    found: list[str] = []
-    handler = logging.Handler(logging.WARNING)
-    handler.emit = lambda record: found.append(record.getMessage())  # type: ignore[method-assign]
-    logger = logging.getLogger("brickgate.ledger")
-    logger.addHandler(handler)
-    yield found
-    logger.removeHandler(handler)
 
 
 def _digest(path: Path) -> str:

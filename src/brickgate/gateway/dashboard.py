@@ -180,12 +180,29 @@ def _read(
     """The page's data from the ledger file; None when nothing was recorded after row ``after``. A file
     that cannot be read shows what can be shown and why (the writer has warned), never an error page."""
     ledger = state.ledger
+
+    def page_data(conn: sqlite3.Connection | None, trouble: str | None) -> PageData | None:
+        newest = last_id(conn)
+        if after is not None and newest == after:
+            return None
+        result, failures = reports.get(conn, since_text, since, live=after is not None)
+        health = Health(
+            host=state.host(gateway.workspace),
+            started=state.started,
+            inflight_streams=state.inflight_streams,
+            ledger_trouble=trouble,
+            pending_rows=ledger.pending,
+            dropped_rows=ledger.dropped,
+        )
+        latest = recent(conn) if conn else []
+        return PageData(since_text, result, latest, failures, newest, health)
+
     trouble = ledger.trouble if ledger.enabled else "switched off (usage_ledger = false in config.toml)"
     ledger.flush(READ_FLUSH_SECONDS)
     try:
         conn = open_ledger(ledger.path)
         try:
-            return _page_data(conn, state, gateway, reports, since_text, since, after, trouble)
+            return page_data(conn, trouble)
         finally:
             if conn is not None:
                 conn.close()
@@ -193,34 +210,7 @@ def _read(
         trouble = unreadable(ledger.path, exc).message
     except ConfigError as exc:
         trouble = exc.message
-    return _page_data(None, state, gateway, reports, since_text, since, after, trouble)
-
-
-def _page_data(
-    conn: sqlite3.Connection | None,
-    state: ServedWorkspace,
-    gateway: Gateway,
-    reports: _Reports,
-    since_text: str,
-    since: float,
-    after: int | None,
-    trouble: str | None,
-) -> PageData | None:
-    newest = last_id(conn)
-    if after is not None and newest == after:
-        return None
-    result, failures = reports.get(conn, since_text, since, live=after is not None)
-    ledger = state.ledger
-    health = Health(
-        host=state.host(gateway.workspace),
-        started=state.started,
-        inflight_streams=state.inflight_streams,
-        ledger_trouble=trouble,
-        pending_rows=ledger.pending,
-        dropped_rows=ledger.dropped,
-    )
-    latest = recent(conn) if conn else []
-    return PageData(since_text, result, latest, failures, newest, health)
+    return page_data(None, trouble)
 
 
 def _cross_origin(request: Request) -> bool:
