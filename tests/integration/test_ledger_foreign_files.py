@@ -61,6 +61,7 @@ FOREIGN_DATABASES = {
         ),
         "not a brickgate usage ledger",
     ),
+    "our version, nothing in it": (_database("PRAGMA user_version = 1;"), "not a brickgate usage ledger"),
     "our version, another layout": (
         _database(
             "CREATE TABLE requests (id INTEGER PRIMARY KEY, ts REAL, model TEXT); PRAGMA user_version = 1;"

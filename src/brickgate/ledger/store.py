@@ -154,15 +154,19 @@ def _open(path: Path, *, read_only: bool) -> sqlite3.Connection:
 def _is_new(conn: sqlite3.Connection) -> bool:
     """True for a file with nothing in it yet; ``RefusedFile`` for one that is not this brickgate's ledger
     (another program's database, a newer brickgate's ledger, a layout without a migration here)."""
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    names = [
-        name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'")
-    ]
+    conn.execute("BEGIN")  # one snapshot: another brickgate may be creating the tables right now
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        query = "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        names = [name for (name,) in conn.execute(query)]
+        missing = _missing(conn)
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
     if version == 0 and not names:
         return True
     if version > SCHEMA_VERSION and EXPECTED_COLUMNS.keys() & set(names):  # else another program's version
         raise newer_ledger(version, SCHEMA_VERSION)
-    missing = _missing(conn)
     if version == SCHEMA_VERSION and not missing:
         return False
     raise foreign_file(f"user_version {version}, holding {_first(sorted(names))}; missing {_first(missing)}")
