@@ -43,16 +43,21 @@ def usage(
     csv_output: Annotated[bool, typer.Option("--csv", help="CSV: a line per group, then the total.")] = False,
 ) -> None:
     """What your agents and scripts spent: requests, tokens, cost, latency and errors, from the ledger."""
+    import sqlite3
+
     from brickgate import home
     from brickgate.errors import ConfigError
     from brickgate.ledger import ledger_path
-    from brickgate.ledger.query import open_ledger, parse_since, report
+    from brickgate.ledger.query import open_ledger, parse_since, report, unreadable
 
     if json_output and csv_output:
         raise ConfigError("--json and --csv cannot be combined.", "Pick one output format.")
-    conn = open_ledger(ledger_path(home.home()))
+    path = ledger_path(home.home())
+    conn = open_ledger(path)
     try:
         result = report(conn, since=parse_since(since), by=by)
+    except sqlite3.Error as exc:  # opened, then failed: a damaged page, a lock held past the timeout
+        raise unreadable(path, exc) from None
     finally:
         if conn is not None:
             conn.close()

@@ -30,7 +30,16 @@ from brickgate.gateway.dashboard_page import Health, PageData, login_page, page,
 from brickgate.gateway.local_auth import is_authorized
 from brickgate.gateway.metrics import metrics_text
 from brickgate.ledger.gateway_usage import ServedWorkspace, served
-from brickgate.ledger.query import Report, errors, last_id, open_ledger, parse_since, recent, report
+from brickgate.ledger.query import (
+    Report,
+    errors,
+    last_id,
+    open_ledger,
+    parse_since,
+    recent,
+    report,
+    unreadable,
+)
 
 if TYPE_CHECKING:
     from brickgate.gateway.inference import Gateway
@@ -168,15 +177,11 @@ def _read(
     since: float,
     after: int | None,
 ) -> PageData | None:
-    """The page's data from the ledger file; None when nothing was recorded after row ``after``."""
+    """The page's data from the ledger file; None when nothing was recorded after row ``after``. A file
+    that cannot be read shows what can be shown and why (the writer has warned), never an error page."""
     ledger = state.ledger
-    trouble = ledger.trouble if ledger.enabled else "switched off (usage_ledger = false in config.toml)"
-    ledger.flush(READ_FLUSH_SECONDS)
-    try:
-        conn = open_ledger(ledger.path)
-    except ConfigError as exc:  # corrupt: the writer has warned; show what can be shown
-        conn, trouble = None, exc.message
-    try:
+
+    def page_data(conn: sqlite3.Connection | None, trouble: str | None) -> PageData | None:
         newest = last_id(conn)
         if after is not None and newest == after:
             return None
@@ -191,9 +196,21 @@ def _read(
         )
         latest = recent(conn) if conn else []
         return PageData(since_text, result, latest, failures, newest, health)
-    finally:
-        if conn is not None:
-            conn.close()
+
+    trouble = ledger.trouble if ledger.enabled else "switched off (usage_ledger = false in config.toml)"
+    ledger.flush(READ_FLUSH_SECONDS)
+    try:
+        conn = open_ledger(ledger.path)
+        try:
+            return page_data(conn, trouble)
+        finally:
+            if conn is not None:
+                conn.close()
+    except sqlite3.Error as exc:  # opened, then failed: a damaged page, a lock held past the timeout
+        trouble = unreadable(ledger.path, exc).message
+    except ConfigError as exc:
+        trouble = exc.message
+    return page_data(None, trouble)
 
 
 def _cross_origin(request: Request) -> bool:

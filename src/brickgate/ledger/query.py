@@ -128,13 +128,14 @@ def open_ledger(path: Path) -> sqlite3.Connection | None:
         return store.connect(path, create=False)
     except FileNotFoundError:
         return None
-    except sqlite3.Error as exc:
-        if "no such table" in str(exc):  # created, but its first row was never written
-            return None
-        trouble = trouble_of(exc)
-        raise ConfigError(
-            f"Cannot read the usage ledger {path}: it is {trouble.what}.", trouble.advice
-        ) from None
+    except (sqlite3.Error, OSError) as exc:
+        raise unreadable(path, exc) from None
+
+
+def unreadable(path: Path, exc: BaseException) -> ConfigError:
+    """The error for a ledger that fails to open or to answer a query: the file, what is wrong, what to do."""
+    trouble = trouble_of(exc)
+    return ConfigError(f"Cannot read the usage ledger {path}: it is {trouble.what}.", trouble.advice)
 
 
 def report(conn: sqlite3.Connection | None, *, since: float, by: str, until: float | None = None) -> Report:

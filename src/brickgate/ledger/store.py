@@ -11,6 +11,7 @@ a row and the size of the file. Readers see both joined as the view ``requests``
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sqlite3
@@ -18,6 +19,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from brickgate.ledger.rows import COLUMNS, UsageRow
+from brickgate.ledger.trouble import foreign_file, newer_ledger
 
 FILE_NAME = "usage.sqlite3"
 BUSY_TIMEOUT_SECONDS = 3.0
@@ -66,6 +68,12 @@ CREATE INDEX IF NOT EXISTS rows_ts ON rows (ts);
 CREATE VIEW IF NOT EXISTS requests AS SELECT {VIEW_COLUMNS} FROM rows r JOIN kinds k ON k.id = r.kind;
 PRAGMA user_version = {SCHEMA_VERSION};
 """
+# What a file must hold to be this brickgate's ledger (anything else is never written to).
+EXPECTED_COLUMNS = {
+    "kinds": ("id", *KIND_COLUMNS),
+    "rows": ("id", "kind", *VALUE_COLUMNS),
+    "requests": ("id", *COLUMNS),
+}
 # Python's sqlite3 binds None and bool ~20x slower than str/int/float (it looks for an adapter, raising and
 # clearing an AttributeError per value): they are bound as -1.0 / '' / 0 or 1, and NULLIF restores NULL.
 _VALUE_SLOT = (
@@ -99,26 +107,88 @@ def _create_private(path: Path) -> None:
 def connect(path: Path, *, create: bool) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit), WAL, with a busy timeout.
 
-    ``create=False`` never makes the file: a reader of a ledger that does not exist gets FileNotFoundError.
+    A file that is not a ledger of this brickgate raises ``RefusedFile`` before anything is written to it.
+    ``create=False`` never makes the file: a reader of a ledger that does not exist, or holds nothing yet,
+    gets FileNotFoundError.
     """
+    if path.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "Is a directory", str(path))
     if create:
         _create_private(path)
     elif not path.exists():
         raise FileNotFoundError(path)
-    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
+    conn = _open(path, read_only=not create)
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+        new = _is_new(conn)
         if create:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")  # WAL stays consistent; a power cut may lose a batch
-            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            if new:
                 conn.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
-        else:
-            conn.execute("SELECT 1 FROM requests LIMIT 1")  # a foreign or corrupt file fails here
+        elif new:
+            raise FileNotFoundError(path)
     except BaseException:
         conn.close()
         raise
     return conn
+
+
+def _open(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    """A reader of a ledger on a read-only filesystem or directory opens it immutable: SQLite cannot make
+    the WAL index there, and with no -wal file beside it nobody is writing it."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None, check_same_thread=False)
+    if not read_only or Path(f"{path}-wal").exists():
+        return conn
+    try:
+        conn.execute("PRAGMA user_version")
+    except sqlite3.OperationalError as exc:
+        if "unable to open" not in str(exc):
+            raise
+        conn.close()
+        uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+        return sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    return conn
+
+
+def _is_new(conn: sqlite3.Connection) -> bool:
+    """True for a file with nothing in it yet; ``RefusedFile`` for one that is not this brickgate's ledger
+    (another program's database, a newer brickgate's ledger, a layout without a migration here)."""
+    conn.execute("BEGIN")  # one snapshot: another brickgate may be creating the tables right now
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        query = "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        names = [name for (name,) in conn.execute(query)]
+        missing = _missing(conn)
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+    if version == 0 and not names:
+        return True
+    if version > SCHEMA_VERSION and EXPECTED_COLUMNS.keys() & set(names):  # else another program's version
+        raise newer_ledger(version, SCHEMA_VERSION)
+    if version == SCHEMA_VERSION and not missing:
+        return False
+    raise foreign_file(f"user_version {version}, holding {_first(sorted(names))}; missing {_first(missing)}")
+
+
+def _first(names: list[str], shown: int = 4) -> str:
+    return ", ".join(names[:shown]) + (", ..." if len(names) > shown else "") if names else "nothing"
+
+
+def _missing(conn: sqlite3.Connection) -> list[str]:
+    """The ledger's tables and columns this file lacks, as ``table`` or ``table.column``."""
+    missing = []
+    for name, columns in EXPECTED_COLUMNS.items():
+        try:
+            found = {row[1] for row in conn.execute(f"PRAGMA table_info({name})")}
+        except sqlite3.OperationalError:  # a view over columns that are not there
+            found = set()
+        if not found:
+            missing.append(name)
+        else:
+            missing += [f"{name}.{c}" for c in columns if c not in found]
+    return missing
 
 
 class Appender:

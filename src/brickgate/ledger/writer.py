@@ -113,6 +113,14 @@ class Ledger:
             if stopping:
                 if self._file is not None:
                     self._file.close()
+                if self._unwritten:  # the warning said they were kept: say they are now lost
+                    log.warning(
+                        "usage ledger %s: %d rows were not recorded (it is %s) and are lost as this "
+                        "process ends.",
+                        self.path,
+                        len(self._unwritten),
+                        self.trouble,
+                    )
                 return
 
     def _cycle(self, *, final: bool = False) -> None:
