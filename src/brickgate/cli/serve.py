@@ -5,6 +5,8 @@ holding the workspace's credentials, or with ``--identity caller`` none: each re
 from __future__ import annotations
 
 import logging
+import math
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,7 +23,7 @@ AGENTS = ("claude-code", "codex", "opencode", "aider", "llm")
 
 def serve(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8787,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8787,
     bind: Annotated[str, typer.Option("--bind", help="Address to listen on (non-loopback needs a key).")] = (
         "127.0.0.1"
     ),
@@ -116,15 +118,23 @@ def serve(
     check_bind(bind, api_key, caller_identity=identity == "caller")
     origins = allow_origin or []
     check_origins(origins)
-    for flag, value, example in (
-        ("--max-body-mb", max_body_mb, 32),
-        ("--header-timeout", header_timeout, 10),
-        ("--max-header-kb", max_header_kb, 64),
-        ("--max-connections", max_connections, 1024),
-        ("--workers", workers, 2),
+    most_workers = 4 * (os.cpu_count() or 1)  # more only fight over the cores and the workspace's limits
+    for flag, value, example, most in (
+        ("--max-body-mb", max_body_mb, 32, math.inf),
+        ("--header-timeout", header_timeout, 10, math.inf),
+        ("--max-header-kb", max_header_kb, 64, math.inf),
+        ("--max-connections", max_connections, 1024, math.inf),
+        ("--workers", workers, 2, most_workers),
     ):
-        if value <= 0:
-            raise ConfigError(f"{flag} must be positive, got {value:g}.", f"For example: {flag} {example}")
+        if not 0 < value < math.inf:  # also refuses nan and inf, which float options accept
+            raise ConfigError(
+                f"{flag} must be a positive number, got {value:g}.", f"For example: {flag} {example}"
+            )
+        if value > most:
+            raise ConfigError(
+                f"{flag} {value:g} is more than this machine can use (at most {most:g}: 4 per CPU).",
+                f"For example: {flag} {example}",
+            )
     limits = ConnectionLimits(header_timeout, max_header_kb * 1024, max_connections)
     _configure_access_log(quiet)
     source = ctx.get_parameter_source("api_key")
@@ -142,7 +152,7 @@ def serve(
 
     def ready(url: str) -> None:
         running_gateway.record(url, keyed=api_key is not None or callers is not None)  # for `setup`
-        _print_banner(url, host, models, port, api_key is not None, app)
+        _print_banner(url, host, models, api_key is not None, app)
 
     try:
         serve_forever(
@@ -212,12 +222,11 @@ def _configure_access_log(quiet: bool) -> None:
     log.propagate = False
 
 
-def _print_banner(
-    url: str, host: str, models: list[Model] | None, port: int, keyed: bool, app: AppMode | None
-) -> None:
+def _print_banner(url: str, host: str, models: list[Model] | None, keyed: bool, app: AppMode | None) -> None:
     from brickgate.cli.output import stderr_console
 
-    port_flag = "" if port == 8787 else f" --port {port}"
+    port = url.rsplit(":", 1)[-1]  # the bound one: `--port 0` picked it
+    port_flag = "" if port == "8787" else f" --port {port}"
     who = f"{len(models)} models" if models is not None else "each request as its caller"
     lines = [
         f"[bold]brickgate gateway[/] on {url} → {host} ({who})",
