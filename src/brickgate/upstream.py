@@ -409,8 +409,8 @@ def _backoff(policy: RetryPolicy, attempt: int, retry_after: float | None) -> fl
 def _json_bytes(body: Mapping[str, Any]) -> bytes:
     try:
         return orjson.dumps(body)
-    except orjson.JSONEncodeError as exc:  # a library caller's max_tokens=10**20: Python ints are unbounded
+    except orjson.JSONEncodeError as exc:  # max_tokens=10**20, or text read with surrogateescape
         raise InvalidRequest(
             f"The request cannot be sent as JSON: {exc}.",
-            "Every number in a request must fit in 64 bits; check max_tokens and the other numeric settings.",
+            "Every number in a request must fit in 64 bits (check max_tokens) and all text must be UTF-8.",
         ) from None
