@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -193,3 +194,54 @@ def test_serve_on_port_zero_names_the_port_it_bound_in_the_setup_lines(emulator:
     finally:
         proc.send_signal(signal.SIGINT)
         proc.wait(timeout=30)
+
+
+def test_ctrl_c_in_chat_stops_the_answer_and_keeps_the_conversation(emulator: EmulatorControl) -> None:
+    import pexpect
+
+    home = {k: v for k, v in os.environ.items() if k.startswith(("BRICKGATE_", "DATABRICKS_CONFIG"))}
+    child = pexpect.spawn(
+        sys.executable,
+        [*CLI[1:], "chat", "-m", "claude-sonnet-4-5"],
+        env={"PATH": "/usr/bin:/bin", **env_for(emulator), **home},
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(40, 160),
+    )
+    child.expect("you>")
+    child.sendline("first question")
+    child.expect("You said: first question")
+    child.expect("you>")
+    emulator.fault({"kind": "slow_first_byte", "seconds": 30})
+    child.sendline("second question")
+    deadline = time.monotonic() + 30  # Ctrl-C once the question is at the workspace, mid-answer
+    while sum(r["path"].endswith("/messages") for r in emulator.requests()) < 2:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    child.sendintr()
+    child.expect("Stopped; the conversation before it is kept.")
+    child.expect("you>")
+    child.sendline("third question")
+    child.expect("You said: third question")
+    child.expect("you>")
+    child.sendline("/exit")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    sent = [r["body"]["messages"] for r in emulator.requests() if r["path"].endswith("/messages")][-1]
+    said = json.dumps(sent)
+    assert "first question" in said and "third question" in said and "second question" not in said
+
+
+def test_run_says_a_prompt_on_stdin_that_is_not_utf8_is_not_text(emulator: EmulatorControl) -> None:
+    result = subprocess.run(
+        [*CLI, "run", "-m", "claude-sonnet-4-5", "-"],
+        env={**os.environ, **env_for(emulator), "NO_COLOR": "1"},
+        input=b"caf\xe9 latin-1\n",
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    err = result.stderr.decode()
+    assert result.returncode == 1, err
+    assert "The prompt is not UTF-8 text" in err and "iconv" in err and "Traceback" not in err
