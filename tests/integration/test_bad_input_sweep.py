@@ -105,7 +105,9 @@ def test_login_into_an_unusable_home_says_which_folder_and_what_to_do(
         env={"BRICKGATE_HOME": unusable_home},
         stdin=emulator.token,
     )
-    assert_clean_failure(result, 1, f"Cannot use {unusable_home}: Not a directory", "set BRICKGATE_HOME")
+    assert_clean_failure(
+        result, 1, f"Cannot use brickgate's home {unusable_home}: Not a directory", "BRICKGATE_HOME"
+    )
     assert emulator.token not in output_of(result)
 
 
@@ -245,3 +247,9 @@ def test_run_says_a_prompt_on_stdin_that_is_not_utf8_is_not_text(emulator: Emula
     err = result.stderr.decode()
     assert result.returncode == 1, err
     assert "The prompt is not UTF-8 text" in err and "iconv" in err and "Traceback" not in err
+
+
+def test_login_with_a_rejected_token_does_not_blame_a_stored_login(emulator: EmulatorControl) -> None:
+    result = run_cli("login", "--host", emulator.url, "--token-stdin", stdin="dapi-not-the-token")
+    assert_clean_failure(result, 2, "rejected the credentials", "the token given to brickgate")
+    assert "the login stored by" not in output_of(result)

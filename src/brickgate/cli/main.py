@@ -148,14 +148,17 @@ def _file_error(err: OSError) -> BrickgateError:
     from brickgate import home
 
     path = str(err.filename or "")
-    where = f" {path}" if path else " a file"
     state = home.home()
-    hint = (
-        f"brickgate keeps its state in {state}: make that folder writable, or set BRICKGATE_HOME to one."
-        if path and Path(path).is_relative_to(state)
-        else "Check that the folder exists and that you may write to it."
+    why = err.strerror or err
+    if path and Path(path).is_relative_to(state):  # its own temporary file names mean nothing to a user
+        return ConfigError(
+            f"Cannot use brickgate's home {state}: {why}.",
+            "Make that folder writable, or set BRICKGATE_HOME to a folder that is.",
+        )
+    where = f" {path}" if path else " a file"
+    return ConfigError(
+        f"Cannot use{where}: {why}.", "Check that the folder exists and that you may write to it."
     )
-    return ConfigError(f"Cannot use{where}: {err.strerror or err}.", hint)
 
 
 def _report(err: BrickgateError, as_json: bool, kind: str | None = None) -> None:
