@@ -253,3 +253,13 @@ def test_login_with_a_rejected_token_does_not_blame_a_stored_login(emulator: Emu
     result = run_cli("login", "--host", emulator.url, "--token-stdin", stdin="dapi-not-the-token")
     assert_clean_failure(result, 2, "rejected the credentials", "the token given to brickgate")
     assert "the login stored by" not in output_of(result)
+
+
+@pytest.mark.parametrize("path", ["/v1beta/models/claude-sonnet-4-5", "/v1beta/models/:generateContent"])
+def test_gemini_path_without_model_and_method_says_so(gateway: RunningGateway, path: str) -> None:
+    answer = call(gateway.url, "POST", path, {"contents": [{"role": "user", "parts": [{"text": "hi"}]}]})
+    assert answer.status == 404
+    error = answer.json()["error"]
+    assert error["status"] == "NOT_FOUND"
+    assert f"has nothing at {path} (no MODEL:METHOD)" in error["message"]
+    assert "no method" not in error["message"]
