@@ -263,3 +263,10 @@ def test_gemini_path_without_model_and_method_says_so(gateway: RunningGateway, p
     assert error["status"] == "NOT_FOUND"
     assert f"has nothing at {path} (no MODEL:METHOD)" in error["message"]
     assert "no method" not in error["message"]
+
+
+def test_app_init_into_a_file_says_it_is_not_a_folder(tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("mine")
+    assert_clean_failure(run_cli("app", "init", str(target)), 1, f"{target} is a file, not a folder")
+    assert target.read_text() == "mine"
