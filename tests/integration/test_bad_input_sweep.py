@@ -270,3 +270,12 @@ def test_app_init_into_a_file_says_it_is_not_a_folder(tmp_path: Path) -> None:
     target.write_text("mine")
     assert_clean_failure(run_cli("app", "init", str(target)), 1, f"{target} is a file, not a folder")
     assert target.read_text() == "mine"
+
+
+def test_serve_on_an_address_the_machine_lacks_names_the_bind_flag(emulator: EmulatorControl) -> None:
+    env = {**env_for(emulator), "BRICKGATE_API_KEY": "a-gateway-key"}
+    result = run_cli("serve", "--port", "0", "--bind", "not an address", env=env)
+    assert_clean_failure(
+        result, 1, "Cannot listen on not an address:0", "--bind takes an address of this machine"
+    )
+    assert "Another process" not in output_of(result)

@@ -171,11 +171,30 @@ def serve(
         )
     except OSError as exc:
         raise ConfigError(
-            f"Cannot listen on {bind}:{port}: {exc.strerror or exc}.",
-            "Another process may hold the port; pass --port N (and the same --port to `brickgate setup`).",
+            f"Cannot listen on {bind}:{port}: {exc.strerror or exc}.", _listen_hint(exc)
         ) from None
     finally:
         running_gateway.forget()
+
+
+_ADDRESS_HINT = (
+    "--bind takes an address of this machine: 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)."
+)
+
+
+def _listen_hint(exc: OSError) -> str:
+    import errno
+    import socket
+
+    if isinstance(exc, socket.gaierror):  # a --bind name that does not resolve
+        return _ADDRESS_HINT
+    hints = {
+        errno.EADDRINUSE: "Another process holds the port; pass --port N (and the same --port to "
+        "`brickgate setup`).",
+        errno.EACCES: "Ports below 1024 need administrator rights; pass --port 8787 or another above 1024.",
+        errno.EADDRNOTAVAIL: _ADDRESS_HINT,
+    }
+    return hints.get(exc.errno or 0, "Check --bind and --port.")
 
 
 def _workspace(ctx: typer.Context) -> Workspace:
