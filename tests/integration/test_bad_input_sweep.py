@@ -77,7 +77,7 @@ def test_setup_refuses_a_url_an_agent_could_not_connect_to(url: str) -> None:
     ],
 )
 def test_setup_refuses_two_gateway_addresses(args: list[str], named: str) -> None:
-    assert_clean_failure(run_cli("setup", "claude-code", *args), 1, f"{named} both name the gateway")
+    assert_clean_failure(run_cli("setup", "claude-code", *args), 1, f"{named} each name the gateway")
 
 
 def test_setup_suggests_the_agent_a_near_miss_meant() -> None:

@@ -118,23 +118,23 @@ def serve(
     check_bind(bind, api_key, caller_identity=identity == "caller")
     origins = allow_origin or []
     check_origins(origins)
-    most_workers = 4 * (os.cpu_count() or 1)  # more only fight over the cores and the workspace's limits
-    for flag, value, example, most in (
-        ("--max-body-mb", max_body_mb, 32, math.inf),
-        ("--header-timeout", header_timeout, 10, math.inf),
-        ("--max-header-kb", max_header_kb, 64, math.inf),
-        ("--max-connections", max_connections, 1024, math.inf),
-        ("--workers", workers, 2, most_workers),
+    for flag, value, example in (
+        ("--max-body-mb", max_body_mb, 32),
+        ("--header-timeout", header_timeout, 10),
+        ("--max-header-kb", max_header_kb, 64),
+        ("--max-connections", max_connections, 1024),
+        ("--workers", workers, 2),
     ):
         if not 0 < value < math.inf:  # also refuses nan and inf, which float options accept
             raise ConfigError(
                 f"{flag} must be a positive number, got {value:g}.", f"For example: {flag} {example}"
             )
-        if value > most:
-            raise ConfigError(
-                f"{flag} {value:g} is more than this machine can use (at most {most:g}: 4 per CPU).",
-                f"For example: {flag} {example}",
-            )
+    most_workers = 4 * (os.cpu_count() or 1)  # more only fight over the cores and the workspace's limits
+    if workers > most_workers:
+        raise ConfigError(
+            f"--workers {workers} is more than this machine can use (at most {most_workers}: 4 per CPU).",
+            "For example: --workers 2",
+        )
     limits = ConnectionLimits(header_timeout, max_header_kb * 1024, max_connections)
     _configure_access_log(quiet)
     source = ctx.get_parameter_source("api_key")

@@ -153,7 +153,7 @@ def _one_gateway(**given: object) -> None:
 
     named = [f"--{flag}" for flag, value in given.items() if value is not None]
     if len(named) > 1:
-        raise ConfigError(f"{' and '.join(named)} both name the gateway.", "Give only one of them.")
+        raise ConfigError(f"{' and '.join(named)} each name the gateway.", "Give only one of them.")
 
 
 def _check_url(flag: str, url: str) -> SplitResult:
