@@ -279,3 +279,12 @@ def test_serve_on_an_address_the_machine_lacks_names_the_bind_flag(emulator: Emu
         result, 1, "Cannot listen on not an address:0", "--bind takes an address of this machine"
     )
     assert "Another process" not in output_of(result)
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self").is_dir(), reason="needs Linux /proc, where no folder can be created"
+)
+def test_setup_write_into_a_home_that_cannot_hold_it_names_the_folder(emulator: EmulatorControl) -> None:
+    home = f"/proc/brickgate-user-{os.getpid()}"
+    result = run_cli("setup", "codex", "--port", "8787", "--write", env={**env_for(emulator), "HOME": home})
+    assert_clean_failure(result, 1, f"Cannot use {home}: No such file or directory", "you may write to it")

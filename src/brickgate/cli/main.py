@@ -144,7 +144,7 @@ def json_requested(args: list[str]) -> bool:
 
 
 def _file_error(err: OSError) -> BrickgateError:
-    """What a failed file operation means for the user: which file, why, and what to do about it."""
+    """What an OSError nothing else caught means for the user: which file, why, and what to do about it."""
     from brickgate import home
 
     path = str(err.filename or "")
@@ -155,9 +155,13 @@ def _file_error(err: OSError) -> BrickgateError:
             f"Cannot use brickgate's home {state}: {why}.",
             "Make that folder writable, or set BRICKGATE_HOME to a folder that is.",
         )
-    where = f" {path}" if path else " a file"
+    if path:
+        return ConfigError(
+            f"Cannot use {path}: {why}.", "Check that the folder exists and that you may write to it."
+        )
+    # no file named (a socket, say): say what happened without guessing at a cause
     return ConfigError(
-        f"Cannot use{where}: {why}.", "Check that the folder exists and that you may write to it."
+        f"The system refused an operation: {why}.", "Rerun with --debug to see where it happened."
     )
 
 
