@@ -410,6 +410,8 @@ def _json_bytes(body: Mapping[str, Any]) -> bytes:
     try:
         return orjson.dumps(body)
     except orjson.JSONEncodeError as exc:  # max_tokens=10**20, or text read with surrogateescape
+        if "Recursion limit" in str(exc):
+            raise  # a body nested too deeply: the gateway answers it as such (gateway.error_shapes)
         raise InvalidRequest(
             f"The request cannot be sent as JSON: {exc}.",
             "Every number in a request must fit in 64 bits (check max_tokens) and all text must be UTF-8.",

@@ -53,7 +53,9 @@ def test_port_outside_0_to_65535_is_a_usage_error(args: list[str]) -> None:
     ("flag", "value"), [("--max-body-mb", "nan"), ("--max-body-mb", "inf"), ("--header-timeout", "inf")]
 )
 def test_serve_refuses_nan_and_infinite_limits(flag: str, value: str) -> None:
-    assert_clean_failure(run_cli("serve", "--port", "0", flag, value), 1, f"{flag} must be a positive number")
+    assert_clean_failure(
+        run_cli("serve", "--port", "0", flag, value), 1, f"{flag} must be positive, got {value}"
+    )
 
 
 def test_serve_refuses_more_workers_than_the_machine_can_use() -> None:

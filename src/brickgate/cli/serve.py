@@ -126,9 +126,7 @@ def serve(
         ("--workers", workers, 2),
     ):
         if not 0 < value < math.inf:  # also refuses nan and inf, which float options accept
-            raise ConfigError(
-                f"{flag} must be a positive number, got {value:g}.", f"For example: {flag} {example}"
-            )
+            raise ConfigError(f"{flag} must be positive, got {value:g}.", f"For example: {flag} {example}")
     most_workers = 4 * (os.cpu_count() or 1)  # more only fight over the cores and the workspace's limits
     if workers > most_workers:
         raise ConfigError(
