@@ -33,6 +33,7 @@ from brickgate.answer_limits import (
 )
 from brickgate.errors import (
     CredentialsRejected,
+    InvalidRequest,
     StreamInterrupted,
     UpstreamBlocked,
     UpstreamError,
@@ -292,7 +293,7 @@ class Upstream:
     ) -> UpstreamResponse:
         """POST ``body`` (JSON) to ``path``: the 2xx answer, unread; any other outcome raises. ``encoded``:
         ``body`` already encoded (sent as it is; ``body`` still explains errors)."""
-        data = encoded or (body if isinstance(body, bytes) else orjson.dumps(body))
+        data = encoded or (body if isinstance(body, bytes) else _json_bytes(body))
         headers = {
             "Content-Type": "application/json",
             "Accept": "text/event-stream" if stream else "application/json",
@@ -403,3 +404,15 @@ def _backoff(policy: RetryPolicy, attempt: int, retry_after: float | None) -> fl
         return float(min(retry_after, policy.max_total_seconds))
     exp: float = min(policy.max_delay, policy.base_delay * 2.0 ** (attempt - 1))
     return exp / 2 + random.uniform(0, exp / 2)  # jitter: spreads retries of concurrent callers
+
+
+def _json_bytes(body: Mapping[str, Any]) -> bytes:
+    try:
+        return orjson.dumps(body)
+    except orjson.JSONEncodeError as exc:  # max_tokens=10**20, or text read with surrogateescape
+        if "Recursion limit" in str(exc):
+            raise  # a body nested too deeply: the gateway answers it as such (gateway.error_shapes)
+        raise InvalidRequest(
+            f"The request cannot be sent as JSON: {exc}.",
+            "Every number in a request must fit in 64 bits (check max_tokens) and all text must be UTF-8.",
+        ) from None

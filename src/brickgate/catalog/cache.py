@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +21,7 @@ from typing import Any
 
 from brickgate import home
 
+log = logging.getLogger("brickgate.catalog")
 _FORMAT = 3  # 3: the foundation-models catalog, model services and skipped inventories too
 _CREDENTIALS_KEPT = 32  # per host: most recently verified first
 
@@ -131,7 +133,10 @@ def _read_json(path: Path) -> dict[str, Any] | None:
 
 
 def _write_json(path: Path, payload: dict[str, Any]) -> None:
-    home.write_private(path, json.dumps(payload, separators=(",", ":")).encode())
+    try:
+        home.write_private(path, json.dumps(payload, separators=(",", ":")).encode())
+    except OSError as exc:  # a read-only home still works: the next start lists again
+        log.debug("Cannot cache %s (%s)", path, exc.strerror or exc)
 
 
 def _dict(value: object) -> dict[str, Any]:

@@ -104,6 +104,8 @@ def init(
             name=name, version=__version__, scope_list=" and ".join(f"`{s}`" for s in SCOPES)
         ),
     }
+    if directory.exists() and not directory.is_dir():
+        raise ConfigError(f"{directory} is a file, not a folder.", "Give a folder to write the app into.")
     existing = [f for f in files if (directory / f).exists()]
     if existing and not force:
         raise ConfigError(

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import signal
 import sys
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from typing import Any
 
 from rich.console import Console
 from rich.live import Live
@@ -51,25 +54,26 @@ def _footer(workspace: str, s: ChatSession) -> str:
 async def _turn(
     ws: Workspace, s: ChatSession, console: Console, err: Console, max_tokens: int | None
 ) -> None:
-    stream = await ws.stream(s.model, s.request(max_tokens), on_retry=retry_printer(err))
     text = ""
     live_ok = console.is_terminal
-    with (
-        Live(Markdown(""), console=console, refresh_per_second=12, transient=False)
-        if live_ok
-        else _NoLive() as live
-    ):
-        async for event in stream:
-            if isinstance(event, TextDelta):
-                text += event.text
-                if live_ok:
-                    live.update(Markdown(text))
-                else:
-                    console.file.write(event.text)
-                    console.file.flush()
-    if not live_ok:
-        console.file.write("\n")
-    done = stream.completion()
+    # `async with`: an answer stopped by Ctrl-C closes its upstream response at once
+    async with ws.stream(s.model, s.request(max_tokens), on_retry=retry_printer(err)) as stream:
+        with (
+            Live(Markdown(""), console=console, refresh_per_second=12, transient=False)
+            if live_ok
+            else _NoLive() as live
+        ):
+            async for event in stream:
+                if isinstance(event, TextDelta):
+                    text += event.text
+                    if live_ok:
+                        live.update(Markdown(text))
+                    else:
+                        console.file.write(event.text)
+                        console.file.flush()
+        if not live_ok:
+            console.file.write("\n")
+        done = stream.completion()
     s.history.append(done.response.message)
     s.usage = s.usage + done.usage
     s.cost = s.cost + done.cost
@@ -133,13 +137,40 @@ async def _loop(ws: Workspace, s: ChatSession, workspace: str, max_tokens: int |
                 continue
             s.history.append(Message.of("user", line))
             try:
-                await _turn(ws, s, console, err, max_tokens)
+                answered = await _interruptible(_turn(ws, s, console, err, max_tokens))
             except BrickgateError as exc:
                 s.history.pop()  # the failed turn is not part of the conversation
                 print_error(exc)
+            else:
+                if not answered:
+                    s.history.pop()  # nor is a stopped one
+                    err.print("\n[dim]Stopped; the conversation before it is kept.[/dim]")
             console.print(_footer(workspace, s), highlight=False)
     finally:
         await ws.aclose()
+
+
+async def _interruptible(turn: Coroutine[Any, Any, None]) -> bool:
+    """Run one turn; Ctrl-C stops that answer (False), not the whole chat and its conversation."""
+    loop = asyncio.get_running_loop()
+    task = loop.create_task(turn)
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        loop.add_signal_handler(signal.SIGINT, task.cancel)
+    except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+        await task
+        return True
+    try:
+        await task
+    except asyncio.CancelledError:
+        if not task.cancelled():  # this coroutine was cancelled, not the turn
+            raise
+        return False
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
+        if previous is not None:  # None: set outside Python; remove_signal_handler restored the default
+            signal.signal(signal.SIGINT, previous)  # at the prompt, Ctrl-C leaves as before
+    return True
 
 
 def _help_text() -> str:

@@ -12,7 +12,9 @@ from brickgate.errors import ConfigError
 
 
 def emulator(
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0 picks a free one).")] = 8765,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port on 127.0.0.1 (0 picks a free one).")
+    ] = 8765,
     config: Annotated[
         Path | None, typer.Option("--config", help="JSON or TOML file with EmulatorConfig fields.")
     ] = None,

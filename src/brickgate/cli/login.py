@@ -75,7 +75,7 @@ def _login_with_profile(console: Console, profile: str) -> None:
 def _login_with_token(console: Console, host: str, token: str) -> None:
     from brickgate.auth import Credentials, save_login
 
-    creds = Credentials.pat(host, token, source="login")
+    creds = Credentials.pat(host, token, source="login", origin="given")  # not stored until verified
     count = _verify(console, creds)
     save_login(host=creds.host, token=token)
     _report(console, creds, count)

@@ -6,13 +6,14 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from brickgate.cli import app as app_command
 from brickgate.cli import demo, doctor, emulator, login, models, run, serve, setup, status, token, usage
-from brickgate.errors import BrickgateError
+from brickgate.errors import BrickgateError, ConfigError
 
 app = typer.Typer(
     name="brickgate",
@@ -33,6 +34,7 @@ class GlobalOptions:
 
 
 _debug = False
+INTERRUPTED = 130  # the exit code typer gives Ctrl-C
 
 
 @app.callback()
@@ -121,8 +123,17 @@ def main() -> None:
     except typer.Abort:  # Ctrl-C or end of input at a prompt
         sys.stderr.write("Aborted.\n")
         sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    except KeyboardInterrupt:  # before typer's own handler, which returns INTERRUPTED
+        code = INTERRUPTED
+    except OSError as err:  # a file brickgate cannot write or read: a read-only home, a full disk
+        if _debug:
+            raise
+        _report(_file_error(err), as_json)
+        sys.exit(1)
+    if code == INTERRUPTED and as_json:  # a script reading stdout still gets one object saying why
+        _report(
+            BrickgateError("Interrupted (Ctrl-C).", "Run the command again."), as_json, kind="Interrupted"
+        )
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -130,6 +141,28 @@ def json_requested(args: list[str]) -> bool:
     """True when the command line asks for JSON (`--json` before any `--`)."""
     before = args[: args.index("--")] if "--" in args else args
     return "--json" in before
+
+
+def _file_error(err: OSError) -> BrickgateError:
+    """What an OSError nothing else caught means for the user: which file, why, and what to do about it."""
+    from brickgate import home
+
+    path = str(err.filename or "")
+    state = home.home()
+    why = err.strerror or err
+    if path and Path(path).is_relative_to(state):  # its own temporary file names mean nothing to a user
+        return ConfigError(
+            f"Cannot use brickgate's home {state}: {why}.",
+            "Make that folder writable, or set BRICKGATE_HOME to a folder that is.",
+        )
+    if path:
+        return ConfigError(
+            f"Cannot use {path}: {why}.", "Check that the folder exists and that you may write to it."
+        )
+    # no file named (a socket, say): say what happened without guessing at a cause
+    return ConfigError(
+        f"The system refused an operation: {why}.", "Rerun with --debug to see where it happened."
+    )
 
 
 def _report(err: BrickgateError, as_json: bool, kind: str | None = None) -> None:

@@ -32,6 +32,13 @@ def read_prompt(prompt: str) -> str:
         prompt = sys.stdin.read()
     if not prompt.strip():
         raise ConfigError("The prompt is empty.", 'Pass it as an argument, or "-" to read it from stdin.')
+    try:
+        prompt.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that are not UTF-8 arrive as lone surrogates
+        raise ConfigError(
+            "The prompt is not UTF-8 text.",
+            "Convert it first, e.g. `iconv -f LATIN1 -t UTF-8 file | brickgate run -m MODEL -`.",
+        ) from None
     return prompt
 
 

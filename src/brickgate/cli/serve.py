@@ -5,6 +5,8 @@ holding the workspace's credentials, or with ``--identity caller`` none: each re
 from __future__ import annotations
 
 import logging
+import math
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated
 
@@ -21,7 +23,7 @@ AGENTS = ("claude-code", "codex", "opencode", "aider", "llm")
 
 def serve(
     ctx: typer.Context,
-    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8787,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8787,
     bind: Annotated[str, typer.Option("--bind", help="Address to listen on (non-loopback needs a key).")] = (
         "127.0.0.1"
     ),
@@ -123,8 +125,14 @@ def serve(
         ("--max-connections", max_connections, 1024),
         ("--workers", workers, 2),
     ):
-        if value <= 0:
+        if not 0 < value < math.inf:  # also refuses nan and inf, which float options accept
             raise ConfigError(f"{flag} must be positive, got {value:g}.", f"For example: {flag} {example}")
+    most_workers = 4 * (os.cpu_count() or 1)  # more only fight over the cores and the workspace's limits
+    if workers > most_workers:
+        raise ConfigError(
+            f"--workers {workers} is more than this machine can use (at most {most_workers}: 4 per CPU).",
+            "For example: --workers 2",
+        )
     limits = ConnectionLimits(header_timeout, max_header_kb * 1024, max_connections)
     _configure_access_log(quiet)
     source = ctx.get_parameter_source("api_key")
@@ -142,7 +150,7 @@ def serve(
 
     def ready(url: str) -> None:
         running_gateway.record(url, keyed=api_key is not None or callers is not None)  # for `setup`
-        _print_banner(url, host, models, port, api_key is not None, app)
+        _print_banner(url, host, models, api_key is not None, app)
 
     try:
         serve_forever(
@@ -161,11 +169,30 @@ def serve(
         )
     except OSError as exc:
         raise ConfigError(
-            f"Cannot listen on {bind}:{port}: {exc.strerror or exc}.",
-            "Another process may hold the port; pass --port N (and the same --port to `brickgate setup`).",
+            f"Cannot listen on {bind}:{port}: {exc.strerror or exc}.", _listen_hint(exc)
         ) from None
     finally:
         running_gateway.forget()
+
+
+_ADDRESS_HINT = (
+    "--bind takes an address of this machine: 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)."
+)
+
+
+def _listen_hint(exc: OSError) -> str:
+    import errno
+    import socket
+
+    if isinstance(exc, socket.gaierror):  # a --bind name that does not resolve
+        return _ADDRESS_HINT
+    hints = {
+        errno.EADDRINUSE: "Another process holds the port; pass --port N (and the same --port to "
+        "`brickgate setup`).",
+        errno.EACCES: "Ports below 1024 need administrator rights; pass --port 8787 or another above 1024.",
+        errno.EADDRNOTAVAIL: _ADDRESS_HINT,
+    }
+    return hints.get(exc.errno or 0, "Check --bind and --port.")
 
 
 def _workspace(ctx: typer.Context) -> Workspace:
@@ -212,12 +239,11 @@ def _configure_access_log(quiet: bool) -> None:
     log.propagate = False
 
 
-def _print_banner(
-    url: str, host: str, models: list[Model] | None, port: int, keyed: bool, app: AppMode | None
-) -> None:
+def _print_banner(url: str, host: str, models: list[Model] | None, keyed: bool, app: AppMode | None) -> None:
     from brickgate.cli.output import stderr_console
 
-    port_flag = "" if port == 8787 else f" --port {port}"
+    port = url.rsplit(":", 1)[-1]  # the bound one: `--port 0` picked it
+    port_flag = "" if port == "8787" else f" --port {port}"
     who = f"{len(models)} models" if models is not None else "each request as its caller"
     lines = [
         f"[bold]brickgate gateway[/] on {url} → {host} ({who})",

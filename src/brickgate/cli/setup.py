@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 import typer
 
 if TYPE_CHECKING:
+    from urllib.parse import SplitResult
+
     from brickgate.setup import AgentSetup, ConfigEdit, GatewayAddress
 
 AGENT_NAMES = (
@@ -58,6 +60,8 @@ def setup(
         int | None,
         typer.Option(
             "--port",
+            min=1,
+            max=65535,
             help="Port of a local gateway (default: the running one, else 8787).",
             show_default=False,
         ),
@@ -91,7 +95,8 @@ def setup(
 
     choices = SetupChoices(output_limit=max_output_tokens, offline=offline, model=model, api=api)
     check_agent(agent, choices)
-    if team_gateway:
+    _one_gateway(port=port, url=url, gateway=team_gateway)
+    if team_gateway is not None:
         address = _team_gateway(team_gateway, ctx.obj.profile, ctx.obj.host)
     else:
         address = _gateway(port, url, api_key or None)
@@ -108,7 +113,8 @@ def _gateway(port: int | None, url: str | None, api_key: str | None) -> GatewayA
     from brickgate.setup import GatewayAddress
     from brickgate.setup.running_gateway import DEFAULT_URL, record_path, running
 
-    if url:
+    if url is not None:
+        _check_url("--url", url)
         return GatewayAddress(url.rstrip("/").removesuffix("/v1"), api_key)
     if port is not None:
         return GatewayAddress(f"http://127.0.0.1:{port}", api_key)
@@ -131,19 +137,39 @@ def _gateway(port: int | None, url: str | None, api_key: str | None) -> GatewayA
 def _team_gateway(url: str, profile: str | None, host: str | None) -> GatewayAddress:
     """A gateway that runs requests as their caller: the key is the user's own token. A Databricks App
     (``*.databricksapps.com``) takes token auth under ``/api`` only; the gateway serves every API there."""
-    from urllib.parse import urlsplit
-
-    from brickgate.errors import ConfigError
     from brickgate.setup import GatewayAddress
     from brickgate.setup.common import KEY_FROM_COMMAND
 
-    parts = urlsplit(url.rstrip("/"))
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"--gateway {url!r} is not a URL.", "Give the gateway's address, e.g. https://HOST")
+    parts = _check_url("--gateway", url)
     base = url.rstrip("/").removesuffix("/v1")
-    if parts.hostname.endswith(".databricksapps.com") and not parts.path.strip("/"):
+    if (parts.hostname or "").endswith(".databricksapps.com") and not parts.path.strip("/"):
         base += "/api"
     return GatewayAddress(base, KEY_FROM_COMMAND, key_command=_token_command(profile, host))
+
+
+def _one_gateway(**given: object) -> None:
+    """--port, --url and --gateway each name the gateway: more than one is a contradiction, not a choice."""
+    from brickgate.errors import ConfigError
+
+    named = [f"--{flag}" for flag, value in given.items() if value is not None]
+    if len(named) > 1:
+        raise ConfigError(f"{' and '.join(named)} each name the gateway.", "Give only one of them.")
+
+
+def _check_url(flag: str, url: str) -> SplitResult:
+    """The parts of a gateway URL; ``ConfigError`` for anything an agent could not connect to."""
+    from urllib.parse import urlsplit
+
+    from brickgate.errors import ConfigError
+
+    parts = urlsplit(url.rstrip("/"))
+    try:
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a port that is not a number, or out of range
+        valid = False
+    if not valid:
+        raise ConfigError(f"{flag} {url!r} is not a URL.", "Give the gateway's address, e.g. https://HOST")
+    return parts
 
 
 def _token_command(profile: str | None, host: str | None) -> str:

@@ -78,12 +78,10 @@ class GeminiRoute(InferenceRoute):
     ) -> Coroutine[Any, Any, None]:
         name, method = split_target(scope["path"])
         if method not in (GENERATE, STREAM):
-            shown = f":{method}" if method else "no method"
-            raise Rejected(
-                GatewayError(
-                    404, f"The brickgate gateway has no Gemini method {shown}.\n{SERVED}", "not_found"
-                )
+            shown = (
+                f"no Gemini method :{method}" if method else f"nothing at {scope['path']} (no MODEL:METHOD)"
             )
+            raise Rejected(GatewayError(404, f"The brickgate gateway has {shown}.\n{SERVED}", "not_found"))
         body = await parse_request(self.gateway, scope, receive, self.api)
         model = await caller.gemini.resolve(name)  # the caller's Gemini names (see gemini_names.py)
         stream = method == STREAM

@@ -27,6 +27,9 @@ def shape_problem(body: Mapping[str, Any], api: Api) -> str | None:
         if value is None or not field.types:
             continue  # absent or null: the API's default
         if not _is_one_of(value, field.types):
+            if int in field.types and isinstance(value, float) and abs(value) >= 2**63:
+                # orjson reads an integer past 64 bits as a float: say what is wrong with it
+                return f"`{name}` is too large ({value:.0f}): it must fit in 64 bits."
             return f"`{name}` must be {type_names(field.types)}, not {json_type(value)}."
     for name, field in fields.items():
         items = body.get(name)

@@ -72,7 +72,11 @@ def check_agent(agent: str, choices: SetupChoices) -> Agent:
     an API it cannot speak."""
     known = AGENTS.get(agent)
     if known is None:
-        raise ConfigError(f"Unknown agent {agent!r}.", f"Choose one of: {', '.join(AGENTS)}.")
+        import difflib
+
+        close = difflib.get_close_matches(agent.lower(), AGENTS, n=1, cutoff=0.6)
+        hint = f"Did you mean {close[0]}? " if close else ""
+        raise ConfigError(f"Unknown agent {agent!r}.", f"{hint}Choose one of: {', '.join(AGENTS)}.")
     if choices.api is not None and choices.api not in known.apis:
         if known.apis:
             raise ConfigError(
