@@ -5,9 +5,11 @@ keyed request must still be served."""
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 import resource
 import socket
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -64,6 +66,43 @@ def test_a_head_that_never_completes_is_closed_after_the_header_timeout(emulator
         assert _keyed_chat(served) == 200
 
 
+def test_a_body_that_stops_arriving_gets_408_and_frees_its_connection(emulator: EmulatorControl) -> None:
+    """A request in progress is never evicted: a client that sends a head and part of its body must not
+    hold the connection for good (found by the bad-input sweep: it held it 90 s and more, unanswered)."""
+    with serving(emulator, "--body-timeout", "1", env={"BRICKGATE_API_KEY": KEY}) as served:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=30) as stalled:
+            stalled.sendall(
+                f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n"
+                f"Authorization: Bearer {KEY}\r\nContent-Type: application/json\r\n"
+                'Content-Length: 1000\r\n\r\n{"model": '.encode()
+            )
+            answer = b""
+            while chunk := stalled.recv(65536):  # a hang fails on the socket timeout
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408"), answer[:300]
+        assert b"--body-timeout" in answer and b"connection: close" in answer
+        assert _keyed_chat(served) == 200
+
+
+def test_a_body_sent_slowly_but_steadily_is_served(emulator: EmulatorControl) -> None:
+    """The deadline is for a body that stops, not for one that takes long: each pause is under it."""
+    body = json.dumps(CHAT).encode()
+    with serving(emulator, "--body-timeout", "1", env={"BRICKGATE_API_KEY": KEY}) as served:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=30) as slow:
+            slow.sendall(
+                f"POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\n"
+                f"Authorization: Bearer {KEY}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            )
+            for at in range(0, len(body), len(body) // 4 + 1):  # ~2.4 s in all, 0.6 s between pieces
+                time.sleep(0.6)
+                slow.sendall(body[at : at + len(body) // 4 + 1])
+            answer = b""
+            while chunk := slow.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:300]
+
+
 def test_a_huge_header_is_refused_with_431_before_it_is_buffered(emulator: EmulatorControl) -> None:
     with serving(emulator, env={"BRICKGATE_API_KEY": KEY}) as served:
         with socket.create_connection(("127.0.0.1", served.port), timeout=30) as sock:
@@ -86,13 +125,16 @@ def test_serve_help_documents_each_limit_with_its_default() -> None:
     defaults = ConnectionLimits()
     for flag, default in (
         ("--header-timeout", f"{defaults.header_timeout:.1f}"),
+        ("--body-timeout", f"{defaults.body_timeout:.1f}"),
         ("--max-header-kb", str(defaults.max_header_bytes // 1024)),
         ("--max-connections", str(defaults.max_connections)),
     ):
         assert re.search(rf"{flag} \S+ [^[]*\[default: {re.escape(default)}\]", text), (flag, text)
 
 
-@pytest.mark.parametrize("flag", ["--header-timeout", "--max-header-kb", "--max-connections"])
+@pytest.mark.parametrize(
+    "flag", ["--header-timeout", "--body-timeout", "--max-header-kb", "--max-connections"]
+)
 def test_a_non_positive_limit_is_a_clear_error(emulator: EmulatorControl, flag: str) -> None:
     env = {"DATABRICKS_HOST": emulator.url, "DATABRICKS_TOKEN": emulator.token}
     result = run_cli("serve", flag, "0", env=env)

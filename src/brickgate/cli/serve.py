@@ -57,6 +57,14 @@ def serve(
             help="Close a connection that has not sent its request line and headers in this time.",
         ),
     ] = 10.0,  # the defaults of gateway.connection_limits.ConnectionLimits (a test compares)
+    body_timeout: Annotated[
+        float,
+        typer.Option(
+            "--body-timeout",
+            metavar="SECONDS",
+            help="Answer 408 and close a connection whose request body stops arriving for this long.",
+        ),
+    ] = 30.0,
     max_header_kb: Annotated[
         int,
         typer.Option("--max-header-kb", metavar="KB", help="Largest request head (line + headers) accepted."),
@@ -121,6 +129,7 @@ def serve(
     for flag, value, example in (
         ("--max-body-mb", max_body_mb, 32),
         ("--header-timeout", header_timeout, 10),
+        ("--body-timeout", body_timeout, 30),
         ("--max-header-kb", max_header_kb, 64),
         ("--max-connections", max_connections, 1024),
         ("--workers", workers, 2),
@@ -133,7 +142,7 @@ def serve(
             f"--workers {workers} is more than this machine can use (at most {most_workers}: 4 per CPU).",
             "For example: --workers 2",
         )
-    limits = ConnectionLimits(header_timeout, max_header_kb * 1024, max_connections)
+    limits = ConnectionLimits(header_timeout, max_header_kb * 1024, max_connections, body_timeout)
     _configure_access_log(quiet)
     source = ctx.get_parameter_source("api_key")
     if api_key and source is not None and source.name == "COMMANDLINE":

@@ -5,6 +5,9 @@ whole request costs little and cannot starve the ones that do:
   byte of the next request on a kept-alive connection; a connection that misses it is closed;
 - a cap on the head's size: past it the client gets a 431 and the connection is closed, so nothing
   bigger is ever buffered (llhttp itself has no limit);
+- a deadline for a body that stops arriving: a request in progress is never evicted, so without it a
+  client that sends a head and part of a body holds its connection for good (and enough of them fill the
+  gateway); the client gets a 408 and the connection is closed;
 - room for real requests: at ``max_connections`` a new connection evicts the one that has waited longest
   without a request in progress; only when every connection is busy is the new one answered 503.
   uvicorn's ``limit_concurrency`` is not used: it counts idle sockets and ones already being closed, so
@@ -17,6 +20,7 @@ httptools for speed.)
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import resource
 from dataclasses import dataclass
 
@@ -27,6 +31,11 @@ _FDS_RESERVED = 64  # the listening socket, logs, the credential chain's files, 
 _BUSY = (
     b'{"error":{"message":"The brickgate gateway is serving its maximum of connections '
     b'(--max-connections); retry shortly.","type":"server_error","param":null,"code":"overloaded"}}'
+)
+_BODY_STALLED = (
+    b'{"error":{"message":"The request body stopped arriving before it was complete (--body-timeout). '
+    b'Send the whole body; if the network is slow, restart the gateway with a longer --body-timeout.",'
+    b'"type":"invalid_request_error","param":null,"code":"request_timeout"}}'
 )
 _TOO_LARGE = (
     b'{"error":{"message":"The request headers are larger than the brickgate gateway accepts '
@@ -39,6 +48,7 @@ class ConnectionLimits:
     header_timeout: float = 10.0  # seconds to send the request line and headers
     max_header_bytes: int = 64 * 1024  # 4x Node's own server default (16 KiB)
     max_connections: int = 1024  # client connections open at once
+    body_timeout: float = 30.0  # seconds a request body may go without a byte before it is complete
 
 
 def fit_to_descriptor_limit(limits: ConnectionLimits) -> ConnectionLimits:
@@ -56,7 +66,7 @@ def fit_to_descriptor_limit(limits: ConnectionLimits) -> ConnectionLimits:
     fits = max(1, (soft - _FDS_RESERVED) // _FDS_PER_CONNECTION)
     if fits >= limits.max_connections:
         return limits
-    return ConnectionLimits(limits.header_timeout, limits.max_header_bytes, fits)
+    return dataclasses.replace(limits, max_connections=fits)
 
 
 def protocol_class(limits: ConnectionLimits) -> type[HttpToolsProtocol]:
@@ -70,6 +80,9 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
     _head_bytes = 0
     _idle_since = 0.0
     _head_timer: asyncio.TimerHandle | None = None
+    _body_due = False  # the head is read and its body is still coming
+    _body_seen = 0.0  # when the body's latest bytes came
+    _body_timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -84,6 +97,10 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         super().data_received(data)
         if self._awaiting_head and self._head_bytes > self.limits.max_header_bytes:
             self._refuse_head()
+        elif self._body_due:  # a body still coming after this read (most arrive with their head)
+            self._body_seen = self.loop.time()
+            if self._body_timer is None:
+                self._body_timer = self.loop.call_later(self.limits.body_timeout, self._body_check)
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
@@ -95,7 +112,15 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         if self._head_timer is not None:
             self._head_timer.cancel()
             self._head_timer = None
+        self._body_due = True
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._body_due = False
+        if self._body_timer is not None:
+            self._body_timer.cancel()
+            self._body_timer = None
+        super().on_message_complete()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
@@ -104,9 +129,10 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
             self._idle_since = self.loop.time()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._head_timer is not None:
-            self._head_timer.cancel()
-            self._head_timer = None
+        for timer in (self._head_timer, self._body_timer):
+            if timer is not None:
+                timer.cancel()
+        self._head_timer = self._body_timer = None
         super().connection_lost(exc)
 
     def _arm_head_timer(self) -> None:
@@ -117,6 +143,18 @@ class LimitedHttpToolsProtocol(HttpToolsProtocol):
         self._head_timer = None
         if self._awaiting_head and not self.transport.is_closing():
             self.transport.close()
+
+    def _body_check(self) -> None:
+        self._body_timer = None
+        if not self._body_due or self.transport.is_closing():
+            return
+        waited = self.loop.time() - self._body_seen
+        if waited < self.limits.body_timeout or self.flow.read_paused:  # paused: the app is not reading yet
+            delay = self.limits.body_timeout - waited if waited < self.limits.body_timeout else 1.0
+            self._body_timer = self.loop.call_later(delay, self._body_check)
+            return
+        self._body_due = False
+        self._answer_and_close(408, b"Request Timeout", _BODY_STALLED)
 
     def _is_idle(self) -> bool:
         return self._awaiting_head and (self.cycle is None or self.cycle.response_complete)
