@@ -130,3 +130,9 @@ def test_rows_read_back_exactly_as_written(tmp_path: Path) -> None:
     read = [tuple(r[1:]) for r in conn.execute("SELECT * FROM requests ORDER BY id")]
     assert read == [tuple(int(v) if isinstance(v, bool) else v for v in row) for row in written]
     assert conn.execute("SELECT COUNT(*) FROM kinds").fetchone()[0] == 2
+
+
+def test_a_duration_reaching_before_1970_is_refused_clearly() -> None:
+    with pytest.raises(ConfigError, match="before 1970") as refused:
+        parse_since("99999999999d", now=NOW)
+    assert "shorter duration" in (refused.value.hint or "")

@@ -111,7 +111,14 @@ def parse_since(text: str, now: float | None = None) -> float:
     now = time.time() if now is None else now
     value = text.strip().lower()
     if match := _SINCE.fullmatch(value):
-        return now - int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        since = now - int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+        if since < 0:  # before 1970: no ledger row is that old, and the days to list would overflow a date
+            raise ConfigError(
+                f"--since {text!r} reaches back before 1970.",
+                "Use a shorter duration (90d covers the ledger's default retention) "
+                "or a date such as 2026-01-01.",
+            )
+        return since
     try:
         day = dt.date.fromisoformat(value)
     except ValueError:
