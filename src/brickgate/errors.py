@@ -84,6 +84,9 @@ class ModelNotFound(BrickgateError):
                 if self.suggestions
                 else "Run `brickgate models` to see the models of this workspace."
             )
+        if not name.strip():  # `-m ""`, or a request whose model is an empty string
+            super().__init__("No model was named: the model name is empty.", hint)
+            return
         super().__init__(f"Model {name!r} is not served by this workspace.", hint)
 
 

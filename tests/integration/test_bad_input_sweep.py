@@ -137,6 +137,16 @@ def test_run_with_max_tokens_past_64_bits_is_an_invalid_request(emulator: Emulat
     assert "Traceback" not in result.stderr
 
 
+def test_run_with_an_empty_model_name_says_none_was_named(emulator: EmulatorControl) -> None:
+    result = run_cli("run", "-m", "", "hi", env=env_for(emulator))
+    assert_clean_failure(result, 1, "No model was named", "brickgate models")
+    assert "Model ''" not in output_of(result)
+
+
+def test_serve_refuses_a_body_limit_that_rounds_to_nothing() -> None:
+    assert_clean_failure(run_cli("serve", "--max-body-mb", "1e-7"), 1, "under a kilobyte", "--max-body-mb 32")
+
+
 @pytest.fixture(scope="module")
 def gateway(emulator_server: Any) -> Iterator[RunningGateway]:
     with running_gateway(emulator_server.url, emulator_server.token) as gw:

@@ -136,6 +136,12 @@ def serve(
     ):
         if not 0 < value < math.inf:  # also refuses nan and inf, which float options accept
             raise ConfigError(f"{flag} must be positive, got {value:g}.", f"For example: {flag} {example}")
+    if max_body_mb * 1024 < 1:  # it would round to under a kilobyte: every request refused as too large
+        raise ConfigError(
+            f"--max-body-mb {max_body_mb:g} is under a kilobyte: every request would be refused as too "
+            "large.",
+            "For example: --max-body-mb 32",
+        )
     most_workers = 4 * (os.cpu_count() or 1)  # more only fight over the cores and the workspace's limits
     if workers > most_workers:
         raise ConfigError(
