@@ -130,9 +130,40 @@ def cpu_cell(t: Target, mock: Any, call: load.Call, concurrency: int, seconds: f
         "requests": ok,
         "errors": len(run.errors) + run.timed_out,
         "first_error": (run.errors or [""])[0][:200],
-        "rps": ok / run.wall_s,
+        "wall_s": run.wall_s,
+        "cpu_s": cpu,
+        "mock_cpu_s": mock_cpu,
+    }
+
+
+def cpu_cells(
+    targets: list[Target], mock: Any, calls: dict[str, load.Call], args: argparse.Namespace
+) -> dict[str, dict[str, Any]]:
+    """Every target's closed loop in ``args.slices`` short turns, the targets shuffled in each turn. This
+    VM's speed drifts from second to second (the same parse took 0.3 or 0.6 ms a few seconds apart): one
+    long window per target measured each target at another speed, and the ratios moved with it."""
+    turns: dict[str, list[dict[str, Any]]] = {t.name: [] for t in targets}
+    for _ in range(args.slices):
+        order = list(targets)
+        random.shuffle(order)
+        for t in order:
+            seconds = args.seconds * (2 if t.name == "litellm" else 1) / args.slices
+            turns[t.name].append(cpu_cell(t, mock, calls[t.name], args.concurrency, seconds))
+    return {name: combined(parts) for name, parts in turns.items()}
+
+
+def combined(parts: list[dict[str, Any]]) -> dict[str, Any]:
+    """The turns of one target as one cell: totals, so a turn with few requests weighs little."""
+    ok = sum(p["requests"] for p in parts)
+    wall, cpu, mock_cpu = (sum(p[key] for p in parts) for key in ("wall_s", "cpu_s", "mock_cpu_s"))
+    return {
+        "requests": ok,
+        "errors": sum(p["errors"] for p in parts),
+        "first_error": next((p["first_error"] for p in parts if p["first_error"]), ""),
+        "rps": ok / wall if wall else float("nan"),
         "cpu_us_per_req": cpu / ok * 1e6 if ok else float("nan"),
         "mock_cpu_us_per_req": mock_cpu / ok * 1e6 if ok else float("nan"),
+        "turns_us_per_req": [p["cpu_s"] / p["requests"] * 1e6 if p["requests"] else None for p in parts],
     }
 
 
@@ -177,11 +208,7 @@ def run(args: argparse.Namespace, out_dir: Path) -> dict[str, Any]:
                 # a 1 MB round through LiteLLM takes ~0.5 s: bigger bodies get more time for their rounds
                 seconds = args.paired_seconds * max(1.0, len(w.body) / (200 * KB))
                 row["paired"] = paired_cell(calls, args.rounds, seconds)
-                order = [t for t in targets if not t.direct]
-                random.shuffle(order)
-                for t in order:
-                    seconds = args.seconds * (2 if t.name == "litellm" else 1)
-                    row[t.name] = cpu_cell(t, mock, calls[t.name], args.concurrency, seconds)
+                row.update(cpu_cells([t for t in targets if not t.direct], mock, calls, args))
                 results["cells"].append(row)
                 _progress(row, time.monotonic() - started)
         results["memory"] = {t.name: dict(zip(("rss_mb", "peak_mb"), t.server.rss_mb(), strict=True))
@@ -208,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="20,200,1000", help="body sizes in KB")
     parser.add_argument("--only", default="", help="comma-separated parts of workload names to keep")
     parser.add_argument("--seconds", type=float, default=2.0, help="closed-loop window per target")
+    parser.add_argument("--slices", type=int, default=4, help="turns each target's window is cut into")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=60, help="paired rounds at c=1")
     parser.add_argument("--paired-seconds", type=float, default=3.0)
@@ -224,7 +252,7 @@ def main(argv: list[str] | None = None) -> int:
         args.reps, args.sizes, args.no_litellm = 1, "200", True
     if args.smoke:
         args.reps, args.sizes, args.no_litellm, args.seconds, args.image_kb = 1, "20", True, 0.2, 10
-        args.rounds, args.paired_seconds, args.concurrency = 3, 0.5, 2
+        args.rounds, args.paired_seconds, args.concurrency, args.slices = 3, 0.5, 2, 2
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     out = args.out or Path(__file__).parent / "results" / f"{stamp}-agent-sized"
     out.mkdir(parents=True, exist_ok=True)
