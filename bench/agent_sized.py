@@ -120,8 +120,11 @@ def orjson_reference(body: bytes, work: Path, rounds: int = 30) -> float:
     return float(out.stdout)
 
 
-def cpu_cell(t: Target, mock: Any, call: load.Call, concurrency: int, seconds: float) -> dict[str, Any]:
-    wait_idle([t.server, mock])
+def cpu_cell(
+    t: Target, mock: Any, call: load.Call, concurrency: int, seconds: float, quiet: list[Any] | None = None
+) -> dict[str, Any]:
+    """One closed-loop window on ``t``, begun once ``quiet`` (default: ``t`` and the mock) use no CPU."""
+    wait_idle(quiet or [t.server, mock])
     phase = Measured(t, mock)
     run = run_async(load.closed_loop(call, concurrency, seconds))
     cpu, mock_cpu = phase.done()
@@ -141,14 +144,17 @@ def cpu_cells(
 ) -> dict[str, dict[str, Any]]:
     """Every target's closed loop in ``args.slices`` short turns, the targets shuffled in each turn. This
     VM's speed drifts from second to second (the same parse took 0.3 or 0.6 ms a few seconds apart): one
-    long window per target measured each target at another speed, and the ratios moved with it."""
+    long window per target measured each target at another speed, and the ratios moved with it. Every turn
+    begins once all of them are quiet: LiteLLM still works after its window ends, on the same CPU, and the
+    next target's CPU per request doubled on some cells."""
     turns: dict[str, list[dict[str, Any]]] = {t.name: [] for t in targets}
+    everyone = [mock, *(t.server for t in targets)]
     for _ in range(args.slices):
         order = list(targets)
         random.shuffle(order)
         for t in order:
             seconds = args.seconds * (2 if t.name == "litellm" else 1) / args.slices
-            turns[t.name].append(cpu_cell(t, mock, calls[t.name], args.concurrency, seconds))
+            turns[t.name].append(cpu_cell(t, mock, calls[t.name], args.concurrency, seconds, everyone))
     return {name: combined(parts) for name, parts in turns.items()}
 
 
