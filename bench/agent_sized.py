@@ -1,6 +1,6 @@
 """Agent-sized requests: what brickgate costs on the bodies real agents send (issue 17).
 
-    python -m bench.agent_sized                  # 2 repetitions, every workload, LiteLLM too (~10 min)
+    python -m bench.agent_sized                  # 2 repetitions, every workload, LiteLLM too (~20 min)
     python -m bench.agent_sized --quick          # 1 repetition, 200 KB only, no LiteLLM (~2 min)
     python -m bench.agent_sized --smoke          # tiny bodies, a few requests each (the test suite runs this)
 
