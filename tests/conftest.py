@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,6 +17,21 @@ if TYPE_CHECKING:
 
 pytest_plugins = ["tests.team_harness"]  # the two-user workspace fixtures (team, team_server)
 _AMBIENT_PREFIXES = ("DATABRICKS_", "ARM_", "GOOGLE_CREDENTIALS", "BRICKGATE_")
+
+
+_previous_test = ["the start of this test process"]
+
+
+@pytest.fixture(autouse=True)
+def sigint_as_usual(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Ctrl-C reaches the CLIs a test starts. Children inherit an ignored SIGINT (not a handled one), and
+    a test that presses Ctrl-C on one would then wait for it in vain: twice in clean-clone runs, a child
+    finished its answer instead. Restored, with a warning naming the test that ran before."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        warnings.warn(f"SIGINT was ignored after {_previous_test[0]}: restored", stacklevel=1)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    _previous_test[0] = request.node.nodeid
+    yield
 
 
 @pytest.fixture(autouse=True)
