@@ -19,18 +19,20 @@ pytest_plugins = ["tests.team_harness"]  # the two-user workspace fixtures (team
 _AMBIENT_PREFIXES = ("DATABRICKS_", "ARM_", "GOOGLE_CREDENTIALS", "BRICKGATE_")
 
 
-_previous_test = ["the start of this test process"]
+_previous_test: list[str] = []
 
 
 @pytest.fixture(autouse=True)
 def sigint_as_usual(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Ctrl-C reaches the CLIs a test starts. Children inherit an ignored SIGINT (not a handled one), and
-    a test that presses Ctrl-C on one would then wait for it in vain: twice in clean-clone runs, a child
-    finished its answer instead. Restored, with a warning naming the test that ran before."""
+    """Ctrl-C reaches the CLIs a test starts. A suite started in the background (`cmd &` without job
+    control, nohup) inherits SIGINT ignored, and its children would too: a test pressing Ctrl-C on one then
+    waits in vain (twice in clean-clone runs, the child finished its answer instead). Restored; with a
+    warning naming the culprit when a test, not the launch, left it ignored."""
     if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
-        warnings.warn(f"SIGINT was ignored after {_previous_test[0]}: restored", stacklevel=1)
+        if _previous_test:
+            warnings.warn(f"{_previous_test[0]} left SIGINT ignored: restored", stacklevel=1)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-    _previous_test[0] = request.node.nodeid
+    _previous_test[:] = [request.node.nodeid]
     yield
 
 
