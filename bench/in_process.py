@@ -241,7 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         env = brickgate_env(mock.url, work / "home")
         os.environ.update({k: v for k, v in env.items() if k != "PYTHONPATH"})
         access = logging.getLogger("brickgate.access")  # as `serve` logs: one line per request
-        access.handlers[:] = [logging.FileHandler(work / "access.log")]
+        handler = logging.FileHandler(work / "access.log")  # a file, not serve's stderr, and its format
+        handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S"))
+        access.handlers[:] = [handler]
         access.setLevel(logging.INFO)
         access.propagate = False
         import uvloop
